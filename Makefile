@@ -1,0 +1,144 @@
+# dist - Erlang distribution tools for shell scripts.
+#
+#   make           build every program (bin/) and lib/libdist.a
+#   make check     install what is missing, build, lint, run every test
+#   make demo      install what is missing, build, ping a throwaway node
+#   make static    fully static programs (bin/static/) for minimal images
+#   make install   PREFIX=/usr/local DESTDIR=
+#   make clean
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
+             -Wno-missing-field-initializers
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDIST_VERSION='"$(VERSION)"' \
+             -Ilib $(DEP_CFLAGS) $(CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer -O1 -g
+
+# Each program links only what it uses: start-up time is most of a
+# probe's budget and every shared object costs (see DESIGN.md).
+PING_PKGS := jansson libcares libcrypto zlib
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags jansson libcares libcrypto zlib 2>/dev/null)
+libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+PROGRAMS  := dist-ping
+LIB_SRCS  := $(sort $(wildcard lib/*.c))
+LIB_HDRS  := $(wildcard lib/*.h)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
+SAN_UNIT_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRCS))
+
+LIB_OBJS     := $(patsubst lib/%.c,build/obj/%.o,$(LIB_SRCS))
+SAN_LIB_OBJS := $(patsubst lib/%.c,build/san/obj/%.o,$(LIB_SRCS))
+
+.PHONY: all deps check demo static install uninstall clean lint test san unit bench
+all: lib/libdist.a $(addprefix bin/,$(PROGRAMS))
+
+deps:
+	@scripts/install-deps
+
+build/obj/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/obj/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+lib/libdist.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+build/san/libdist.a: $(SAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+bin/dist-ping: cmd/dist-ping.c lib/libdist.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(PING_PKGS))
+
+build/san/bin/dist-ping: cmd/dist-ping.c build/san/libdist.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(PING_PKGS))
+
+build/tests/%: tests/unit/%.c lib/libdist.a tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libdist.a $(call libs_of,$(PING_PKGS))
+
+build/san/tests/%: tests/unit/%.c build/san/libdist.a tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< build/san/libdist.a $(call libs_of,$(PING_PKGS))
+
+# Driver of the ETF differential test against a real erl
+# (tests/etf/run-differential).
+build/tests/etf_roundtrip: tests/etf/etf_roundtrip.c lib/libdist.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(PING_PKGS))
+
+build/san/tests/etf_roundtrip: tests/etf/etf_roundtrip.c build/san/libdist.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(PING_PKGS))
+
+san: build/san/libdist.a $(addprefix build/san/bin/,$(PROGRAMS))
+
+unit: $(UNIT_TESTS) $(SAN_UNIT_TESTS) build/tests/etf_roundtrip \
+      build/san/tests/etf_roundtrip
+
+# Static variant for exec probes in minimal containers.
+static:
+	@mkdir -p bin/static
+	$(MAKE) --no-print-directory CFLAGS='-O2' bin/static/dist-ping
+bin/static/dist-ping: cmd/dist-ping.c $(LIB_SRCS) $(LIB_HDRS)
+	$(CC) $(ALL_CFLAGS) -static -o $@ cmd/dist-ping.c $(LIB_SRCS) \
+	  $(shell $(PKG_CONFIG) --static --libs $(PING_PKGS) 2>/dev/null)
+
+lint:
+	@scripts/lint
+
+check: deps
+	@$(MAKE) --no-print-directory all san unit
+	@scripts/run-tests
+
+test:
+	@scripts/run-tests
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+bench: all
+	bench/ping
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(addprefix bin/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)
+	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
+	for p in $(PROGRAMS); do \
+	  install -m 644 completions/bash/$$p $(DESTDIR)$(BASHCOMPDIR)/$$p; \
+	  install -m 644 completions/zsh/_$$p $(DESTDIR)$(ZSHCOMPDIR)/_$$p; \
+	  install -m 644 completions/fish/$$p.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; \
+	done
+
+uninstall:
+	for p in $(PROGRAMS); do \
+	  rm -f $(DESTDIR)$(BINDIR)/$$p $(DESTDIR)$(MANDIR)/man1/$$p.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/$$p $(DESTDIR)$(ZSHCOMPDIR)/_$$p \
+	    $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man7/dist.7
+
+clean:
+	rm -rf build bin lib/libdist.a

@@ -1,0 +1,79 @@
+/* namepool.c - our node name (see namepool.h). */
+#include "namepool.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nodename.h"
+#include "resolve.h"
+
+static void our_host(bool long_style, const struct sockaddr_storage *local,
+		     char *out, size_t len)
+{
+	char h[256] = "";
+
+	if (gethostname(h, sizeof h - 1) < 0 || !h[0])
+		snprintf(h, sizeof h, "localhost");
+	if (!long_style) {
+		/* As erl -sname does: the host name up to the first dot. */
+		h[strcspn(h, ".")] = '\0';
+		snprintf(out, len, "%s", h);
+		return;
+	}
+	if (strchr(h, '.') || !local) {
+		snprintf(out, len, "%s", h);
+		return;
+	}
+	/* No domain: a long name needs a dotted host, and the address we
+	 * reach the target from is the most truthful one we have. */
+	sockaddr_text(local, out, len);
+}
+
+int namepool_name(const char *override, unsigned attempt, bool long_style,
+		  const struct sockaddr_storage *local, char *out, size_t len,
+		  struct dist_error *err)
+{
+	char host[256];
+	struct node_name parsed;
+
+	if (override && strchr(override, '@')) {
+		if (attempt > 0)
+			goto in_use;
+		if (node_name_parse(override, &parsed, err) < 0)
+			return -1;
+		snprintf(out, len, "%s", parsed.full);
+		return 0;
+	}
+	if (override) {
+		if (attempt > 0)
+			goto in_use;
+		if (!node_alive_valid(override))
+			return dist_error_set(err, DIST_E_INVALID_NAME,
+					      DIST_STAGE_INPUT,
+					      "--name '%s': the name may only "
+					      "contain letters, digits, '_' "
+					      "and '-'", override);
+		our_host(long_style, local, host, sizeof host);
+		snprintf(out, len, "%s@%s", override, host);
+		return 0;
+	}
+	if (attempt >= NAME_POOL_SIZE)
+		goto in_use;
+	our_host(long_style, local, host, sizeof host);
+	snprintf(out, len, NAME_POOL_PREFIX "%u@%s", attempt, host);
+	return 0;
+
+in_use:
+	if (override)
+		return dist_error_set(err, DIST_E_NAME_IN_USE,
+				      DIST_STAGE_HANDSHAKE,
+				      "the node already has a connection from "
+				      "our name '%s': pick another --name",
+				      override);
+	return dist_error_set(err, DIST_E_NAME_IN_USE, DIST_STAGE_HANDSHAKE,
+			      "the node already has connections from all %d "
+			      "pool names (" NAME_POOL_PREFIX "0.."
+			      NAME_POOL_PREFIX "%d): too many probes at once",
+			      NAME_POOL_SIZE, NAME_POOL_SIZE - 1);
+}

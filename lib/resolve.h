@@ -1,0 +1,48 @@
+/* resolve.h - host name resolution inside the event loop (c-ares).
+ *
+ * No gethostbyname, no blocking getaddrinfo: a probe of 1 000 hosts must
+ * not wait for them one by one, and a dead DNS server must not hold the
+ * command past its deadline. /etc/hosts is read too (c-ares "files").
+ */
+#ifndef DIST_RESOLVE_H
+#define DIST_RESOLVE_H
+
+#include <sys/socket.h>
+
+#include "engine.h"
+#include "error.h"
+
+#define RESOLVE_MAX_ADDRS 8
+
+struct resolve_result {
+	int naddrs;
+	struct sockaddr_storage addrs[RESOLVE_MAX_ADDRS]; /* IPv4 first */
+};
+
+struct resolver;
+struct resolve_req;
+
+/* status 0: res holds at least one address; -1: err says why. */
+typedef void (*resolve_cb)(void *data, int status,
+			   const struct resolve_result *res,
+			   const struct dist_error *err);
+
+struct resolver *resolver_new(struct engine *e, struct dist_error *err);
+/* Use these DNS servers instead of /etc/resolv.conf's: "HOST[:PORT]"
+ * entries separated by commas (--resolver, $DIST_RESOLVER). */
+int resolver_set_servers(struct resolver *r, const char *csv,
+			 struct dist_error *err);
+void resolver_free(struct resolver *r);
+
+/* Start resolving host (a name or an address literal). The callback runs
+ * later from the loop, never from inside this call. Returns a handle that
+ * resolve_cancel() uses when the caller gives up first (deadline): the
+ * callback will then never run. NULL when out of memory. */
+struct resolve_req *resolve_host(struct resolver *r, const char *host,
+				 resolve_cb cb, void *data);
+void resolve_cancel(struct resolve_req *req);
+
+/* "127.0.0.1" / "::1" text of an address (no port). */
+void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len);
+
+#endif

@@ -1,0 +1,89 @@
+/* runner.h - the driver every per-target program shares: targets from
+ * arguments or stdin records, at most `concurrency` in flight, one
+ * deadline for the whole command, one output record per target written
+ * the moment it completes.
+ *
+ * Stdin is read through the engine, never with a blocking read, so a slow
+ * producer upstream (dist-discover --watch | dist-ping) never stalls the
+ * targets already in flight; and only as many records are parsed as
+ * there are free slots, so memory follows concurrency, not input size.
+ */
+#ifndef DIST_RUNNER_H
+#define DIST_RUNNER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "error.h"
+#include "nodename.h"
+#include "records.h"
+#include "resolve.h"
+
+enum output_format { OUTPUT_JSON, OUTPUT_PRETTY, OUTPUT_TEXT, OUTPUT_QUIET };
+
+/* "json" | "pretty" | "text"; -1 for anything else. */
+int output_format_parse(const char *s);
+
+struct runner;
+
+struct runner_job {
+	struct runner *r;
+	struct input_record in;
+	struct node_name name;
+	json_t *out;            /* the output record being built */
+	int64_t t_start_us;
+	bool finished;
+	bool ok;
+	struct runner_job *next; /* active or reap list */
+	struct runner_job *prev;
+	void *priv;             /* ops->job_size bytes, zeroed */
+};
+
+struct runner_ops {
+	size_t job_size;
+	/* Begin the work; it ends with runner_job_finish (possibly later). */
+	void (*start)(struct runner_job *j);
+	/* The command deadline passed: finish now, as a timeout. */
+	void (*deadline)(struct runner_job *j);
+	/* Free what start allocated (called once, after finish). */
+	void (*release)(struct runner_job *j);
+	/* One line for -o text (without newline). */
+	void (*text)(const struct runner_job *j, FILE *out);
+};
+
+struct runner_config {
+	int concurrency;
+	int64_t timeout_us;         /* whole command; 0: none */
+	enum output_format format;
+	FILE *out;
+	char *const *args;          /* targets from arguments, if nargs > 0 */
+	int nargs;
+	int in_fd;                  /* else records from this fd */
+	void *ctx;                  /* the program's, for ops */
+	const char *resolver;       /* DNS servers, or NULL */
+};
+
+struct runner_summary {
+	long targets, ok, failed, input_errors;
+	bool output_failed;         /* stdout went away (EPIPE) */
+};
+
+struct engine *runner_engine(struct runner *r);
+struct resolver *runner_resolver(struct runner *r);
+void *runner_ctx(struct runner *r);
+
+/* Done with a job: err NULL means success. Adds "ok", "time_ms" and, on
+ * failure, "error": {code, stage, message} to j->out and writes it. */
+void runner_job_finish(struct runner_job *j, const struct dist_error *err);
+
+/* Run everything. Input errors are reported on stderr as they happen
+ * (counted in summary). Returns 0, or -1 when the loop itself failed. */
+int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
+	       struct runner_summary *sum, struct dist_error *err);
+
+/* The exit status of DESIGN.md for a finished run. */
+int runner_exit_status(const struct runner_summary *sum);
+
+#endif

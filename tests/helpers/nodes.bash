@@ -1,0 +1,144 @@
+# nodes.bash - start and stop the real components the suites talk to:
+# one epmd on a private port, real erl nodes, misbehaving peers. Every
+# process is started here, recorded by pid, and stopped by pid.
+#
+# Use in a .bats file:
+#   setup_file()    { load helpers/nodes; nodes_setup; start_node n1 short; }
+#   teardown_file() { load helpers/nodes; nodes_teardown; }
+
+DIST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Binaries under test: the sanitizer build unless told otherwise.
+: "${DIST_BIN:=$DIST_ROOT/build/san/bin}"
+export DIST_BIN
+# Leaks are real defects: keep LeakSanitizer on, fail loudly.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+short_host() {
+	local h
+	h=$(hostname)
+	echo "${h%%.*}"
+}
+
+# The state of a file's components lives in $BATS_FILE_TMPDIR so every
+# test of the file (each its own subshell) sees it.
+nodes_setup() {
+	local port
+	export DIST_STATE="$BATS_FILE_TMPDIR/nodes"
+	mkdir -p "$DIST_STATE"
+	: > "$DIST_STATE/pids"
+	port=$(free_port)
+	echo "$port" > "$DIST_STATE/epmd_port"
+	export ERL_EPMD_PORT=$port
+	epmd -port "$port" >"$DIST_STATE/epmd.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	wait_for "epmd on port $port" epmd_alive
+	# One cookie for the file's nodes, in a file only we can read.
+	head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20 \
+		> "$DIST_STATE/cookie"
+	chmod 400 "$DIST_STATE/cookie"
+}
+
+nodes_load() {
+	export DIST_STATE="$BATS_FILE_TMPDIR/nodes"
+	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port")
+	export ERL_EPMD_PORT
+	COOKIE_FILE="$DIST_STATE/cookie"
+	COOKIE=$(cat "$COOKIE_FILE")
+	export COOKIE_FILE COOKIE
+	HOST=$(short_host)
+	export HOST
+}
+
+epmd_alive() {
+	epmd -port "$ERL_EPMD_PORT" -names >/dev/null 2>&1
+}
+
+wait_for() {
+	local what=$1 i
+	shift
+	for i in $(seq 1 200); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	echo "gave up waiting for $what" >&2
+	return 1
+}
+
+node_registered() {
+	epmd -port "$ERL_EPMD_PORT" -names 2>/dev/null | grep -q "^name $1 at port"
+}
+
+# start_node NAME short|long [COOKIE] [erl args...]
+#   short: NAME@<short host>; long: NAME@127.0.0.1
+start_node() {
+	local name=$1 style=$2 cookie=${3:-}
+	shift 2
+	[ $# -gt 0 ] && shift
+	[ -n "$cookie" ] || cookie=$(cat "$DIST_STATE/cookie")
+	local flag=-sname full=$name
+	if [ "$style" = long ]; then
+		flag=-name
+		full=$name@127.0.0.1
+	fi
+	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
+	erl $flag "$full" -setcookie "$cookie" -noinput -noshell "$@" \
+		>"$DIST_STATE/$name.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	echo $! > "$DIST_STATE/$name.pid"
+	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
+		wait_for "node $name" node_registered "$name"
+}
+
+stop_node() {
+	local pid
+	pid=$(cat "$DIST_STATE/$1.pid")
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+}
+
+# start_peer MODE NAME: a peer.py listener; its port in $DIST_STATE/NAME.port
+start_peer() {
+	local mode=$1 name=$2
+	python3 "$DIST_ROOT/tests/helpers/peer.py" "$mode" "$DIST_STATE/$name.port" \
+		>"$DIST_STATE/$name.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	wait_for "peer $name" test -s "$DIST_STATE/$name.port"
+}
+
+# register_stale NAME PORT: EPMD lists NAME at PORT, nothing listens there.
+register_stale() {
+	python3 "$DIST_ROOT/tests/helpers/peer.py" register "$1" \
+		"$(cat "$DIST_STATE/epmd_port")" "$2" >"$DIST_STATE/$1.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
+		wait_for "stale registration $1" node_registered "$1"
+}
+
+# Evaluate an Erlang expression on a node with erl_call (the reference
+# client), for checks from the node's point of view.
+erl_eval_on() {
+	local node=$1 expr=$2
+	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
+		erl_call -sname "$node" -c "$(cat "$DIST_STATE/cookie")" -e <<<"$expr"
+}
+
+nodes_teardown() {
+	local pid
+	[ -f "$DIST_STATE/pids" ] || return 0
+	# Reverse order: nodes before the epmd they are registered with.
+	for pid in $(tac "$DIST_STATE/pids"); do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in $(tac "$DIST_STATE/pids"); do
+		for _ in $(seq 1 40); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -9 "$pid" 2>/dev/null || true
+	done
+}
