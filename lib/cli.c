@@ -100,7 +100,7 @@ static void vm_args_target(struct cli_common *c, const struct vm_args *va)
 		snprintf(host, sizeof host, "localhost");
 	if (!va->long_names)
 		host[strcspn(host, ".")] = '\0';
-	snprintf(c->vm_args_node, sizeof c->vm_args_node, "%s@%s", va->name,
+	snprintf(c->vm_args_node, sizeof c->vm_args_node, "%.255s@%.255s", va->name,
 		 host);
 }
 

@@ -169,9 +169,9 @@ int etf_map_order(const struct etf_term *map, uint32_t *order);
  * +pc unicode: printable lists as "strings", printable binaries as
  * <<"text">> or <<"text"/utf8>>, unicode atoms unescaped.
  *
- * Maps of up to 32 keys print in key order (as OTP's flatmaps do); larger
- * maps print in the order they were decoded, which is the sending node's
- * own order when it encoded the map with term_to_binary/1.
+ * Map keys print in key order (etf_compare), as OTP 25 prints maps of up
+ * to 32 keys; it prints larger maps in its internal hash order, which we
+ * cannot reproduce, so those print sorted (as OTP 26's ~kw does).
  *
  * Pids, ports and refs print with node index 0 (<0.ID.SERIAL>,
  * #Port<0.ID>, #Ref<0.W2.W1.W0>), as a node prints its own; see

@@ -40,6 +40,8 @@ void dist_conn_report(const struct dist_conn *c, json_t *out)
 		json_object_set_new(out, "address", json_string(c->address));
 	if (c->node_port)
 		json_object_set_new(out, "port", json_integer(c->node_port));
+	if (c->our_name[0])
+		json_object_set_new(out, "self", json_string(c->our_name));
 }
 
 /* REG_SEND {6, From, '', net_kernel} + {'$gen_call', {From, Ref},

@@ -213,7 +213,8 @@ static void input_error(struct runner *r, const struct dist_error *err)
 static int next_stdin_record(struct runner *r, struct input_record *rec)
 {
 	for (;;) {
-		uint8_t *nl = memchr(r->inbuf.data, '\n', r->inbuf.len);
+		uint8_t *nl = r->inbuf.len
+			? memchr(r->inbuf.data, '\n', r->inbuf.len) : NULL;
 		size_t len;
 		struct dist_error err;
 		int rc;

@@ -11,8 +11,10 @@ DIST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 : "${DIST_BIN:=$DIST_ROOT/build/san/bin}"
 export DIST_BIN
 # Leaks are real defects: keep LeakSanitizer on, fail loudly.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# A sanitizer report exits 86, which no program of ours uses, so a test
+# expecting "exit 1" cannot pass on a memory error.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=86}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}"
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -59,9 +61,9 @@ epmd_alive() {
 }
 
 wait_for() {
-	local what=$1 i
+	local what=$1 _
 	shift
-	for i in $(seq 1 200); do
+	for _ in $(seq 1 200); do
 		"$@" && return 0
 		sleep 0.05
 	done
@@ -141,4 +143,36 @@ nodes_teardown() {
 		done
 		kill -9 "$pid" 2>/dev/null || true
 	done
+}
+
+# start_dnsmasq: a real DNS server on a loopback port, authoritative for
+# the .test domain (A records given as NAME=ADDR arguments), NXDOMAIN for
+# other .test names; nothing is forwarded anywhere. Sets $DNS_PORT.
+start_dnsmasq() {
+	local port args=() rec
+	port=$(free_port)
+	for rec in "$@"; do
+		args+=("--address=/${rec%%=*}/${rec#*=}")
+	done
+	dnsmasq --keep-in-foreground --conf-file=/dev/null --port="$port" \
+		--listen-address=127.0.0.1 --bind-interfaces --no-resolv \
+		--no-hosts --local=/test/ --user=root --pid-file= \
+		"${args[@]}" >"$DIST_STATE/dnsmasq.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	echo "$port" > "$DIST_STATE/dns_port"
+	wait_for "dnsmasq" dns_alive "$port"
+}
+
+dns_alive() {
+	python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+q = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x05probe\x04test\x00\x00\x01\x00\x01"
+s.sendto(q, ("127.0.0.1", int(sys.argv[1])))
+try:
+    s.recvfrom(512)
+except OSError:
+    sys.exit(1)
+PY
 }
