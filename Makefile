@@ -26,9 +26,12 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer -O1 -g
 
 # Each program links only what it uses: start-up time is most of a
-# probe's budget and every shared object costs (see DESIGN.md).
-PING_PKGS := jansson libcares libcrypto zlib
-DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags jansson libcares libcrypto zlib 2>/dev/null)
+# probe's budget and every shared object costs (see DESIGN.md). A new
+# program: add it to PROGRAMS and give it a <name>_PKGS line.
+BASE_PKGS := jansson libcares libcrypto zlib
+dist-ping_PKGS := $(BASE_PKGS)
+ALL_PKGS  := $(BASE_PKGS) libcurl
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(ALL_PKGS) 2>/dev/null)
 libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 PROGRAMS  := dist-ping
@@ -64,31 +67,31 @@ build/san/libdist.a: $(SAN_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-bin/dist-ping: cmd/dist-ping.c lib/libdist.a
+bin/%: cmd/%.c lib/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(PING_PKGS))
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$($*_PKGS))
 
-build/san/bin/dist-ping: cmd/dist-ping.c build/san/libdist.a
+build/san/bin/%: cmd/%.c build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(PING_PKGS))
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$($*_PKGS))
 
 build/tests/%: tests/unit/%.c lib/libdist.a tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libdist.a $(call libs_of,$(PING_PKGS))
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS))
 
 build/san/tests/%: tests/unit/%.c build/san/libdist.a tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< build/san/libdist.a $(call libs_of,$(PING_PKGS))
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS))
 
 # Driver of the ETF differential test against a real erl
 # (tests/etf/run-differential).
 build/tests/etf_roundtrip: tests/etf/etf_roundtrip.c lib/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(PING_PKGS))
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS))
 
 build/san/tests/etf_roundtrip: tests/etf/etf_roundtrip.c build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(PING_PKGS))
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS))
 
 san: build/san/libdist.a $(addprefix build/san/bin/,$(PROGRAMS))
 
@@ -96,12 +99,11 @@ unit: $(UNIT_TESTS) $(SAN_UNIT_TESTS) build/tests/etf_roundtrip \
       build/san/tests/etf_roundtrip
 
 # Static variant for exec probes in minimal containers.
-static:
-	@mkdir -p bin/static
-	$(MAKE) --no-print-directory CFLAGS='-O2' bin/static/dist-ping
-bin/static/dist-ping: cmd/dist-ping.c $(LIB_SRCS) $(LIB_HDRS)
-	$(CC) $(ALL_CFLAGS) -static -o $@ cmd/dist-ping.c $(LIB_SRCS) \
-	  $(shell $(PKG_CONFIG) --static --libs $(PING_PKGS) 2>/dev/null)
+static: $(addprefix bin/static/,$(PROGRAMS))
+bin/static/%: cmd/%.c $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LIB_SRCS) \
+	  $(shell $(PKG_CONFIG) --static --libs $($*_PKGS) 2>/dev/null)
 
 lint:
 	@scripts/lint
