@@ -38,7 +38,10 @@ void dist_conn_stage(struct dist_conn *c, enum dist_stage stage)
 		engine_timer_disarm(c->e, &c->stage_timer);
 	else
 		engine_timer_arm(c->e, &c->stage_timer,
-				 now + c->cfg->stage_timeout_us);
+				 now + (stage == DIST_STAGE_REQUEST &&
+						c->cfg->request_timeout_us > 0
+					? c->cfg->request_timeout_us
+					: c->cfg->stage_timeout_us));
 }
 
 static void close_socket(struct dist_conn *c)
@@ -141,7 +144,10 @@ static void on_stage_timer(struct engine *e, struct engine_timer *t)
 
 	(void)e;
 	snprintf(why, sizeof why, "no progress within %.0f ms while",
-		 (double)c->cfg->stage_timeout_us / 1000.0);
+		 (double)(c->stage == DIST_STAGE_REQUEST &&
+					  c->cfg->request_timeout_us > 0
+				  ? c->cfg->request_timeout_us
+				  : c->cfg->stage_timeout_us) / 1000.0);
 	dist_conn_fail_timeout(c, why);
 }
 

@@ -28,6 +28,7 @@ struct dist_conn_config {
 	int direct_port;          /* >0: skip EPMD, connect here */
 	const char *our_name;     /* --name, or NULL for the pool */
 	int64_t stage_timeout_us;
+	int64_t request_timeout_us; /* the request stage; 0: stage_timeout */
 	int64_t tick_interval_us; /* send a tick when idle this long */
 	size_t max_message;       /* inbound frame cap (too_large) */
 };

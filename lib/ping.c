@@ -230,17 +230,22 @@ static void ping_text(const struct runner_job *j, FILE *out)
 {
 	json_t *rtt = json_object_get(j->out, "rtt_ms");
 	json_t *e = json_object_get(j->out, "error");
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	size_t nlen = strlen(j->in.node);
 
 	if (j->ok) {
-		fprintf(out, "%-32s ok    %8.3f ms", j->in.node,
+		fprintf(out, "%-32s ok    %8.3f ms\n", j->in.node,
 			json_real_value(rtt));
 		return;
 	}
-	fprintf(out, "%-32s FAIL  %s (%s): %s", j->in.node,
+	/* The node leads the line already: drop it from the message. */
+	if (msg && !strncmp(msg, j->in.node, nlen) && msg[nlen] == ':' &&
+	    msg[nlen + 1] == ' ')
+		msg += nlen + 2;
+	fprintf(out, "%-32s FAIL  %s (%s): %s\n", j->in.node,
 		json_string_value(json_object_get(e, "code")),
 		json_string_value(json_object_get(e, "stage")),
-		json_string_value(json_object_get(e, "message")) ?
-			json_string_value(json_object_get(e, "message")) : "");
+		msg ? msg : "");
 }
 
 const struct runner_ops ping_runner_ops = {

@@ -70,7 +70,6 @@ static void write_record(struct runner *r, struct runner_job *j)
 		return;
 	case OUTPUT_TEXT:
 		r->ops->text(j, out);
-		fputc('\n', out);
 		if (fflush(out) != 0)
 			r->sum->output_failed = true;
 		return;

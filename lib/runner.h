@@ -49,7 +49,7 @@ struct runner_ops {
 	void (*deadline)(struct runner_job *j);
 	/* Free what start allocated (called once, after finish). */
 	void (*release)(struct runner_job *j);
-	/* One line for -o text (without newline). */
+	/* -o text: print the job's line(s), newline included. */
 	void (*text)(const struct runner_job *j, FILE *out);
 };
 
