@@ -3,6 +3,7 @@
 
 #include <ares.h>
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -243,6 +244,25 @@ static void on_addrinfo(void *arg, int status, int timeouts,
 		resolve_deliver(req);
 }
 
+/* IPv4 or IPv6 text (with an optional %zone): no resolver involved. */
+static bool literal_address(const char *host, struct resolve_result *res)
+{
+	struct addrinfo hints, *ai = NULL;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_flags = AI_NUMERICHOST;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0 || !ai)
+		return false;
+	if (ai->ai_addrlen <= sizeof res->addrs[0]) {
+		memset(&res->addrs[0], 0, sizeof res->addrs[0]);
+		memcpy(&res->addrs[0], ai->ai_addr, ai->ai_addrlen);
+		res->naddrs = 1;
+	}
+	freeaddrinfo(ai);
+	return res->naddrs > 0;
+}
+
 struct resolve_req *resolve_host(struct resolver *r, const char *host,
 				 resolve_cb cb, void *data)
 {
@@ -260,8 +280,17 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
+	/* We order the families ourselves; RFC 6724 sorting costs a UDP
+	 * socket per address. */
+	hints.ai_flags = ARES_AI_NOSORT;
 	req->starting = true;
-	ares_getaddrinfo(r->channel, host, NULL, &hints, on_addrinfo, req);
+	/* An address literal needs no lookup; c-ares 1.18 would still ask
+	 * the DNS server about "127.0.0.1", which is slow at best. */
+	if (!literal_address(host, &req->res))
+		ares_getaddrinfo(r->channel, host, NULL, &hints, on_addrinfo,
+				 req);
+	else
+		req->finished = true;
 	req->starting = false;
 	if (req->finished)
 		engine_timer_arm(r->e, &req->deliver, engine_now_us());
@@ -283,4 +312,146 @@ void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
 
 	if (!inet_ntop(ss->ss_family, a, out, (socklen_t)len))
 		snprintf(out, len, "?");
+}
+
+/* ---- raw questions (resolve_query) ------------------------------------ */
+
+struct resolve_query_req {
+	resolve_query_cb cb;  /* NULL once cancelled */
+	void *data;
+	bool starting;        /* inside ares_query */
+	bool finished;
+	int status;
+	unsigned char *abuf;  /* a copy: c-ares frees its own after the call */
+	int alen;
+	struct dist_error err;
+	struct engine_timer deliver;
+	char name[256];
+	int type;
+};
+
+static const char *query_type_name(int type)
+{
+	switch (type) {
+	case 1: return "A";
+	case 28: return "AAAA";
+	case 33: return "SRV";
+	case 12: return "PTR";
+	default: return "DNS";
+	}
+}
+
+static void query_deliver(struct resolve_query_req *req)
+{
+	if (req->cb)
+		req->cb(req->data, req->status, req->abuf, req->alen,
+			&req->err);
+	free(req->abuf);
+	free(req);
+}
+
+static void on_query_deliver_timer(struct engine *e, struct engine_timer *t)
+{
+	(void)e;
+	query_deliver(t->data);
+}
+
+static void query_fill_failure(struct resolve_query_req *req, int status)
+{
+	const char *t = query_type_name(req->type);
+
+	req->status = -1;
+	switch (status) {
+	case ARES_ENOTFOUND:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': no such name (NXDOMAIN)",
+			       t, req->name);
+		break;
+	case ARES_EREFUSED:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': the DNS server refused it "
+			       "(REFUSED)", t, req->name);
+		break;
+	case ARES_ESERVFAIL:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': the DNS server failed "
+			       "(SERVFAIL)", t, req->name);
+		break;
+	case ARES_ETIMEOUT:
+		dist_error_set(&req->err, DIST_E_TIMEOUT, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': no DNS server answered",
+			       t, req->name);
+		break;
+	case ARES_ECONNREFUSED:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': no DNS server listens "
+			       "there (connection refused)", t, req->name);
+		break;
+	default:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': %s", t, req->name,
+			       ares_strerror(status));
+	}
+}
+
+static void on_query_answer(void *arg, int status, int timeouts,
+			    unsigned char *abuf, int alen)
+{
+	struct resolve_query_req *req = arg;
+
+	(void)timeouts;
+	if (status == ARES_SUCCESS || status == ARES_ENODATA) {
+		/* NOERROR without records of the type is an empty answer. */
+		req->status = 0;
+		if (status == ARES_SUCCESS && abuf && alen > 0) {
+			req->abuf = malloc((size_t)alen);
+			if (req->abuf) {
+				memcpy(req->abuf, abuf, (size_t)alen);
+				req->alen = alen;
+			} else {
+				req->status = -1;
+				dist_error_set(&req->err, DIST_E_NOMEM,
+					       DIST_STAGE_RESOLVE,
+					       "out of memory for a DNS "
+					       "answer");
+			}
+		}
+	} else {
+		query_fill_failure(req, status);
+	}
+	req->finished = true;
+	if (status == ARES_EDESTRUCTION)
+		req->cb = NULL;
+	if (!req->starting)
+		query_deliver(req);
+}
+
+struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
+					int type, resolve_query_cb cb,
+					void *data)
+{
+	struct resolve_query_req *req = calloc(1, sizeof *req);
+
+	if (!req)
+		return NULL;
+	req->cb = cb;
+	req->data = data;
+	req->type = type;
+	req->deliver.cb = on_query_deliver_timer;
+	req->deliver.data = req;
+	snprintf(req->name, sizeof req->name, "%s", name);
+	req->starting = true;
+	ares_query(r->channel, name, 1 /* class IN */, type, on_query_answer,
+		   req);
+	req->starting = false;
+	if (req->finished)
+		engine_timer_arm(r->e, &req->deliver, engine_now_us());
+	resolver_rearm(r);
+	return req;
+}
+
+void resolve_query_cancel(struct resolve_query_req *req)
+{
+	if (req)
+		req->cb = NULL;
 }

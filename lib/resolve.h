@@ -42,6 +42,24 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 				 resolve_cb cb, void *data);
 void resolve_cancel(struct resolve_req *req);
 
+/* A raw DNS question (dist-discover: A, AAAA, SRV, PTR records).
+ *
+ * status 0: the server answered NOERROR; abuf/alen hold the whole reply
+ * for ares_parse_*_reply (no records of that type is still status 0,
+ * possibly with abuf NULL: an empty answer is not a failure). -1: err
+ * says why: resolve_failed for NXDOMAIN, SERVFAIL, REFUSED (the message
+ * names which), timeout when no server answered. name is asked as
+ * given: no search domains, no /etc/hosts. Delivery and cancelling work
+ * as with resolve_host. */
+typedef void (*resolve_query_cb)(void *data, int status,
+				 const unsigned char *abuf, int alen,
+				 const struct dist_error *err);
+struct resolve_query_req;
+struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
+					int type, resolve_query_cb cb,
+					void *data);
+void resolve_query_cancel(struct resolve_query_req *req);
+
 /* "127.0.0.1" / "::1" text of an address (no port). */
 void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len);
 

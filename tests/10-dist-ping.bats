@@ -59,6 +59,14 @@ print(json.dumps(v) if not isinstance(v,str) else v)' "$1" "$2"
 		"$(epmd -port "$ERL_EPMD_PORT" -names | awk '$2=="n2"{print $5}')"
 }
 
+@test "an address literal is not sent to DNS" {
+	# A resolver that answers nothing: a lookup of "127.0.0.1" would
+	# fail, so success means the literal never reached it.
+	DIST_RESOLVER="127.0.0.1:$(free_port)" run "$PING" --cookie-file "$COOKIE_FILE" n2@127.0.0.1
+	assert_success
+	assert_equal "$(field "$output" ok)" true
+}
+
 @test "invalid name: invalid_name at stage input, exit 1" {
 	run "$PING" --cookie-file "$COOKIE_FILE" 'bad name@host'
 	assert_failure 1

@@ -88,7 +88,7 @@ start_node() {
 		full=$name@127.0.0.1
 	fi
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
-	erl $flag "$full" -setcookie "$cookie" -noinput -noshell "$@" \
+	erl $flag "$full" -setcookie "$cookie" -noinput -noshell -start_epmd false "$@" \
 		>"$DIST_STATE/$name.log" 2>&1 3>&- &
 	echo $! >> "$DIST_STATE/pids"
 	echo $! > "$DIST_STATE/$name.pid"

@@ -1,0 +1,48 @@
+# fish completion for dist-ping(1)
+#
+# Options, -o formats, files for --cookie-file/--vm-args, and node names
+# from the local EPMD (`epmd -names`) when epmd is installed and running.
+
+# Print name@host for each node registered with the local EPMD, quietly
+# nothing when there is no epmd command or no EPMD answering.
+function __dist_ping_nodes
+    type -q epmd; or return 0
+    set -l host (string split -m 1 . (uname -n))[1]
+    set -l port
+    set -l tokens (commandline -opc)
+    for i in (seq (count $tokens))
+        switch $tokens[$i]
+            case '--epmd-port=*'
+                set port (string replace -- --epmd-port= '' $tokens[$i])
+            case --epmd-port
+                set -l j (math $i + 1)
+                set -q tokens[$j]; and set port $tokens[$j]
+        end
+    end
+    set -l out
+    if test -n "$port"
+        set out (epmd -port $port -names 2>/dev/null); or return 0
+    else
+        set out (epmd -names 2>/dev/null); or return 0
+    end
+    string replace -rf '^name (\S+) at port .*$' "\$1@$host" -- $out
+end
+
+complete -c dist-ping -f
+complete -c dist-ping -s c -l count -x -d 'Pings per node over one connection (1)'
+complete -c dist-ping -s i -l interval -x -a '100ms 250ms 500ms 1s 2s 5s' -d 'Wait between pings (1s)'
+complete -c dist-ping -s t -l timeout -x -a '250ms 500ms 1s 2s 5s 10s 30s 1m' -d 'Deadline for the whole command (10s)'
+complete -c dist-ping -l connect-timeout -x -a '250ms 500ms 1s 2s 5s 10s' -d 'Limit for each stage of one target (5s)'
+complete -c dist-ping -s j -l concurrency -x -d 'Targets in flight at once (64)'
+complete -c dist-ping -l cookie-file -r -F -d 'Read the cookie from FILE'
+complete -c dist-ping -l vm-args -r -F -d 'Release vm.args: cookie and default node'
+complete -c dist-ping -l cookie -x -d 'The cookie itself (visible in ps)'
+complete -c dist-ping -s n -l name -x -d 'Our node name'
+complete -c dist-ping -l epmd-port -x -d 'EPMD port'
+complete -c dist-ping -s p -l port -x -d 'No EPMD: connect straight to PORT'
+complete -c dist-ping -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
+complete -c dist-ping -s o -l output -x -a "json\t'JSON Lines (default)' text\t'aligned columns' pretty\t'indented JSON'" -d 'Output format'
+complete -c dist-ping -s q -l quiet -d 'Print nothing; exit status only'
+complete -c dist-ping -s h -l help -d 'Print usage and exit'
+complete -c dist-ping -s V -l version -d 'Print version and exit'
+complete -c dist-ping -a '(__dist_ping_nodes)' -d Node
