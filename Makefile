@@ -37,13 +37,15 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 BASE_PKGS := jansson libcares libcrypto zlib
 static_deps = -Wl,-Bstatic $(call libs_of,$(1)) -Wl,-Bdynamic -ldl -pthread
 dist-ping_LIBS = $(call static_deps,$(BASE_PKGS))
+dist-rpc_LIBS = $(call static_deps,$(BASE_PKGS))
+dist-discover_LIBS = $(call libs_of,$(BASE_PKGS) libcurl)
 ALL_PKGS  := $(BASE_PKGS) libcurl
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(ALL_PKGS) 2>/dev/null)
 libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-PROGRAMS  := dist-ping
+PROGRAMS  := dist-ping dist-rpc dist-discover
 # The programs a minimal container image needs, fully static.
-STATIC_PROGRAMS := dist-ping
+STATIC_PROGRAMS := dist-ping dist-rpc
 LIB_SRCS  := $(sort $(wildcard lib/*.c))
 LIB_HDRS  := $(wildcard lib/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -102,10 +104,21 @@ build/san/tests/etf_roundtrip: tests/etf/etf_roundtrip.c build/san/libdist.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS))
 
+# Driver of the term text differential test against a real erl
+# (tests/term/run-differential).
+build/tests/term_tool: tests/term/term_tool.c lib/libdist.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS))
+
+build/san/tests/term_tool: tests/term/term_tool.c build/san/libdist.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS))
+
 san: build/san/libdist.a $(addprefix build/san/bin/,$(PROGRAMS))
 
 unit: $(UNIT_TESTS) $(SAN_UNIT_TESTS) build/tests/etf_roundtrip \
-      build/san/tests/etf_roundtrip
+      build/san/tests/etf_roundtrip build/tests/term_tool \
+      build/san/tests/term_tool
 
 # Static variant for exec probes in minimal containers.
 static: $(addprefix bin/static/,$(STATIC_PROGRAMS))

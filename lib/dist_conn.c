@@ -699,3 +699,28 @@ struct etf_term *dist_conn_make_ref(struct dist_conn *c, struct etf_arena *a)
 
 	return etf_ref(a, c->our_name, c->creation, ids, 3);
 }
+
+void dist_conn_report(const struct dist_conn *c, json_t *out)
+{
+	static const enum dist_stage stages[] = {
+		DIST_STAGE_RESOLVE, DIST_STAGE_EPMD, DIST_STAGE_CONNECT,
+		DIST_STAGE_HANDSHAKE,
+	};
+	json_t *t = json_object();
+
+	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+		char key[32];
+
+		if (c->stage_ms[stages[i]] <= 0 && stages[i] != DIST_STAGE_RESOLVE)
+			continue;
+		snprintf(key, sizeof key, "%s_ms", dist_stage_name(stages[i]));
+		json_object_set_new(t, key, json_real(c->stage_ms[stages[i]]));
+	}
+	json_object_set_new(out, "timings", t);
+	if (c->address[0])
+		json_object_set_new(out, "address", json_string(c->address));
+	if (c->node_port)
+		json_object_set_new(out, "port", json_integer(c->node_port));
+	if (c->our_name[0])
+		json_object_set_new(out, "self", json_string(c->our_name));
+}

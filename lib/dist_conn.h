@@ -9,6 +9,7 @@
 #ifndef DIST_DIST_CONN_H
 #define DIST_DIST_CONN_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -106,6 +107,10 @@ void dist_conn_stage(struct dist_conn *c, enum dist_stage stage);
 void dist_conn_fail_timeout(struct dist_conn *c, const char *why);
 /* Close quietly (no callback) and free buffers. Safe to call twice. */
 void dist_conn_close(struct dist_conn *c);
+
+/* Add "timings", "address", "port" and "self" of a connection to an
+ * output record. */
+void dist_conn_report(const struct dist_conn *c, json_t *out);
 
 /* Our own pid and a fresh reference, minted with our name and creation,
  * for the request layer. */

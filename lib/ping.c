@@ -19,31 +19,6 @@ static const struct ping_config *cfg_of(const struct runner_job *j)
 	return runner_ctx(j->r);
 }
 
-void dist_conn_report(const struct dist_conn *c, json_t *out)
-{
-	static const enum dist_stage stages[] = {
-		DIST_STAGE_RESOLVE, DIST_STAGE_EPMD, DIST_STAGE_CONNECT,
-		DIST_STAGE_HANDSHAKE,
-	};
-	json_t *t = json_object();
-
-	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
-		char key[32];
-
-		if (c->stage_ms[stages[i]] <= 0 && stages[i] != DIST_STAGE_RESOLVE)
-			continue;
-		snprintf(key, sizeof key, "%s_ms", dist_stage_name(stages[i]));
-		json_object_set_new(t, key, json_real(c->stage_ms[stages[i]]));
-	}
-	json_object_set_new(out, "timings", t);
-	if (c->address[0])
-		json_object_set_new(out, "address", json_string(c->address));
-	if (c->node_port)
-		json_object_set_new(out, "port", json_integer(c->node_port));
-	if (c->our_name[0])
-		json_object_set_new(out, "self", json_string(c->our_name));
-}
-
 /* REG_SEND {6, From, '', net_kernel} + {'$gen_call', {From, Ref},
  * {is_auth, OurNode}}: exactly what net_adm:ping/1 sends. */
 static int send_is_auth(struct runner_job *j, struct dist_error *err)

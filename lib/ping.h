@@ -16,7 +16,4 @@ struct ping_config {
 /* runner_config.ctx must point to a struct ping_config. */
 extern const struct runner_ops ping_runner_ops;
 
-/* Add "timings", "address", "port" of a connection to a record. */
-void dist_conn_report(const struct dist_conn *c, json_t *out);
-
 #endif

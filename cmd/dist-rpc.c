@@ -1,0 +1,234 @@
+/* dist-rpc - call M:F(A), or evaluate expressions, on one or many nodes.
+ *
+ * CLI glue only: options and positionals, then the shared runner drives
+ * rpc jobs (lib/rpc.c) over the targets. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "rpc.h"
+
+#define EVAL_STDIN_MAX (1024 * 1024)
+
+static const char usage_text[] =
+"Usage: dist-rpc [OPTION]... NODE MOD FUN [ARGS]\n"
+"       dist-rpc [OPTION]... MOD FUN [ARGS] < targets\n"
+"       dist-rpc [OPTION]... --eval EXPRS [NODE] [< targets]\n"
+"Call MOD:FUN(ARGS...) on Erlang nodes, or evaluate Erlang expressions,\n"
+"and print each node's result as it arrives. ARGS is a list in Erlang\n"
+"term syntax, as erl_call -a takes it: '[1, <<\"bin\">>, {a, b}]'.\n"
+"Without NODE, targets are read from stdin (bare name@host lines or JSON\n"
+"records with \"node\"; a record may carry its own \"module\",\n"
+"\"function\" and \"args\").\n"
+"\n"
+"  -e, --eval EXPRS         evaluate 'Expr, Expr.' on the node; '-' reads\n"
+"                           the expressions from stdin\n"
+"      --json-args JSON     ARGS as tagged JSON (as -o tagged prints)\n"
+"      --capture-output     return what the call prints (io:format) in\n"
+"                           \"output\" instead of the node's console\n"
+"  -o, --output FORMAT      json (default: natural JSON), tagged (lossless\n"
+"                           JSON), term (Erlang syntax), raw (the bare\n"
+"                           value, for $(...)), text, pretty\n"
+"  -t, --timeout DUR        deadline for the whole command (default 60s);\n"
+"                           the call keeps running on the node after it\n"
+"      --connect-timeout DUR  limit for each connection stage (default 5s)\n"
+"  -j, --concurrency N      nodes in flight at once (default 64)\n"
+"      --cookie-file FILE   read the cookie from FILE (mode 0400/0600)\n"
+"      --vm-args FILE       a release's vm.args: -setcookie, -name/-sname\n"
+"      --cookie VALUE       the cookie itself (visible in ps: avoid)\n"
+"  -n, --name NAME          our node name (default: dist0..dist31@host)\n"
+"      --epmd-port PORT     EPMD port (default $ERL_EPMD_PORT or 4369)\n"
+"  -p, --port PORT          skip EPMD: the node listens on PORT\n"
+"      --resolver HOST[:PORT]  DNS server(s) instead of /etc/resolv.conf\n"
+"  -q, --quiet              no output; the exit status tells\n"
+"  -h, --help               show this help\n"
+"  -V, --version            show the version\n"
+"\n"
+"Exit status: 0 every call returned, 1 some failed (badrpc, exception,\n"
+"timeout, connection errors: see the records), 2 usage or input error,\n"
+"3 environment error (cookie). See dist-rpc(1) and dist(7).\n";
+
+enum {
+	OPT_JSON_ARGS = 0x200,
+	OPT_CAPTURE,
+};
+
+static char *read_all_stdin(struct dist_error *err)
+{
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	buf_init(&b, EVAL_STDIN_MAX + 1);
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+		buf_put(&b, chunk, n);
+	buf_put_u8(&b, 0);
+	if (b.failed) {
+		buf_free(&b);
+		dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "--eval -: more than %d bytes on stdin",
+			       EVAL_STDIN_MAX);
+		return NULL;
+	}
+	return (char *)b.data;
+}
+
+static bool looks_like_node(const char *s)
+{
+	return strchr(s, '@') != NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONG_OPTIONS,
+		{ "eval", required_argument, NULL, 'e' },
+		{ "json-args", required_argument, NULL, OPT_JSON_ARGS },
+		{ "capture-output", no_argument, NULL, OPT_CAPTURE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common cli;
+	struct rpc_config rcfg_rpc;
+	struct runner_config rcfg;
+	struct runner_summary sum;
+	struct dist_error err;
+	char *eval_buf = NULL, *node_arg[1];
+	int opt, rc, npos, out_mode = RPC_OUT_NATURAL;
+	char **pos;
+
+	cli_common_init(&cli);
+	cli.timeout_ms = 60000;
+	memset(&rcfg_rpc, 0, sizeof rcfg_rpc);
+	dist_error_clear(&err);
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "e:", longopts,
+				  NULL)) != -1) {
+		if (opt == 'o' && rpc_output_parse(optarg) >= 0) {
+			out_mode = rpc_output_parse(optarg);
+			cli.format = out_mode == RPC_OUT_NATURAL ||
+					     out_mode == RPC_OUT_TAGGED
+				? OUTPUT_JSON : OUTPUT_TEXT;
+			continue;
+		}
+		rc = cli_common_option(&cli, opt, optarg, &err);
+		if (rc < 0)
+			goto usage_error;
+		if (rc > 0)
+			continue;
+		switch (opt) {
+		case 'e':
+			rcfg_rpc.eval_text = optarg;
+			break;
+		case OPT_JSON_ARGS:
+			rcfg_rpc.args_json = optarg;
+			break;
+		case OPT_CAPTURE:
+			rcfg_rpc.capture_output = true;
+			break;
+		default:
+			fprintf(stderr, "Try 'dist-rpc --help' for more "
+				"information.\n");
+			return 2;
+		}
+	}
+	if (cli.help) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (cli.version) {
+		printf("dist-rpc (dist) %s\n", DIST_VERSION);
+		return 0;
+	}
+	rcfg_rpc.output = (enum rpc_output)out_mode;
+
+	/* Positionals: [NODE] MOD FUN [ARGS], or [NODE] with --eval. */
+	pos = argv + optind;
+	npos = argc - optind;
+	memset(&rcfg, 0, sizeof rcfg);
+	if (npos > 0 && looks_like_node(pos[0])) {
+		node_arg[0] = pos[0];
+		rcfg.args = node_arg;
+		rcfg.nargs = 1;
+		pos++;
+		npos--;
+	}
+	if (rcfg_rpc.eval_text) {
+		if (npos > 0) {
+			dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				       "--eval takes no MOD FUN ARGS ('%s')",
+				       pos[0]);
+			goto usage_error;
+		}
+		if (!strcmp(rcfg_rpc.eval_text, "-")) {
+			if (rcfg.nargs == 0) {
+				dist_error_set(&err, DIST_E_USAGE,
+					       DIST_STAGE_INPUT,
+					       "--eval - reads stdin, so give "
+					       "the NODE as an argument");
+				goto usage_error;
+			}
+			eval_buf = read_all_stdin(&err);
+			if (!eval_buf)
+				goto usage_error;
+			rcfg_rpc.eval_text = eval_buf;
+		}
+	} else {
+		if (npos >= 1)
+			rcfg_rpc.module = pos[0];
+		if (npos >= 2)
+			rcfg_rpc.function = pos[1];
+		if (npos >= 3)
+			rcfg_rpc.args_text = pos[2];
+		if (npos > 3 || (npos == 3 && rcfg_rpc.args_json)) {
+			dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				       npos > 3
+					? "too many arguments: ARGS is one "
+					  "list, like '[1, 2]' (quote it)"
+					: "give ARGS or --json-args, not both");
+			goto usage_error;
+		}
+		if (npos == 1 || (npos == 0 && rcfg.nargs == 1)) {
+			dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				       "missing %s: dist-rpc NODE MOD FUN "
+				       "[ARGS]", npos == 1 ? "FUN" : "MOD FUN");
+			goto usage_error;
+		}
+	}
+	if (cli_common_finish(&cli, &rcfg_rpc.conn, &err) < 0) {
+		cli_report(&err);
+		free(eval_buf);
+		return cli_exit_status(&err);
+	}
+	/* A call may take as long as the whole command allows. */
+	rcfg_rpc.conn.request_timeout_us = cli.timeout_ms > 0
+		? cli.timeout_ms * 1000 : INT64_MAX / 4;
+	if (rpc_config_prepare(&rcfg_rpc, &err) < 0) {
+		cli_report(&err);
+		free(eval_buf);
+		return 3;
+	}
+	rcfg.concurrency = (int)cli.concurrency;
+	rcfg.timeout_us = cli.timeout_ms * 1000;
+	rcfg.format = cli.format;
+	rcfg.out = stdout;
+	rcfg.in_fd = STDIN_FILENO;
+	rcfg.ctx = &rcfg_rpc;
+	rcfg.resolver = cli.resolver;
+	rc = runner_run(&rcfg, &rpc_runner_ops, &sum, &err);
+	rpc_config_release(&rcfg_rpc);
+	cookie_wipe(&cli.cookie);
+	free(eval_buf);
+	if (rc < 0) {
+		cli_report(&err);
+		return 3;
+	}
+	return runner_exit_status(&sum);
+
+usage_error:
+	cli_report(&err);
+	free(eval_buf);
+	return 2;
+}
