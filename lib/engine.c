@@ -182,9 +182,16 @@ static void run_due_timers(struct engine *e)
 {
 	int64_t now = engine_now_us();
 
-	while (e->nheap && e->heap[1]->when_us <= now && !e->stopping) {
+	while (e->nheap && !e->stopping) {
 		struct engine_timer *t = e->heap[1];
 
+		/* Timers armed "now" by a callback of this round run in it
+		 * too, rather than after another trip through epoll. */
+		if (t->when_us > now) {
+			now = engine_now_us();
+			if (t->when_us > now)
+				break;
+		}
 		engine_timer_disarm(e, t);
 		t->cb(e, t);
 	}
@@ -199,8 +206,11 @@ static int poll_timeout_ms(const struct engine *e)
 	wait = e->heap[1]->when_us - engine_now_us();
 	if (wait <= 0)
 		return 0;
-	/* Round up: waking a little late is harmless, early means a spin. */
-	wait = (wait + 999) / 1000;
+	/* Round down: epoll counts milliseconds, and rounding a timer due
+	 * in 5 us up to 1 ms made every deferred callback (resolver
+	 * answers from /etc/hosts, job reaping) cost a millisecond. The
+	 * price is a few zero-timeout polls in the last millisecond. */
+	wait /= 1000;
 	return wait > 60000 ? 60000 : (int)wait;
 }
 
