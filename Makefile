@@ -122,9 +122,9 @@ unit: $(UNIT_TESTS) $(SAN_UNIT_TESTS) build/tests/etf_roundtrip \
 
 # Static variant for exec probes in minimal containers.
 static: $(addprefix bin/static/,$(STATIC_PROGRAMS))
-bin/static/%: cmd/%.c $(LIB_SRCS) $(LIB_HDRS)
+bin/static/%: cmd/%.c lib/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LIB_SRCS) \
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< lib/libdist.a \
 	  $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null)
 
 lint:

@@ -3,7 +3,7 @@
 
 #include <ares.h>
 #include <arpa/inet.h>
-#include <netdb.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -111,7 +111,8 @@ static void resolver_rearm(struct resolver *r)
 				 tvp->tv_usec);
 }
 
-struct resolver *resolver_new(struct engine *e, struct dist_error *err)
+static struct resolver *resolver_create(struct engine *e, int flags,
+					struct dist_error *err)
 {
 	struct resolver *r = calloc(1, sizeof *r);
 	struct ares_options opts;
@@ -133,7 +134,9 @@ struct resolver *resolver_new(struct engine *e, struct dist_error *err)
 	memset(&opts, 0, sizeof opts);
 	opts.sock_state_cb = on_sock_state;
 	opts.sock_state_cb_data = r;
-	rc = ares_init_options(&r->channel, &opts, ARES_OPT_SOCK_STATE_CB);
+	opts.flags = flags;
+	rc = ares_init_options(&r->channel, &opts, ARES_OPT_SOCK_STATE_CB |
+			       (flags ? ARES_OPT_FLAGS : 0));
 	if (rc != ARES_SUCCESS) {
 		dist_error_set(err, DIST_E_IO, DIST_STAGE_RESOLVE,
 			       "cannot start the resolver: %s",
@@ -145,6 +148,16 @@ struct resolver *resolver_new(struct engine *e, struct dist_error *err)
 	r->timer.cb = on_ares_timer;
 	r->timer.data = r;
 	return r;
+}
+
+struct resolver *resolver_new(struct engine *e, struct dist_error *err)
+{
+	return resolver_create(e, 0, err);
+}
+
+struct resolver *resolver_new_exact(struct engine *e, struct dist_error *err)
+{
+	return resolver_create(e, ARES_FLAG_NOCHECKRESP, err);
 }
 
 int resolver_set_servers(struct resolver *r, const char *csv,
@@ -244,23 +257,34 @@ static void on_addrinfo(void *arg, int status, int timeouts,
 		resolve_deliver(req);
 }
 
-/* IPv4 or IPv6 text (with an optional %zone): no resolver involved. */
+/* IPv4 or IPv6 text (with an optional %zone): no resolver involved.
+ * inet_pton rather than getaddrinfo(AI_NUMERICHOST), which static
+ * builds would tie to the build host's NSS libraries. */
 static bool literal_address(const char *host, struct resolve_result *res)
 {
-	struct addrinfo hints, *ai = NULL;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&res->addrs[0];
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&res->addrs[0];
+	char text[INET6_ADDRSTRLEN + 1];
+	const char *zone = strchr(host, '%');
+	size_t n = zone ? (size_t)(zone - host) : strlen(host);
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_flags = AI_NUMERICHOST;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(host, NULL, &hints, &ai) != 0 || !ai)
-		return false;
-	if (ai->ai_addrlen <= sizeof res->addrs[0]) {
-		memset(&res->addrs[0], 0, sizeof res->addrs[0]);
-		memcpy(&res->addrs[0], ai->ai_addr, ai->ai_addrlen);
+	memset(&res->addrs[0], 0, sizeof res->addrs[0]);
+	if (!zone && inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
 		res->naddrs = 1;
+		return true;
 	}
-	freeaddrinfo(ai);
-	return res->naddrs > 0;
+	if (n >= sizeof text)
+		return false;
+	memcpy(text, host, n);
+	text[n] = '\0';
+	if (inet_pton(AF_INET6, text, &v6->sin6_addr) != 1)
+		return false;
+	v6->sin6_family = AF_INET6;
+	if (zone)
+		v6->sin6_scope_id = if_nametoindex(zone + 1);
+	res->naddrs = 1;
+	return true;
 }
 
 struct resolve_req *resolve_host(struct resolver *r, const char *host,
