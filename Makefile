@@ -35,10 +35,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # round trips. Programs that link libcurl stay fully dynamic, so that
 # one libcrypto serves both.
 BASE_PKGS := jansson libcares libcrypto zlib
-static_deps = -Wl,-Bstatic $(call libs_of,$(1)) -Wl,-Bdynamic -ldl -pthread
+static_deps = -Wl,-Bstatic $(call libs_of,$(1)) -Wl,-Bdynamic -ldl -pthread -lm
 dist-ping_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-rpc_LIBS = $(call static_deps,$(BASE_PKGS))
-dist-discover_LIBS = $(call libs_of,$(BASE_PKGS) libcurl)
+dist-discover_LIBS = $(call libs_of,$(BASE_PKGS) libcurl) -lm
 ALL_PKGS  := $(BASE_PKGS) libcurl
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(ALL_PKGS) 2>/dev/null)
 libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
@@ -88,31 +88,31 @@ build/san/bin/%: cmd/%.c build/san/libdist.a
 
 build/tests/%: tests/unit/%.c lib/libdist.a tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS))
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 build/san/tests/%: tests/unit/%.c build/san/libdist.a tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS))
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 # Driver of the ETF differential test against a real erl
 # (tests/etf/run-differential).
 build/tests/etf_roundtrip: tests/etf/etf_roundtrip.c lib/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS))
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 build/san/tests/etf_roundtrip: tests/etf/etf_roundtrip.c build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS))
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 # Driver of the term text differential test against a real erl
 # (tests/term/run-differential).
 build/tests/term_tool: tests/term/term_tool.c lib/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS))
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 build/san/tests/term_tool: tests/term/term_tool.c build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS))
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 san: build/san/libdist.a $(addprefix build/san/bin/,$(PROGRAMS))
 
@@ -125,7 +125,7 @@ static: $(addprefix bin/static/,$(STATIC_PROGRAMS))
 bin/static/%: cmd/%.c lib/libdist.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< lib/libdist.a \
-	  $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null)
+	  $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null) -lm
 
 lint:
 	@scripts/lint

@@ -38,6 +38,8 @@ static const char usage_text[] =
 "                           /etc/resolv.conf (also $DIST_RESOLVER)\n"
 "  -o, --output FORMAT      json (default), text or pretty\n"
 "  -q, --quiet              no output; the exit status tells\n"
+"      --stats              end with a summary record (counts, p50/p99)\n"
+"      --prom FILE          write the summary as a Prometheus textfile\n"
 "  -h, --help               show this help\n"
 "  -V, --version            show the version\n"
 "\n"
@@ -109,14 +111,8 @@ int main(int argc, char **argv)
 	pcfg.count = (int)count;
 	pcfg.interval_us = interval_ms * 1000;
 
-	memset(&rcfg, 0, sizeof rcfg);
-	rcfg.concurrency = (int)cli.concurrency;
-	rcfg.timeout_us = cli.timeout_ms * 1000;
-	rcfg.format = cli.format;
-	rcfg.out = stdout;
-	rcfg.in_fd = STDIN_FILENO;
+	cli_runner_config(&cli, &rcfg, "dist_ping");
 	rcfg.ctx = &pcfg;
-	rcfg.resolver = cli.resolver;
 	if (optind < argc && !(argc - optind == 1 && !strcmp(argv[optind], "-"))) {
 		rcfg.args = argv + optind;
 		rcfg.nargs = argc - optind;
@@ -127,10 +123,10 @@ int main(int argc, char **argv)
 	}
 	if (runner_run(&rcfg, &ping_runner_ops, &sum, &err) < 0) {
 		cli_report(&err);
-		cookie_wipe(&cli.cookie);
+		cli_common_release(&cli, &pcfg.conn);
 		return 3;
 	}
-	cookie_wipe(&cli.cookie);
+	cli_common_release(&cli, &pcfg.conn);
 	return runner_exit_status(&sum);
 
 usage_error:

@@ -45,6 +45,8 @@ static const char usage_text[] =
 "  -p, --port PORT          skip EPMD: the node listens on PORT\n"
 "      --resolver HOST[:PORT]  DNS server(s) instead of /etc/resolv.conf\n"
 "  -q, --quiet              no output; the exit status tells\n"
+"      --stats              end with a summary record (counts, p50/p99)\n"
+"      --prom FILE          write the summary as a Prometheus textfile\n"
 "  -h, --help               show this help\n"
 "  -V, --version            show the version\n"
 "\n"
@@ -210,16 +212,18 @@ int main(int argc, char **argv)
 		free(eval_buf);
 		return 3;
 	}
-	rcfg.concurrency = (int)cli.concurrency;
-	rcfg.timeout_us = cli.timeout_ms * 1000;
-	rcfg.format = cli.format;
-	rcfg.out = stdout;
-	rcfg.in_fd = STDIN_FILENO;
+	{
+		char *const *args = rcfg.args;
+		int nargs = rcfg.nargs;
+
+		cli_runner_config(&cli, &rcfg, "dist_rpc");
+		rcfg.args = args;
+		rcfg.nargs = nargs;
+	}
 	rcfg.ctx = &rcfg_rpc;
-	rcfg.resolver = cli.resolver;
 	rc = runner_run(&rcfg, &rpc_runner_ops, &sum, &err);
 	rpc_config_release(&rcfg_rpc);
-	cookie_wipe(&cli.cookie);
+	cli_common_release(&cli, &rcfg_rpc.conn);
 	free(eval_buf);
 	if (rc < 0) {
 		cli_report(&err);

@@ -63,6 +63,12 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 	case CLI_OPT_RESOLVER:
 		c->resolver = arg;
 		return 1;
+	case CLI_OPT_STATS:
+		c->stats = true;
+		return 1;
+	case CLI_OPT_PROM:
+		c->prom_file = arg;
+		return 1;
 	case 'o':
 		f = output_format_parse(arg);
 		if (f < 0)
@@ -143,7 +149,33 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		? c->connect_timeout_ms * 1000 : INT64_MAX / 4;
 	conn->tick_interval_us = (int64_t)DEFAULT_TICK_MS * 1000;
 	conn->max_message = 64 * 1024 * 1024;
+	conn->names = namepool_inuse_new();
+	if (!conn->names)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
 	return 0;
+}
+
+void cli_common_release(struct cli_common *c, struct dist_conn_config *conn)
+{
+	cookie_wipe(&c->cookie);
+	namepool_inuse_free(conn->names);
+	conn->names = NULL;
+}
+
+void cli_runner_config(const struct cli_common *c, struct runner_config *r,
+		       const char *program)
+{
+	memset(r, 0, sizeof *r);
+	r->concurrency = (int)c->concurrency;
+	r->timeout_us = c->timeout_ms * 1000;
+	r->format = c->format;
+	r->out = stdout;
+	r->in_fd = STDIN_FILENO;
+	r->resolver = c->resolver;
+	r->stats = c->stats;
+	r->prom_file = c->prom_file;
+	r->program = program;
 }
 
 int cli_exit_status(const struct dist_error *err)

@@ -25,6 +25,8 @@ enum {
 	CLI_OPT_CONNECT_TIMEOUT,
 	CLI_OPT_CONCURRENCY,
 	CLI_OPT_RESOLVER,
+	CLI_OPT_STATS,
+	CLI_OPT_PROM,
 };
 
 #define CLI_COMMON_SHORT "t:j:n:p:o:qhV"
@@ -40,6 +42,8 @@ enum {
 	{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },        \
 	{ "port", required_argument, NULL, 'p' },                           \
 	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },          \
+	{ "stats", no_argument, NULL, CLI_OPT_STATS },                      \
+	{ "prom", required_argument, NULL, CLI_OPT_PROM },                  \
 	{ "output", required_argument, NULL, 'o' },                         \
 	{ "quiet", no_argument, NULL, 'q' },                                \
 	{ "help", no_argument, NULL, 'h' },                                 \
@@ -57,6 +61,8 @@ struct cli_common {
 	long epmd_port_flag;
 	long direct_port;
 	const char *resolver;       /* --resolver, else $DIST_RESOLVER */
+	bool stats;                 /* --stats */
+	const char *prom_file;      /* --prom FILE */
 	enum output_format format;
 	bool help, version;
 };
@@ -73,6 +79,13 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
  * connection config. Warns on stderr about --cookie. */
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err);
+
+/* Wipe the cookie and free what cli_common_finish made. */
+void cli_common_release(struct cli_common *c, struct dist_conn_config *conn);
+
+/* The runner settings every program takes from the common options. */
+void cli_runner_config(const struct cli_common *c, struct runner_config *r,
+		       const char *program);
 
 /* Exit status for an error from the functions above. */
 int cli_exit_status(const struct dist_error *err);

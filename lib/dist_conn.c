@@ -53,8 +53,18 @@ static void close_socket(struct dist_conn *c)
 	c->io.fd = -1;
 }
 
+static void release_pool_name(struct dist_conn *c)
+{
+	if (c->pool_held) {
+		namepool_release(c->cfg->names, c->target.full,
+				 c->pool_index);
+		c->pool_held = false;
+	}
+}
+
 void dist_conn_close(struct dist_conn *c)
 {
+	release_pool_name(c);
 	if (c->rreq) {
 		resolve_cancel(c->rreq);
 		c->rreq = NULL;
@@ -341,7 +351,15 @@ static void handshake_begin(struct dist_conn *c)
 	dist_conn_stage(c, DIST_STAGE_HANDSHAKE);
 	if (getsockname(c->io.fd, (struct sockaddr *)&local, &llen) < 0)
 		memset(&local, 0, sizeof local);
-	if (namepool_name(c->cfg->our_name, c->pool_attempt,
+	/* This run's other connections to the same node hold names too:
+	 * take one they do not use. */
+	if (!c->cfg->our_name && !c->pool_held)
+		c->pool_index = namepool_acquire(
+			c->cfg->names, c->target.full,
+			c->pool_tries == 0
+				? -1 : (int)(c->pool_index % NAME_POOL_SIZE),
+			&c->pool_held);
+	if (namepool_name(c->cfg->our_name, c->pool_index,
 			  c->target.long_style, &local, c->our_name,
 			  sizeof c->our_name, &err) < 0) {
 		conn_fail(c, &err);
@@ -407,17 +425,27 @@ static void epmd_input(struct dist_conn *c)
 }
 
 /* A name of the pool is taken on this node: reconnect with the next. */
-static void retry_with_next_name(struct dist_conn *c)
+static void retry_with_next_name(struct dist_conn *c, bool answer)
 {
 	static const uint8_t give_up[] = { 0, 6, 's', 'f', 'a', 'l', 's', 'e' };
+	unsigned taken = c->pool_index;
+	bool held = c->pool_held;
 
 	/* Answer "false": the existing connection with that name belongs
 	 * to someone else (another probe) and must not be replaced. */
-	if (write(c->io.fd, give_up, sizeof give_up) < 0) {
+	if (answer && write(c->io.fd, give_up, sizeof give_up) < 0) {
 		/* Nothing to do: the socket is closed right after. */
 	}
 	close_socket(c);
-	c->pool_attempt++;
+	/* Take the next name before letting go of this one, so that a
+	 * sibling connection does not walk into it meanwhile. */
+	c->pool_held = false;
+	c->pool_tries++;
+	c->pool_index = namepool_acquire(c->cfg->names, c->target.full,
+					 (int)(taken + 1) % NAME_POOL_SIZE,
+					 &c->pool_held);
+	if (held)
+		namepool_release(c->cfg->names, c->target.full, taken);
 	dist_conn_stage(c, DIST_STAGE_CONNECT);
 	conn_connect_node(c);
 }
@@ -441,14 +469,15 @@ static void handshake_input(struct dist_conn *c)
 			return;
 		}
 		if (rc == HS_NAME_TAKEN) {
-			if (c->cfg->our_name || c->pool_attempt + 1 >= NAME_POOL_SIZE) {
+			if (c->cfg->our_name ||
+			    c->pool_tries + 1 >= NAME_POOL_SIZE) {
 				namepool_name(c->cfg->our_name,
 					      NAME_POOL_SIZE, false, NULL,
 					      c->our_name, sizeof c->our_name,
 					      &err);
 				conn_fail(c, &err);
 			} else {
-				retry_with_next_name(c);
+				retry_with_next_name(c, true);
 			}
 			return;
 		}
@@ -548,7 +577,14 @@ static void on_eof(struct dist_conn *c)
 				   "challenge reply: the cookie is wrong "
 				   "(ours came from %s)", c->target.full,
 				   c->cfg->cookie->source);
-		else if (c->hs.state == HS_AWAIT_STATUS)
+		else if (c->hs.state == HS_AWAIT_STATUS &&
+			 !c->cfg->our_name && c->early_closes < 2) {
+			/* A node that still has our name half-connected
+			 * from a moment ago (already_pending) hangs up
+			 * without a status: take the next name. */
+			c->early_closes++;
+			retry_with_next_name(c, false);
+		} else if (c->hs.state == HS_AWAIT_STATUS)
 			conn_failf(c, DIST_E_CLOSED,
 				   "%s closed the connection before answering "
 				   "our name%s: it may refuse hidden nodes, or "

@@ -20,6 +20,7 @@
 #include "error.h"
 #include "etf.h"
 #include "handshake.h"
+#include "namepool.h"
 #include "nodename.h"
 #include "resolve.h"
 
@@ -32,6 +33,7 @@ struct dist_conn_config {
 	int64_t request_timeout_us; /* the request stage; 0: stage_timeout */
 	int64_t tick_interval_us; /* send a tick when idle this long */
 	size_t max_message;       /* inbound frame cap (too_large) */
+	struct namepool_inuse *names; /* pool names in flight, or NULL */
 };
 
 struct dist_conn;
@@ -82,7 +84,10 @@ struct dist_conn {
 	bool connecting;             /* connect() in progress */
 
 	struct handshake hs;
-	unsigned pool_attempt;
+	unsigned pool_index;         /* our name is dist<pool_index> */
+	unsigned pool_tries;         /* names tried on this node so far */
+	unsigned early_closes;       /* closed before the status answer */
+	bool pool_held;              /* pool_index is ours in cfg->names */
 	char our_name[512];
 	uint32_t creation;
 	struct etf_arena *arena;

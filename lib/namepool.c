@@ -1,7 +1,9 @@
 /* namepool.c - our node name (see namepool.h). */
 #include "namepool.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -76,4 +78,94 @@ in_use:
 			      "pool names (" NAME_POOL_PREFIX "0.."
 			      NAME_POOL_PREFIX "%d): too many probes at once",
 			      NAME_POOL_SIZE, NAME_POOL_SIZE - 1);
+}
+
+struct inuse_entry {
+	struct inuse_entry *next;
+	uint32_t mask;
+	unsigned cursor;    /* where the next acquire starts */
+	char node[];
+};
+
+/* A list: it holds at most one entry per node in flight, which the
+ * concurrency bounds. */
+struct namepool_inuse {
+	struct inuse_entry *head;
+};
+
+struct namepool_inuse *namepool_inuse_new(void)
+{
+	return calloc(1, sizeof(struct namepool_inuse));
+}
+
+void namepool_inuse_free(struct namepool_inuse *u)
+{
+	if (!u)
+		return;
+	while (u->head) {
+		struct inuse_entry *e = u->head;
+
+		u->head = e->next;
+		free(e);
+	}
+	free(u);
+}
+
+static struct inuse_entry **find(struct namepool_inuse *u, const char *node)
+{
+	struct inuse_entry **pp = &u->head;
+
+	while (*pp && strcmp((*pp)->node, node) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+unsigned namepool_acquire(struct namepool_inuse *u, const char *node,
+			  int start, bool *held)
+{
+	struct inuse_entry **pp, *e;
+	unsigned first;
+	size_t n;
+
+	*held = false;
+	if (!u)
+		return start < 0 ? 0 : (unsigned)start;
+	pp = find(u, node);
+	if (!*pp) {
+		n = strlen(node) + 1;
+		e = calloc(1, sizeof *e + n);
+		if (!e)
+			return start < 0 ? 0 : (unsigned)start;
+		memcpy(e->node, node, n);
+		*pp = e;
+	}
+	e = *pp;
+	first = start < 0 ? e->cursor : (unsigned)start % NAME_POOL_SIZE;
+	for (unsigned k = 0; k < NAME_POOL_SIZE; k++) {
+		unsigned i = (first + k) % NAME_POOL_SIZE;
+
+		if (!(e->mask & (1u << i))) {
+			e->mask |= 1u << i;
+			e->cursor = (i + 1) % NAME_POOL_SIZE;
+			*held = true;
+			return i;
+		}
+	}
+	return first;
+}
+
+void namepool_release(struct namepool_inuse *u, const char *node,
+		      unsigned index)
+{
+	struct inuse_entry **pp, *e;
+
+	if (!u || index >= NAME_POOL_SIZE)
+		return;
+	pp = find(u, node);
+	if (!*pp)
+		return;
+	e = *pp;
+	/* The entry stays, with its cursor, for the rest of the run: one
+	 * per distinct node, the size of the run's own input. */
+	e->mask &= ~(1u << index);
 }

@@ -28,4 +28,23 @@ int namepool_name(const char *override, unsigned attempt, bool long_style,
 		  const struct sockaddr_storage *local, char *out, size_t len,
 		  struct dist_error *err);
 
+/* Which pool names this process has in flight to which node, so that
+ * concurrent connections of one run to one node never collide on a name
+ * (the node would refuse or drop all but one of them). Other processes
+ * are still told apart by the node's "alive" answer. */
+struct namepool_inuse;
+
+struct namepool_inuse *namepool_inuse_new(void);
+void namepool_inuse_free(struct namepool_inuse *u);
+/* A pool index this process is not using towards node, now marked used
+ * (*held true): the first free one from `start` on, circularly, or with
+ * start -1 from where the last acquire for that node left off, so that a
+ * name just released gets time to be forgotten by the node before it is
+ * used again. With every index taken (or no table), the start index
+ * unmarked (*held false): the node's answer then decides. */
+unsigned namepool_acquire(struct namepool_inuse *u, const char *node,
+			  int start, bool *held);
+void namepool_release(struct namepool_inuse *u, const char *node,
+		      unsigned index);
+
 #endif

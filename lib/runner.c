@@ -2,6 +2,7 @@
 #include "runner.h"
 
 #include "buf.h"
+#include "metrics.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -112,6 +113,7 @@ void runner_job_finish(struct runner_job *j, const struct dist_error *err)
 	j->ok = err == NULL;
 	json_object_set_new(j->out, "ok", json_boolean(j->ok));
 	json_object_set_new(j->out, "time_ms", json_real(ms));
+	latency_add(&r->sum->time, ms);
 	if (err) {
 		json_t *e = json_pack("{s:s, s:s, s:s}", "code",
 				      dist_code_name(err->code), "stage",
@@ -364,6 +366,7 @@ int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 	       struct runner_summary *sum, struct dist_error *err)
 {
 	struct runner r;
+	int64_t t0;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -372,6 +375,7 @@ int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 	r.ops = ops;
 	r.sum = sum;
 	buf_init(&r.inbuf, RECORD_LINE_MAX + 65536 + 1);
+	t0 = engine_now_us();
 	r.e = engine_new(err);
 	if (!r.e)
 		return -1;
@@ -407,6 +411,10 @@ int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 	resolver_free(r.resolver);
 	engine_free(r.e);
 	buf_free(&r.inbuf);
+	sum->wall_ms = (double)(engine_now_us() - t0) / 1000.0;
+	metrics_write_summary(cfg, sum);
+	if (rc == 0 && metrics_write_prom(cfg, sum, err) < 0)
+		return -1;
 	return rc;
 }
 

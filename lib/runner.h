@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "latency.h"
 #include "error.h"
 #include "nodename.h"
 #include "records.h"
@@ -63,11 +64,16 @@ struct runner_config {
 	int in_fd;                  /* else records from this fd */
 	void *ctx;                  /* the program's, for ops */
 	const char *resolver;       /* DNS servers, or NULL */
+	bool stats;                 /* --stats: a summary record at the end */
+	const char *prom_file;      /* --prom FILE: Prometheus textfile */
+	const char *program;        /* metric prefix, e.g. "dist_ping" */
 };
 
 struct runner_summary {
 	long targets, ok, failed, input_errors;
 	bool output_failed;         /* stdout went away (EPIPE) */
+	struct latency time;        /* time_ms of every finished target */
+	double wall_ms;
 };
 
 struct engine *runner_engine(struct runner *r);

@@ -317,3 +317,29 @@ print(json.dumps(v) if not isinstance(v,str) else v)' "$1" "$2"
 	assert_success
 	assert_equal "$(field "$output" count)" 3
 }
+
+@test "--stats ends with a summary record; --prom writes a textfile" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --stats --prom "$BATS_TEST_TMPDIR/dist.prom" \
+		"n1@$HOST" "nosuch@$HOST"
+	assert_failure 1
+	last=${lines[${#lines[@]}-1]}
+	assert_equal "$(field "$last" summary)" true
+	assert_equal "$(field "$last" targets)" 2
+	assert_equal "$(field "$last" ok)" 1
+	assert_equal "$(field "$last" failed)" 1
+	run grep -E '^dist_ping_failed 1$' "$BATS_TEST_TMPDIR/dist.prom"
+	assert_success
+	run grep -E '^dist_ping_time_seconds\{quantile="0.99"\} [0-9.]+$' "$BATS_TEST_TMPDIR/dist.prom"
+	assert_success
+	run ls "$BATS_TEST_TMPDIR"
+	refute_output --partial ".tmp."
+}
+
+@test "1000 targets from stdin: one record each, memory bounded by -j" {
+	for _ in $(seq 1 1000); do echo "n1@$HOST"; done > "$BATS_TEST_TMPDIR/targets"
+	run "$PING" --cookie-file "$COOKIE_FILE" -j 8 --stats -q < "$BATS_TEST_TMPDIR/targets"
+	assert_success
+	run "$PING" --cookie-file "$COOKIE_FILE" -j 8 < "$BATS_TEST_TMPDIR/targets"
+	assert_success
+	assert_equal "${#lines[@]}" 1000
+}
