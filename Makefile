@@ -142,7 +142,10 @@ demo: deps
 	@scripts/demo
 
 bench: all
-	bench/ping
+	@for b in bench/*; do \
+	  case $$b in *.md|*.sh) continue ;; esac; \
+	  [ -x "$$b" ] && "$$b"; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \

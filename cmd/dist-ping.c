@@ -121,6 +121,13 @@ int main(int argc, char **argv)
 		rcfg.args = vm_target;
 		rcfg.nargs = 1;
 	}
+	if (rcfg.nargs == 0 && isatty(STDIN_FILENO)) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "no NODE given and stdin is a terminal: give "
+			       "NODE, or pipe targets in");
+		cli_common_release(&cli, &pcfg.conn);
+		goto usage_error;
+	}
 	if (runner_run(&rcfg, &ping_runner_ops, &sum, &err) < 0) {
 		cli_report(&err);
 		cli_common_release(&cli, &pcfg.conn);

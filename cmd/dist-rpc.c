@@ -108,6 +108,13 @@ int main(int argc, char **argv)
 	dist_error_clear(&err);
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT "e:", longopts,
 				  NULL)) != -1) {
+		if (opt == 'o' && rpc_output_parse(optarg) < 0 &&
+		    strcmp(optarg, "pretty") != 0) {
+			dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				       "-o '%s': use json, tagged, term, raw, "
+				       "text or pretty", optarg);
+			goto usage_error;
+		}
 		if (opt == 'o' && rpc_output_parse(optarg) >= 0) {
 			out_mode = rpc_output_parse(optarg);
 			cli.format = out_mode == RPC_OUT_NATURAL ||
@@ -203,6 +210,19 @@ int main(int argc, char **argv)
 		cli_report(&err);
 		free(eval_buf);
 		return cli_exit_status(&err);
+	}
+	/* As dist-ping: a release's vm.args names the node to talk to. */
+	if (rcfg.nargs == 0 && cli.vm_args_node[0]) {
+		node_arg[0] = cli.vm_args_node;
+		rcfg.args = node_arg;
+		rcfg.nargs = 1;
+	}
+	if (rcfg.nargs == 0 && isatty(STDIN_FILENO)) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "no NODE given and stdin is a terminal: give "
+			       "NODE, or pipe targets in");
+		cli_common_release(&cli, &rcfg_rpc.conn);
+		goto usage_error;
 	}
 	/* A call may take as long as the whole command allows. */
 	rcfg_rpc.conn.request_timeout_us = cli.timeout_ms > 0

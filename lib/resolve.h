@@ -28,6 +28,11 @@ typedef void (*resolve_cb)(void *data, int status,
 			   const struct dist_error *err);
 
 struct resolver *resolver_new(struct engine *e, struct dist_error *err);
+/* The same, but REFUSED and SERVFAIL answers are reported as they are
+ * (resolve_query says which) instead of trying the next server and
+ * ending with a vague "connection refused": discovery wants to tell an
+ * operator what the DNS server said. */
+struct resolver *resolver_new_exact(struct engine *e, struct dist_error *err);
 /* Use these DNS servers instead of /etc/resolv.conf's: "HOST[:PORT]"
  * entries separated by commas (--resolver, $DIST_RESOLVER). */
 int resolver_set_servers(struct resolver *r, const char *csv,

@@ -176,3 +176,49 @@ except OSError:
     sys.exit(1)
 PY
 }
+
+# start_dnsmasq_opts NAME [dnsmasq options...]: another DNS server on a
+# loopback port with raw options (--host-record, --srv-host,
+# --addn-hosts...), authoritative for .test, forwarding nothing: a name
+# outside .test is REFUSED. Its port is in $DIST_STATE/NAME.dns_port.
+start_dnsmasq_opts() {
+	local name=$1 port
+	shift
+	port=$(free_port)
+	dnsmasq --keep-in-foreground --conf-file=/dev/null --port="$port" \
+		--listen-address=127.0.0.1 --bind-interfaces --no-resolv \
+		--no-hosts --local=/test/ --user=root --pid-file= \
+		"$@" >"$DIST_STATE/$name.dnsmasq.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	echo "$port" > "$DIST_STATE/$name.dns_port"
+	wait_for "dnsmasq $name" dns_alive "$port"
+}
+
+# start_udp_blackhole NAME: a UDP socket on loopback that reads and never
+# answers (a DNS server that does not respond). Port in NAME.port.
+start_udp_blackhole() {
+	local name=$1
+	python3 -c '
+import socket, sys, os
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    s.recvfrom(4096)
+' "$DIST_STATE/$name.port" >"$DIST_STATE/$name.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	wait_for "udp blackhole $name" test -s "$DIST_STATE/$name.port"
+}
+
+# start_http_server: tests/helpers/http_server.py on loopback, serving
+# tests/fixtures/discover. Port in $DIST_STATE/http.port, requests
+# logged to $DIST_STATE/http.requests.
+start_http_server() {
+	: > "$DIST_STATE/http.requests"
+	python3 "$DIST_ROOT/tests/helpers/http_server.py" \
+		"$DIST_ROOT/tests/fixtures/discover" "$DIST_STATE/http.port" \
+		"$DIST_STATE/http.requests" >"$DIST_STATE/http.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	wait_for "http server" test -s "$DIST_STATE/http.port"
+}

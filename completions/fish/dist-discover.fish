@@ -1,0 +1,40 @@
+# fish completion for dist-discover(1)
+#
+# Strategy words, options, their fixed values (formats, --name-from,
+# --errors), files for the file options and host names for --host.
+
+complete -c dist-discover -f
+complete -c dist-discover -n __fish_is_first_token -a 'dns epmd http k8s static' -d Strategy
+complete -c dist-discover -l dns -d 'Use DNS (with --query or --srv)'
+complete -c dist-discover -l epmd -d 'Ask EPMD (default: this host)'
+complete -c dist-discover -l http -d 'Fetch --url documents'
+complete -c dist-discover -l static -d 'Names from arguments or --file'
+complete -c dist-discover -l query -x -d 'Ask A and AAAA records (B@NAME)'
+complete -c dist-discover -l srv -x -d 'Ask SRV records (B@NAME)'
+complete -c dist-discover -s b -l basename -x -d 'Alive part of the node names'
+complete -c dist-discover -l name-from -x -a "ip\t'the address' hostname\t'PTR, SRV target or pod name'" -d 'Host part of the names'
+complete -c dist-discover -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
+complete -c dist-discover -s H -l host -x -a '(__fish_print_hostnames)' -d 'Ask EPMD on this host'
+complete -c dist-discover -l hosts-file -r -F -d 'Hosts of a .hosts.erlang file'
+complete -c dist-discover -l epmd-port -x -d 'EPMD port'
+complete -c dist-discover -l url -x -d 'A JSON document listing nodes'
+complete -c dist-discover -l format -x -a 'auto list endpointslice endpoints consul' -d 'Document format'
+complete -c dist-discover -l cacert -r -F -d 'CA certificates for https'
+complete -c dist-discover -l bearer-file -r -F -d 'Send the token in FILE as Bearer'
+complete -c dist-discover -l max-body -x -d 'Largest body accepted (bytes)'
+complete -c dist-discover -l k8s -d 'EndpointSlices through the service account'
+complete -c dist-discover -l k8s-service -x -d 'The Service to list'
+complete -c dist-discover -l k8s-selector -x -d 'A label selector instead'
+complete -c dist-discover -l k8s-namespace -x -d 'Namespace (default the account one)'
+complete -c dist-discover -l k8s-api -x -d 'API server URL'
+complete -c dist-discover -l k8s-dir -x -a '(__fish_complete_directories)' -d 'Service account files'
+complete -c dist-discover -l cluster-domain -x -d 'Cluster DNS domain (cluster.local)'
+complete -c dist-discover -s f -l file -r -F -d 'Node names, one per line'
+complete -c dist-discover -s w -l watch -d 'Poll forever; print up and down events'
+complete -c dist-discover -s i -l interval -x -a '1s 5s 10s 30s 1m' -d 'Time between polls (10s)'
+complete -c dist-discover -s t -l timeout -x -a '500ms 1s 2s 5s 10s 30s' -d 'Deadline of each poll (10s)'
+complete -c dist-discover -l errors -x -a 'stderr stdout' -d 'Where error records go'
+complete -c dist-discover -s o -l output -x -a "json\t'JSON Lines (default)' text\t'aligned columns' pretty\t'indented JSON'" -d 'Output format'
+complete -c dist-discover -s q -l quiet -d 'Print nothing; exit status only'
+complete -c dist-discover -s h -l help -d 'Print usage and exit'
+complete -c dist-discover -s V -l version -d 'Print version and exit'

@@ -1,0 +1,72 @@
+# fish completion for dist-rpc(1)
+#
+# Options, -o formats, files for --cookie-file/--vm-args, and node names
+# from the local EPMD (`epmd -names`) as the first operand. MOD, FUN and
+# ARGS after it are free text.
+
+# Print name@host for each node registered with the local EPMD, quietly
+# nothing when there is no epmd command or no EPMD answering.
+function __dist_rpc_nodes
+    type -q epmd; or return 0
+    set -l host (string split -m 1 . (uname -n))[1]
+    set -l port
+    set -l tokens (commandline -opc)
+    for i in (seq (count $tokens))
+        switch $tokens[$i]
+            case '--epmd-port=*'
+                set port (string replace -- --epmd-port= '' $tokens[$i])
+            case --epmd-port
+                set -l j (math $i + 1)
+                set -q tokens[$j]; and set port $tokens[$j]
+        end
+    end
+    set -l out
+    if test -n "$port"
+        set out (epmd -port $port -names 2>/dev/null); or return 0
+    else
+        set out (epmd -names 2>/dev/null); or return 0
+    end
+    string replace -rf '^name (\S+) at port .*$' "\$1@$host" -- $out
+end
+
+# True while no operand has been typed yet: options and their arguments
+# do not count.
+function __dist_rpc_no_operand
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l skip 0
+    for t in $tokens
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --resolver
+                set skip 1
+            case '-*'
+            case '*'
+                return 1
+        end
+    end
+    return 0
+end
+
+complete -c dist-rpc -f
+complete -c dist-rpc -s e -l eval -x -d 'Evaluate Erlang expressions (- reads stdin)'
+complete -c dist-rpc -l json-args -x -d 'ARGS as tagged JSON'
+complete -c dist-rpc -l capture-output -d 'Return what the call prints in "output"'
+complete -c dist-rpc -s o -l output -x -a "json\t'records, natural JSON (default)' tagged\t'records, lossless tagged JSON' term\t'the value in Erlang syntax' raw\t'the bare value, for \$(...)' text\t'aligned columns' pretty\t'indented JSON'" -d 'Output format'
+complete -c dist-rpc -s t -l timeout -x -a '1s 2s 5s 10s 30s 1m 5m' -d 'Deadline for the whole command (60s)'
+complete -c dist-rpc -l connect-timeout -x -a '250ms 500ms 1s 2s 5s 10s' -d 'Limit for each connection stage (5s)'
+complete -c dist-rpc -s j -l concurrency -x -d 'Nodes in flight at once (64)'
+complete -c dist-rpc -l cookie-file -r -F -d 'Read the cookie from FILE'
+complete -c dist-rpc -l vm-args -r -F -d 'Release vm.args: the cookie'
+complete -c dist-rpc -l cookie -x -d 'The cookie itself (visible in ps)'
+complete -c dist-rpc -s n -l name -x -d 'Our node name'
+complete -c dist-rpc -l epmd-port -x -d 'EPMD port'
+complete -c dist-rpc -s p -l port -x -d 'No EPMD: connect straight to PORT'
+complete -c dist-rpc -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
+complete -c dist-rpc -s q -l quiet -d 'Print nothing; exit status only'
+complete -c dist-rpc -s h -l help -d 'Print usage and exit'
+complete -c dist-rpc -s V -l version -d 'Print version and exit'
+complete -c dist-rpc -n __dist_rpc_no_operand -a '(__dist_rpc_nodes)' -d Node
