@@ -90,19 +90,11 @@ int main(int argc, char **argv)
 				goto usage_error;
 			break;
 		default:
-			fprintf(stderr, "Try 'dist-ping --help' for more "
-				"information.\n");
-			return 2;
+			return cli_usage_hint("dist-ping");
 		}
 	}
-	if (cli.help) {
-		fputs(usage_text, stdout);
+	if (cli_help_or_version(&cli, usage_text, "dist-ping"))
 		return 0;
-	}
-	if (cli.version) {
-		printf("dist-ping (dist) %s\n", DIST_VERSION);
-		return 0;
-	}
 	memset(&pcfg, 0, sizeof pcfg);
 	if (cli_common_finish(&cli, &pcfg.conn, &err) < 0) {
 		cli_report(&err);

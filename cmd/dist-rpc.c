@@ -138,19 +138,11 @@ int main(int argc, char **argv)
 			rcfg_rpc.capture_output = true;
 			break;
 		default:
-			fprintf(stderr, "Try 'dist-rpc --help' for more "
-				"information.\n");
-			return 2;
+			return cli_usage_hint("dist-rpc");
 		}
 	}
-	if (cli.help) {
-		fputs(usage_text, stdout);
+	if (cli_help_or_version(&cli, usage_text, "dist-rpc"))
 		return 0;
-	}
-	if (cli.version) {
-		printf("dist-rpc (dist) %s\n", DIST_VERSION);
-		return 0;
-	}
 	rcfg_rpc.output = (enum rpc_output)out_mode;
 
 	/* Positionals: [NODE] MOD FUN [ARGS], or [NODE] with --eval. */

@@ -178,6 +178,22 @@ void cli_runner_config(const struct cli_common *c, struct runner_config *r,
 	r->program = program;
 }
 
+bool cli_help_or_version(const struct cli_common *c, const char *usage,
+			 const char *prog)
+{
+	if (c->help)
+		fputs(usage, stdout);
+	else if (c->version)
+		printf("%s (dist) %s\n", prog, DIST_VERSION);
+	return c->help || c->version;
+}
+
+int cli_usage_hint(const char *prog)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return 2;
+}
+
 int cli_exit_status(const struct dist_error *err)
 {
 	switch (err->code) {

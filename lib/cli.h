@@ -87,6 +87,15 @@ void cli_common_release(struct cli_common *c, struct dist_conn_config *conn);
 void cli_runner_config(const struct cli_common *c, struct runner_config *r,
 		       const char *program);
 
+/* --help or --version given: print it (usage to stdout, or "prog (dist)
+ * VERSION") and return true; the program then exits 0. */
+bool cli_help_or_version(const struct cli_common *c, const char *usage,
+			 const char *prog);
+
+/* getopt's own complaint has been printed: add the pointer to --help and
+ * return the usage exit status. */
+int cli_usage_hint(const char *prog);
+
 /* Exit status for an error from the functions above. */
 int cli_exit_status(const struct dist_error *err);
 

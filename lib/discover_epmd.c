@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "epmd.h"
+#include "net.h"
 
 /* EPMD lists one short line per node: a megabyte is thousands of nodes. */
 #define NAMES_REPLY_MAX (1024 * 1024)
@@ -129,14 +130,12 @@ static void epmd_read(struct epmd_source *es)
 static void on_io(struct engine *e, struct engine_io *io, unsigned events)
 {
 	struct epmd_source *es = io->data;
-	socklen_t len = sizeof(int);
-	int soerr = 0;
+	int soerr;
 	ssize_t n;
 
 	(void)events;
 	if (es->connecting) {
-		if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
-			soerr = errno;
+		soerr = net_connect_result(io->fd);
 		if (soerr) {
 			on_connect_error(es, soerr);
 			return;
@@ -156,31 +155,13 @@ static void on_io(struct engine *e, struct engine_io *io, unsigned events)
 
 static void epmd_connect_next(struct epmd_source *es)
 {
-	struct sockaddr_storage ss = es->addrs.addrs[es->addr_index];
+	const struct sockaddr_storage ss = es->addrs.addrs[es->addr_index];
 	uint16_t port = (uint16_t)discover_config_of(es->s.d)->epmd_port;
-	socklen_t slen;
-	int fd;
+	int fd = net_connect_start(&ss, port, false, es->address,
+				   sizeof es->address);
 
-	if (ss.ss_family == AF_INET6) {
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-		slen = sizeof(struct sockaddr_in6);
-	} else {
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-		slen = sizeof(struct sockaddr_in);
-	}
-	sockaddr_text(&ss, es->address, sizeof es->address);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
 	if (fd < 0) {
-		on_connect_error(es, errno);
-		return;
-	}
-	if (connect(fd, (struct sockaddr *)&ss, slen) < 0 &&
-	    errno != EINPROGRESS) {
-		int saved = errno;
-
-		close(fd);
-		on_connect_error(es, saved);
+		on_connect_error(es, -fd);
 		return;
 	}
 	es->io.fd = fd;

@@ -12,6 +12,7 @@
 
 #include "epmd.h"
 #include "namepool.h"
+#include "net.h"
 
 #define DIST_PASS_THROUGH 112
 #define HANDSHAKE_MAX_INPUT 4096
@@ -204,30 +205,11 @@ void dist_conn_init(struct dist_conn *c, struct engine *e,
 /* Non-blocking connect to addrs[addr_index]:port. */
 static int open_socket(struct dist_conn *c, uint16_t port)
 {
-	struct sockaddr_storage ss = c->addrs.addrs[c->addr_index];
-	socklen_t slen;
-	int fd, one = 1;
+	int fd = net_connect_start(&c->addrs.addrs[c->addr_index], port, true,
+				   c->address, sizeof c->address);
 
-	if (ss.ss_family == AF_INET6) {
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-		slen = sizeof(struct sockaddr_in6);
-	} else {
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-		slen = sizeof(struct sockaddr_in);
-	}
-	sockaddr_text(&ss, c->address, sizeof c->address);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
 	if (fd < 0)
-		return -errno;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&ss, slen) < 0 &&
-	    errno != EINPROGRESS) {
-		int saved = errno;
-
-		close(fd);
-		return -saved;
-	}
+		return fd;
 	c->io.fd = fd;
 	c->connecting = true;
 	buf_reset(&c->in);
@@ -373,10 +355,8 @@ static void handshake_begin(struct dist_conn *c)
 
 static void on_connected(struct dist_conn *c)
 {
-	int soerr = 0;
-	socklen_t slen = sizeof soerr;
+	int soerr = net_connect_result(c->io.fd);
 
-	getsockopt(c->io.fd, SOL_SOCKET, SO_ERROR, &soerr, &slen);
 	if (soerr) {
 		on_connect_error(c, soerr);
 		return;

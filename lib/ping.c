@@ -1,6 +1,8 @@
 /* ping.c - net_adm:ping as a runner job (see ping.h). */
 #include "ping.h"
 
+#include "conn_job.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -174,19 +176,7 @@ static void ping_start(struct runner_job *j)
 
 static void ping_deadline(struct runner_job *j)
 {
-	struct ping_job *p = j->priv;
-	struct dist_error err;
-
-	if (p->conn.state != CONN_CLOSED && p->conn.e)
-		dist_conn_fail_timeout(&p->conn,
-				       "the command deadline (--timeout) "
-				       "passed while");
-	if (!j->finished) {
-		dist_error_set(&err, DIST_E_TIMEOUT, DIST_STAGE_NONE,
-			       "%s: the command deadline (--timeout) passed",
-			       j->name.full);
-		runner_job_finish(j, &err);
-	}
+	conn_job_deadline(j, &((struct ping_job *)j->priv)->conn);
 }
 
 static void ping_release(struct runner_job *j)
@@ -203,24 +193,12 @@ static void ping_release(struct runner_job *j)
 
 static void ping_text(const struct runner_job *j, FILE *out)
 {
-	json_t *rtt = json_object_get(j->out, "rtt_ms");
-	json_t *e = json_object_get(j->out, "error");
-	const char *msg = json_string_value(json_object_get(e, "message"));
-	size_t nlen = strlen(j->in.node);
-
-	if (j->ok) {
-		fprintf(out, "%-32s ok    %8.3f ms\n", j->in.node,
-			json_real_value(rtt));
+	if (!j->ok) {
+		conn_job_text_failure(j, out);
 		return;
 	}
-	/* The node leads the line already: drop it from the message. */
-	if (msg && !strncmp(msg, j->in.node, nlen) && msg[nlen] == ':' &&
-	    msg[nlen + 1] == ' ')
-		msg += nlen + 2;
-	fprintf(out, "%-32s FAIL  %s (%s): %s\n", j->in.node,
-		json_string_value(json_object_get(e, "code")),
-		json_string_value(json_object_get(e, "stage")),
-		msg ? msg : "");
+	fprintf(out, "%-32s ok    %8.3f ms\n", j->in.node,
+		json_real_value(json_object_get(j->out, "rtt_ms")));
 }
 
 const struct runner_ops ping_runner_ops = {

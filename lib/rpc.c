@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn_job.h"
 #include "term_json.h"
 #include "term_parse.h"
 
@@ -512,19 +513,7 @@ static void rpc_start(struct runner_job *j)
 
 static void rpc_deadline(struct runner_job *j)
 {
-	struct rpc_job *p = j->priv;
-	struct dist_error err;
-
-	if (p->conn.e && p->conn.state != CONN_CLOSED)
-		dist_conn_fail_timeout(&p->conn,
-				       "the command deadline (--timeout) "
-				       "passed while");
-	if (!j->finished) {
-		dist_error_set(&err, DIST_E_TIMEOUT, DIST_STAGE_NONE,
-			       "%s: the command deadline (--timeout) passed",
-			       j->name.full);
-		runner_job_finish(j, &err);
-	}
+	conn_job_deadline(j, &((struct rpc_job *)j->priv)->conn);
 }
 
 static void rpc_release(struct runner_job *j)
@@ -553,10 +542,7 @@ static void rpc_text(const struct runner_job *j, FILE *out)
 			fprintf(out, "%-32s ok    %s\n", j->in.node,
 				p->text ? p->text : "");
 		else
-			fprintf(out, "%-32s FAIL  %s (%s): %s\n", j->in.node,
-				json_string_value(json_object_get(e, "code")),
-				json_string_value(json_object_get(e, "stage")),
-				msg ? msg : "");
+			conn_job_text_failure(j, out);
 		return;
 	}
 	if (!j->ok) {

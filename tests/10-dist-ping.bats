@@ -30,15 +30,6 @@ setup() {
 	export DIST_RESOLVER="127.0.0.1:$(cat "$DIST_STATE/dns_port")"
 }
 
-# field JSON PATH: one value out of a record.
-field() {
-	python3 -c 'import json,sys
-v=json.loads(sys.argv[1])
-for k in sys.argv[2].split("."):
-    v=v[k] if isinstance(v,dict) else v[int(k)]
-print(json.dumps(v) if not isinstance(v,str) else v)' "$1" "$2"
-}
-
 @test "a live short-name node answers: ok, rtt and stage timings" {
 	run "$PING" --cookie-file "$COOKIE_FILE" "n1@$HOST"
 	assert_success

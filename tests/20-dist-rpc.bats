@@ -26,15 +26,6 @@ setup() {
 	export ERLANG_COOKIE="$COOKIE"
 }
 
-# jq-like access without jq: field JSON PATH (dots; numbers index arrays)
-field() {
-	python3 -c 'import json,sys
-v=json.loads(sys.argv[1])
-for k in sys.argv[2].split(".") if sys.argv[2] else []:
-    v=v[k] if isinstance(v,dict) else v[int(k)]
-print(json.dumps(v, ensure_ascii=False, sort_keys=True) if not isinstance(v,str) else v)' "$1" "$2"
-}
-
 # on_node EXPR: evaluate on r1 with the reference client (erl_call).
 on_node() {
 	erl_eval_on r1 "$1"

@@ -16,6 +16,16 @@ export DIST_BIN
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=86}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}"
 
+# field JSON PATH: one value out of a record, jq-like without jq (dots;
+# numbers index arrays); strings bare, everything else as JSON.
+field() {
+	python3 -c 'import json,sys
+v=json.loads(sys.argv[1])
+for k in sys.argv[2].split(".") if sys.argv[2] else []:
+    v=v[k] if isinstance(v,dict) else v[int(k)]
+print(json.dumps(v, ensure_ascii=False, sort_keys=True) if not isinstance(v,str) else v)' "$1" "$2"
+}
+
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
