@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "duration.h"
 #include "rpc.h"
 
 #define EVAL_STDIN_MAX (1024 * 1024)
@@ -30,6 +31,7 @@ static const char usage_text[] =
 "      --json-args JSON     ARGS as tagged JSON (as -o tagged prints)\n"
 "      --capture-output     return what the call prints (io:format) in\n"
 "                           \"output\" instead of the node's console\n"
+"      --max-size SIZE      largest answer accepted (default 64M; k, M, G)\n"
 "  -o, --output FORMAT      json (default: natural JSON), tagged (lossless\n"
 "                           JSON), term (Erlang syntax), raw (the bare\n"
 "                           value, for $(...)), text, pretty\n"
@@ -57,6 +59,7 @@ static const char usage_text[] =
 enum {
 	OPT_JSON_ARGS = 0x200,
 	OPT_CAPTURE,
+	OPT_MAX_SIZE,
 };
 
 static char *read_all_stdin(struct dist_error *err)
@@ -91,6 +94,7 @@ int main(int argc, char **argv)
 		{ "eval", required_argument, NULL, 'e' },
 		{ "json-args", required_argument, NULL, OPT_JSON_ARGS },
 		{ "capture-output", no_argument, NULL, OPT_CAPTURE },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common cli;
@@ -100,6 +104,7 @@ int main(int argc, char **argv)
 	struct dist_error err;
 	char *eval_buf = NULL, *node_arg[1];
 	int opt, rc, npos, out_mode = RPC_OUT_NATURAL;
+	uint64_t max_size = 64 * 1024 * 1024;
 	char **pos;
 
 	cli_common_init(&cli);
@@ -136,6 +141,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CAPTURE:
 			rcfg_rpc.capture_output = true;
+			break;
+		case OPT_MAX_SIZE:
+			if (size_parse(optarg, UINT32_MAX, &max_size, &err) < 0)
+				goto usage_error;
 			break;
 		default:
 			return cli_usage_hint("dist-rpc");
@@ -216,6 +225,7 @@ int main(int argc, char **argv)
 		cli_common_release(&cli, &rcfg_rpc.conn);
 		goto usage_error;
 	}
+	rcfg_rpc.conn.max_message = (size_t)max_size;
 	/* A call may take as long as the whole command allows. */
 	rcfg_rpc.conn.request_timeout_us = cli.timeout_ms > 0
 		? cli.timeout_ms * 1000 : INT64_MAX / 4;

@@ -524,7 +524,8 @@ static void ready_input(struct dist_conn *c)
 				 c->cfg->max_message);
 			conn_failf(c, DIST_E_TOO_LARGE,
 				   "%s: the node sent a message larger than "
-				   "the limit (%s)", c->target.full, detail);
+				   "the limit (%s; dist-rpc --max-size raises "
+				   "it)", c->target.full, detail);
 			return;
 		}
 		if (c->in.len < 4 + n)

@@ -121,3 +121,37 @@ not_a_number:
 		"invalid number '%.64s': expected a whole number from %ld to %ld",
 		s, min, max);
 }
+
+int size_parse(const char *s, uint64_t max, uint64_t *out,
+	       struct dist_error *err)
+{
+	uint64_t v = 0, mult = 1;
+	const char *p = s;
+
+	if (!s || *s < '0' || *s > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == 'k' || *p == 'K')
+		mult = 1024;
+	else if (*p == 'M')
+		mult = 1024 * 1024;
+	else if (*p == 'G')
+		mult = 1024ULL * 1024 * 1024;
+	else if (*p)
+		goto bad;
+	if (*p && p[1])
+		goto bad;
+	if (v > max / mult || v * mult == 0)
+		goto bad;
+	*out = v * mult;
+	return 0;
+bad:
+	return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			      "'%s' is not a size: a whole number with an "
+			      "optional k, M or G, from 1 to %llu bytes",
+			      s ? s : "", (unsigned long long)max);
+}

@@ -26,4 +26,9 @@ int duration_parse(const char *s, int64_t *ms, struct dist_error *err);
 int count_parse(const char *s, long min, long max, long *out,
 		struct dist_error *err);
 
+/* A size in bytes: a whole number with an optional unit k, M or G
+ * (powers of 1024), e.g. "64M". At most max. Same error convention. */
+int size_parse(const char *s, uint64_t max, uint64_t *out,
+	       struct dist_error *err);
+
 #endif

@@ -274,3 +274,19 @@ on_node() {
 	run field "$output" timings
 	assert_failure
 }
+
+@test "a result deeper than the decoder's limit is too_large, not a crash" {
+	run "$RPC" --eval 'lists:foldl(fun(_, A) -> [A] end, [], lists:seq(1, 5000)).' "$N1"
+	assert_failure 1
+	assert_equal "$(field "$output" error.code)" too_large
+	assert_output --partial "deeper than"
+}
+
+@test "a result larger than --max-size is too_large and names the option" {
+	run "$RPC" --max-size 1k --eval 'binary:copy(<<"a">>, 4096).' "$N1"
+	assert_failure 1
+	assert_equal "$(field "$output" error.code)" too_large
+	assert_output --partial "--max-size"
+	run "$RPC" --max-size 10x "$N1" erlang node
+	assert_failure 2
+}
