@@ -10,6 +10,7 @@ setup_file() {
 	start_node n1 short
 	start_node n2 long
 	start_node tick short "" -kernel net_ticktime 2
+	start_node v6 ipv6
 	start_peer silent blackhole
 	start_peer garbage garbage
 	register_stale ghost "$(free_port)"
@@ -48,6 +49,13 @@ setup() {
 	assert_equal "$(field "$output" ok)" true
 	assert_equal "$(field "$output" port)" \
 		"$(epmd -port "$ERL_EPMD_PORT" -names | awk '$2=="n2"{print $5}')"
+}
+
+@test "an IPv6 node (inet6_tcp), with or without brackets" {
+	run "$PING" --cookie-file "$COOKIE_FILE" v6@::1 'v6@[::1]'
+	assert_success
+	assert_equal "$(field "${lines[0]}" address)" ::1
+	assert_equal "$(field "${lines[1]}" address)" ::1
 }
 
 @test "an address literal is not sent to DNS" {

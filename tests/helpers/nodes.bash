@@ -85,8 +85,9 @@ node_registered() {
 	epmd -port "$ERL_EPMD_PORT" -names 2>/dev/null | grep -q "^name $1 at port"
 }
 
-# start_node NAME short|long [COOKIE] [erl args...]
-#   short: NAME@<short host>; long: NAME@127.0.0.1
+# start_node NAME short|long|ipv6 [COOKIE] [erl args...]
+#   short: NAME@<short host>; long: NAME@127.0.0.1; ipv6: NAME@::1 over
+#   inet6_tcp
 start_node() {
 	local name=$1 style=$2 cookie=${3:-}
 	shift 2
@@ -96,6 +97,10 @@ start_node() {
 	if [ "$style" = long ]; then
 		flag=-name
 		full=$name@127.0.0.1
+	elif [ "$style" = ipv6 ]; then
+		flag=-name
+		full=$name@::1
+		set -- -proto_dist inet6_tcp "$@"
 	fi
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
 	erl $flag "$full" -setcookie "$cookie" -noinput -noshell -start_epmd false "$@" \
