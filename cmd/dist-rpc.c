@@ -243,6 +243,10 @@ int main(int argc, char **argv)
 		rcfg.nargs = nargs;
 	}
 	rcfg.ctx = &rcfg_rpc;
+	/* -o raw / -o term are for $(...): the summary must not land in
+	 * the captured value. */
+	if (out_mode == RPC_OUT_RAW || out_mode == RPC_OUT_TERM)
+		rcfg.summary_out = stderr;
 	rc = runner_run(&rcfg, &rpc_runner_ops, &sum, &err);
 	rpc_config_release(&rcfg_rpc);
 	cli_common_release(&cli, &rcfg_rpc.conn);

@@ -37,7 +37,8 @@ void metrics_write_summary(const struct runner_config *cfg,
 	if (cfg->format == OUTPUT_JSON || cfg->format == OUTPUT_PRETTY)
 		record_write(rec, cfg->out);
 	else
-		fprintf(cfg->out, "# %ld targets, %ld ok, %ld failed, p50 %.3f "
+		fprintf(cfg->summary_out ? cfg->summary_out : cfg->out,
+			"# %ld targets, %ld ok, %ld failed, p50 %.3f "
 			"ms, p99 %.3f ms\n", sum->targets, sum->ok,
 			sum->failed, latency_percentile(&sum->time, 50),
 			latency_percentile(&sum->time, 99));

@@ -169,6 +169,13 @@ static int json_line(struct record_reader *r, const char *text, size_t len,
 			"stdin line %ld: invalid JSON: %s (column %d)", r->line,
 			jerr.text, jerr.column);
 	node = json_object_get(obj, "node");
+	/* A --stats summary from the previous program in the pipe is not
+	 * a target: pass over it, as over a comment. */
+	if (json_is_object(obj) && !node &&
+	    json_is_true(json_object_get(obj, "summary"))) {
+		json_decref(obj);
+		return 0;
+	}
 	if (!json_is_object(obj) || !json_is_string(node)) {
 		json_decref(obj);
 		return line_error(r, err, "JSON record has no \"node\" string",

@@ -5,7 +5,8 @@
  *  - blank lines and lines whose first non-blank character is '#' are
  *    skipped;
  *  - a line whose first non-blank character is '{' must be a JSON object
- *    (duplicate keys refused) with a string "node";
+ *    (duplicate keys refused) with a string "node"; a summary record of
+ *    --stats ({"summary": true, ...} without "node") is skipped;
  *  - any other line, trimmed, must be one token containing '@': a
  *    plausible bare name. It is NOT validated here: the caller checks it
  *    with node_name_parse and emits an invalid_name failure record, so one

@@ -65,6 +65,7 @@ struct runner_config {
 	void *ctx;                  /* the program's, for ops */
 	const char *resolver;       /* DNS servers, or NULL */
 	bool stats;                 /* --stats: a summary record at the end */
+	FILE *summary_out;          /* text summary line; NULL: out */
 	const char *prom_file;      /* --prom FILE: Prometheus textfile */
 	const char *program;        /* metric prefix, e.g. "dist_ping" */
 };

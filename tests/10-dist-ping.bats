@@ -342,3 +342,11 @@ setup() {
 	assert_success
 	assert_equal "${#lines[@]}" 1000
 }
+
+@test "a --stats summary piped on is passed over, not an input error" {
+	run bash -c '"$0" --cookie-file "$1" --stats "$2" | "$0" --cookie-file "$1"' \
+		"$PING" "$COOKIE_FILE" "n1@$HOST"
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	assert_equal "$(field "$output" node)" "n1@$HOST"
+}

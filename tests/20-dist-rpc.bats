@@ -290,3 +290,10 @@ on_node() {
 	run "$RPC" --max-size 10x "$N1" erlang node
 	assert_failure 2
 }
+
+@test "-o raw --stats: the summary goes to stderr, the value alone to stdout" {
+	run --separate-stderr "$RPC" -o raw --stats "$N1" erlang node
+	assert_success
+	assert_output "$N1"
+	[[ $stderr == "# 1 targets, 1 ok"* ]] || fail "summary not on stderr: $stderr"
+}

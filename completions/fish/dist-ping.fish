@@ -43,6 +43,8 @@ complete -c dist-ping -s p -l port -x -d 'No EPMD: connect straight to PORT'
 complete -c dist-ping -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
 complete -c dist-ping -s o -l output -x -a "json\t'JSON Lines (default)' text\t'aligned columns' pretty\t'indented JSON'" -d 'Output format'
 complete -c dist-ping -s q -l quiet -d 'Print nothing; exit status only'
+complete -c dist-ping -l stats -d 'End with a summary record (counts, p50/p99)'
+complete -c dist-ping -l prom -r -F -d 'Write the summary as a Prometheus textfile'
 complete -c dist-ping -s h -l help -d 'Print usage and exit'
 complete -c dist-ping -s V -l version -d 'Print version and exit'
 complete -c dist-ping -a '(__dist_ping_nodes)' -d Node

@@ -41,7 +41,7 @@ function __dist_rpc_no_operand
             continue
         end
         switch $t
-            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --resolver
+            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --resolver --max-size --prom
                 set skip 1
             case '-*'
             case '*'
@@ -55,18 +55,21 @@ complete -c dist-rpc -f
 complete -c dist-rpc -s e -l eval -x -d 'Evaluate Erlang expressions (- reads stdin)'
 complete -c dist-rpc -l json-args -x -d 'ARGS as tagged JSON'
 complete -c dist-rpc -l capture-output -d 'Return what the call prints in "output"'
+complete -c dist-rpc -l max-size -x -a '64M 128M 256M 512M 1G' -d 'Largest answer accepted (64M)'
 complete -c dist-rpc -s o -l output -x -a "json\t'records, natural JSON (default)' tagged\t'records, lossless tagged JSON' term\t'the value in Erlang syntax' raw\t'the bare value, for \$(...)' text\t'aligned columns' pretty\t'indented JSON'" -d 'Output format'
 complete -c dist-rpc -s t -l timeout -x -a '1s 2s 5s 10s 30s 1m 5m' -d 'Deadline for the whole command (60s)'
 complete -c dist-rpc -l connect-timeout -x -a '250ms 500ms 1s 2s 5s 10s' -d 'Limit for each connection stage (5s)'
 complete -c dist-rpc -s j -l concurrency -x -d 'Nodes in flight at once (64)'
 complete -c dist-rpc -l cookie-file -r -F -d 'Read the cookie from FILE'
-complete -c dist-rpc -l vm-args -r -F -d 'Release vm.args: the cookie'
+complete -c dist-rpc -l vm-args -r -F -d 'Release vm.args: cookie and default node'
 complete -c dist-rpc -l cookie -x -d 'The cookie itself (visible in ps)'
 complete -c dist-rpc -s n -l name -x -d 'Our node name'
 complete -c dist-rpc -l epmd-port -x -d 'EPMD port'
 complete -c dist-rpc -s p -l port -x -d 'No EPMD: connect straight to PORT'
 complete -c dist-rpc -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
 complete -c dist-rpc -s q -l quiet -d 'Print nothing; exit status only'
+complete -c dist-rpc -l stats -d 'End with a summary record (counts, p50/p99)'
+complete -c dist-rpc -l prom -r -F -d 'Write the summary as a Prometheus textfile'
 complete -c dist-rpc -s h -l help -d 'Print usage and exit'
 complete -c dist-rpc -s V -l version -d 'Print version and exit'
 complete -c dist-rpc -n __dist_rpc_no_operand -a '(__dist_rpc_nodes)' -d Node
