@@ -55,7 +55,7 @@ SAN_UNIT_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRCS))
 LIB_OBJS     := $(patsubst lib/%.c,build/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst lib/%.c,build/san/obj/%.o,$(LIB_SRCS))
 
-.PHONY: all deps check demo static install uninstall clean lint test san unit bench
+.PHONY: all deps check demo static install uninstall clean lint test san unit bench fuzz
 all: lib/libdist.a $(addprefix bin/,$(PROGRAMS))
 
 deps:
@@ -114,11 +114,50 @@ build/san/tests/term_tool: tests/term/term_tool.c build/san/libdist.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
+# Fuzz targets (tests/fuzz/README.md). Under gcc each is linked with
+# tests/fuzz/replay.c into a runner that replays its corpus and a fixed
+# set of mutations (make check); `make fuzz` builds them with clang's
+# libFuzzer and fuzzes each for FUZZ_SECONDS.
+FUZZ_TARGETS := etf etf_json json term_parse records epmd handshake \
+                nodename cookie duration discover_doc discover_hosts
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer -g
+FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/obj/%.o,$(LIB_SRCS))
+# Shared by every target: keep them, although only a pattern rule makes them.
+.SECONDARY: $(FUZZ_OBJS)
+
+build/san/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h build/san/libdist.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+
+build/fuzz/obj/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(subst fuzzer,fuzzer-no-link,$(FUZZ_SAN)) -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -Itests/fuzz -o $@ $< $(FUZZ_OBJS) $(call libs_of,$(ALL_PKGS)) -lm
+
+# New inputs go to build/fuzz/corpus-TARGET, crashes to build/fuzz/TARGET-*;
+# the seeds in tests/fuzz/corpus are only read. Not part of make check.
+fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus-$$t || exit 1; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=512 \
+	    -malloc_limit_mb=256 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/$$t- \
+	    build/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 san: build/san/libdist.a $(addprefix build/san/bin/,$(PROGRAMS))
 
 unit: $(UNIT_TESTS) $(SAN_UNIT_TESTS) build/tests/etf_roundtrip \
       build/san/tests/etf_roundtrip build/tests/term_tool \
-      build/san/tests/term_tool
+      build/san/tests/term_tool \
+      $(addprefix build/san/fuzz/,$(FUZZ_TARGETS))
 
 # Static variant for exec probes in minimal containers.
 static: $(addprefix bin/static/,$(STATIC_PROGRAMS))

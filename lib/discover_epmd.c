@@ -311,7 +311,9 @@ int discover_hosts_parse(const char *text, size_t len, discover_host_fn fn,
 		n = 0;
 		if (c == '\'') {   /* a quoted atom: 'host.example.com' */
 			for (i++; i < len && text[i] != '\''; i++) {
-				if (text[i] == '\n' || text[i] == '\\')
+				/* NUL too: it would cut the host short. */
+				if (text[i] == '\n' || text[i] == '\\' ||
+				    text[i] == '\0')
 					return hosts_error(err, line,
 							   "unsupported "
 							   "character in a "

@@ -389,8 +389,35 @@ static int decode_string(struct dec *d, struct etf_term **out)
 	return t->v.string.bytes ? 0 : -1;
 }
 
+/* binary_to_term refuses a map with a key twice; so do we, or a value
+ * would silently vanish on its way through JSON. Sorted, equal keys are
+ * neighbours. */
+static int check_unique_keys(struct dec *d, const struct etf_term *t,
+			     size_t at)
+{
+	uint32_t n = t->v.map.arity, *order;
+	int dup = 0;
+
+	if (n < 2)
+		return 0;
+	order = malloc((size_t)n * sizeof(*order));
+	if (!order) {
+		dist_error_set(d->err, DIST_E_NOMEM,
+			       d->err ? d->err->stage : DIST_STAGE_NONE,
+			       "out of memory checking map keys");
+		return -1;
+	}
+	etf_map_order(t, order);
+	for (uint32_t i = 1; i < n && !dup; i++)
+		dup = etf_equal(t->v.map.keys[order[i - 1]],
+				t->v.map.keys[order[i]]);
+	free(order);
+	return dup ? bad(d, "map with a repeated key", at) : 0;
+}
+
 static int decode_map(struct dec *d, size_t depth, struct etf_term *t)
 {
+	size_t at = offset(d);
 	uint32_t n, i;
 
 	if (need(d, 4, "map arity"))
@@ -407,7 +434,7 @@ static int decode_map(struct dec *d, size_t depth, struct etf_term *t)
 		if (decode(d, depth + 1, &t->v.map.keys[i]) ||
 		    decode(d, depth + 1, &t->v.map.values[i]))
 			return -1;
-	return 0;
+	return check_unique_keys(d, t, at);
 }
 
 static int decode_binary(struct dec *d, struct etf_term *t)

@@ -299,9 +299,16 @@ static bool get_uint(json_t *o, const char *key, uint64_t max, uint64_t *v)
 	return true;
 }
 
+/* Node, module and function names travel as C strings: one with a NUL
+ * inside would come back cut short, so it is refused instead. */
 static const char *get_str(json_t *o, const char *key)
 {
-	return json_string_value(json_object_get(o, key));
+	json_t *j = json_object_get(o, key);
+	const char *v = json_string_value(j);
+
+	if (!v || strlen(v) != json_string_length(j))
+		return NULL;
+	return v;
 }
 
 static struct etf_term *atom_of(struct rd *r, const char *name, size_t len)

@@ -462,7 +462,8 @@ static struct etf_term **frame_vals(struct parser *p, const struct frame *f,
 				    size_t *n)
 {
 	*n = p->vals.len - f->base;
-	return (struct etf_term **)p->vals.data + f->base;
+	/* Before the first value there is no array: NULL + 0 is UB. */
+	return p->vals.data ? (struct etf_term **)p->vals.data + f->base : NULL;
 }
 
 /* Close the top frame: its values become one value. */

@@ -52,7 +52,7 @@ struct term_parse_limits {
 	size_t max_depth;    /* nesting of tuples, lists and maps */
 	size_t max_terms;    /* terms made, characters of strings included */
 	size_t max_text;     /* length of the text in bytes */
-	size_t max_binary;   /* bytes of one binary built from segments */
+	size_t max_binary;   /* bytes of binaries built from segments, in all */
 	size_t max_digits;   /* digits of one integer */
 };
 

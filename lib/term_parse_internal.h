@@ -25,6 +25,7 @@ struct parser {
 	struct etf_arena *a;
 	struct term_parse_limits lim;
 	size_t terms;                   /* terms made so far */
+	size_t binary_bytes;            /* bytes of binaries made so far */
 	struct dist_error *err;
 
 	struct vec vals;                /* struct etf_term *: finished values */

@@ -812,6 +812,15 @@ int tp_binary(struct parser *p, struct etf_term **out)
 			}
 		}
 	}
+	/* Each binary is bounded by max_binary, and so are all of them
+	 * together: a short text of many big segments must not take
+	 * gigabytes. */
+	if (r == 0 && w.v.len > p->lim.max_binary - p->binary_bytes)
+		r = tp_fail(p, p->pos, DIST_E_TOO_LARGE,
+			    "binaries larger than %zu bytes in all",
+			    p->lim.max_binary);
+	else if (r == 0)
+		p->binary_bytes += w.v.len;
 	if (r == 0) {
 		*out = etf_binary(p->a, w.v.data ? w.v.data : "", w.v.len);
 		if (!*out)
