@@ -9,10 +9,10 @@
  *  - term_parse_args succeeds exactly when term_parse does and gives a
  *    list, [] or a string.
  *
- * Limits: the defaults, but binaries of at most 64 KiB. The default
- * 64 MiB is per binary, and nothing bounds their sum: 65 bytes of text,
- * four <<0:536870912>>, take 256 MiB, which only stalls the fuzzer (see
- * corpus/term_parse/oom-*).
+ * Limits: the defaults, but 64 KiB of binaries in all instead of 64 MiB:
+ * a short text can legally ask for the full 64 MiB, which only slows
+ * the fuzzer down (corpus/term_parse/oom-* is the input that showed the
+ * sum had no bound before max_binary became a total).
  */
 #include "fuzz.h"
 
