@@ -180,7 +180,7 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-bench: all
+bench: all static
 	@for b in bench/*; do \
 	  case $$b in *.md|*.sh) continue ;; esac; \
 	  [ -x "$$b" ] && "$$b"; \
