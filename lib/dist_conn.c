@@ -20,6 +20,7 @@
 static void conn_on_io(struct engine *e, struct engine_io *io,
 		       unsigned events);
 static void conn_connect_node(struct dist_conn *c);
+static void on_name_wait(struct engine *e, struct engine_timer *t);
 
 static double ms_since(int64_t t0)
 {
@@ -73,6 +74,7 @@ void dist_conn_close(struct dist_conn *c)
 	close_socket(c);
 	engine_timer_disarm(c->e, &c->stage_timer);
 	engine_timer_disarm(c->e, &c->tick_timer);
+	engine_timer_disarm(c->e, &c->name_wait);
 	buf_free(&c->in);
 	buf_free(&c->out);
 	if (c->arena) {
@@ -197,6 +199,8 @@ void dist_conn_init(struct dist_conn *c, struct engine *e,
 	c->stage_timer.data = c;
 	c->tick_timer.cb = on_tick_timer;
 	c->tick_timer.data = c;
+	c->name_wait.cb = on_name_wait;
+	c->name_wait.data = c;
 	buf_init(&c->in, 0);
 	buf_init(&c->out, 0);
 	c->state = CONN_IDLE;
@@ -275,11 +279,33 @@ void dist_conn_start(struct dist_conn *c, const struct node_name *target)
 		conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
 }
 
+static void on_name_wait(struct engine *e, struct engine_timer *t)
+{
+	(void)e;
+	conn_connect_node(t->data);
+}
+
 static void conn_connect_node(struct dist_conn *c)
 {
 	int rc;
 
 	c->state = CONN_CONNECTING;
+	/* This run's other connections to the same node hold names too:
+	 * take one they do not use, or wait a moment when this run alone
+	 * holds all 32 (the stage timeout still bounds the wait). */
+	if (!c->cfg->our_name && !c->pool_held && c->cfg->names) {
+		c->pool_index = namepool_acquire(
+			c->cfg->names, c->target.full,
+			c->pool_tries == 0
+				? -1 : (int)(c->pool_index % NAME_POOL_SIZE),
+			&c->pool_held);
+		if (!c->pool_held &&
+		    namepool_all_ours(c->cfg->names, c->target.full)) {
+			engine_timer_arm(c->e, &c->name_wait,
+					 engine_now_us() + 2000);
+			return;
+		}
+	}
 	rc = open_socket(c, c->node_port);
 	if (rc < 0)
 		conn_failf(c, DIST_E_IO, "%s: cannot open a socket: %s", c->target.full,
@@ -333,14 +359,6 @@ static void handshake_begin(struct dist_conn *c)
 	dist_conn_stage(c, DIST_STAGE_HANDSHAKE);
 	if (getsockname(c->io.fd, (struct sockaddr *)&local, &llen) < 0)
 		memset(&local, 0, sizeof local);
-	/* This run's other connections to the same node hold names too:
-	 * take one they do not use. */
-	if (!c->cfg->our_name && !c->pool_held)
-		c->pool_index = namepool_acquire(
-			c->cfg->names, c->target.full,
-			c->pool_tries == 0
-				? -1 : (int)(c->pool_index % NAME_POOL_SIZE),
-			&c->pool_held);
 	if (namepool_name(c->cfg->our_name, c->pool_index,
 			  c->target.long_style, &local, c->our_name,
 			  sizeof c->our_name, &err) < 0) {

@@ -79,6 +79,7 @@ struct dist_conn {
 	struct engine_io io;
 	struct engine_timer stage_timer;
 	struct engine_timer tick_timer;
+	struct engine_timer name_wait;   /* every pool name busy in this run */
 	struct buf in, out;
 	bool epmd_eof;
 	bool connecting;             /* connect() in progress */

@@ -169,3 +169,13 @@ void namepool_release(struct namepool_inuse *u, const char *node,
 	 * per distinct node, the size of the run's own input. */
 	e->mask &= ~(1u << index);
 }
+
+bool namepool_all_ours(struct namepool_inuse *u, const char *node)
+{
+	struct inuse_entry **pp;
+
+	if (!u)
+		return false;
+	pp = find(u, node);
+	return *pp && (*pp)->mask == (uint32_t)((1ULL << NAME_POOL_SIZE) - 1);
+}

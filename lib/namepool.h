@@ -46,5 +46,7 @@ unsigned namepool_acquire(struct namepool_inuse *u, const char *node,
 			  int start, bool *held);
 void namepool_release(struct namepool_inuse *u, const char *node,
 		      unsigned index);
+/* Whether this process itself holds every pool name towards node. */
+bool namepool_all_ours(struct namepool_inuse *u, const char *node);
 
 #endif
