@@ -108,15 +108,10 @@ int main(int argc, char **argv)
 	if (optind < argc && !(argc - optind == 1 && !strcmp(argv[optind], "-"))) {
 		rcfg.args = argv + optind;
 		rcfg.nargs = argc - optind;
-	} else if (optind == argc && cli.vm_args_node[0]) {
-		vm_target[0] = cli.vm_args_node;
-		rcfg.args = vm_target;
-		rcfg.nargs = 1;
 	}
-	if (rcfg.nargs == 0 && isatty(STDIN_FILENO)) {
-		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
-			       "no NODE given and stdin is a terminal: give "
-			       "NODE, or pipe targets in");
+	/* "-" asks for stdin even when --vm-args names a node. */
+	if (!(optind < argc) &&
+	    cli_default_targets(&cli, &rcfg, vm_target, &err) < 0) {
 		cli_common_release(&cli, &pcfg.conn);
 		goto usage_error;
 	}

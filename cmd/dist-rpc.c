@@ -212,16 +212,8 @@ int main(int argc, char **argv)
 		free(eval_buf);
 		return cli_exit_status(&err);
 	}
-	/* As dist-ping: a release's vm.args names the node to talk to. */
-	if (rcfg.nargs == 0 && cli.vm_args_node[0]) {
-		node_arg[0] = cli.vm_args_node;
-		rcfg.args = node_arg;
-		rcfg.nargs = 1;
-	}
-	if (rcfg.nargs == 0 && isatty(STDIN_FILENO)) {
-		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
-			       "no NODE given and stdin is a terminal: give "
-			       "NODE, or pipe targets in");
+	rcfg.in_fd = STDIN_FILENO;
+	if (cli_default_targets(&cli, &rcfg, node_arg, &err) < 0) {
 		cli_common_release(&cli, &rcfg_rpc.conn);
 		goto usage_error;
 	}

@@ -156,6 +156,24 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 	return 0;
 }
 
+int cli_default_targets(struct cli_common *c, struct runner_config *r,
+			char **slot, struct dist_error *err)
+{
+	if (r->nargs > 0)
+		return 0;
+	if (c->vm_args_node[0]) {
+		*slot = c->vm_args_node;
+		r->args = slot;
+		r->nargs = 1;
+		return 0;
+	}
+	if (isatty(r->in_fd))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "no NODE given and stdin is a terminal: "
+				      "give NODE, or pipe targets in");
+	return 0;
+}
+
 void cli_common_release(struct cli_common *c, struct dist_conn_config *conn)
 {
 	cookie_wipe(&c->cookie);

@@ -80,6 +80,12 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err);
 
+/* With no NODE arguments: the node of --vm-args, if it names one (slot
+ * holds the pointer); else stdin, unless stdin is a terminal, which is
+ * a usage error rather than a silent wait. */
+int cli_default_targets(struct cli_common *c, struct runner_config *r,
+			char **slot, struct dist_error *err);
+
 /* Wipe the cookie and free what cli_common_finish made. */
 void cli_common_release(struct cli_common *c, struct dist_conn_config *conn);
 
