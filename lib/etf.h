@@ -6,8 +6,9 @@
  * inflated size for COMPRESSED) and returns a typed error, never crashes,
  * on hostile input.
  *
- * Files: etf_term.c (arena, constructors, equality), etf_decode.c,
- * etf_encode.c, etf_print.c (Erlang term syntax).
+ * Files: etf_term.c (arena, constructors), etf_compare.c (order,
+ * equality), etf_decode*.c, etf_encode.c, etf_print*.c (Erlang term
+ * syntax); etf_*_internal.h are private to their files.
  */
 #ifndef DIST_ETF_H
 #define DIST_ETF_H

@@ -5,29 +5,21 @@
  * The rules here were read off OTP's io_lib documentation and checked
  * against a live node by tests/etf/run-differential; that node is the
  * authority when they disagree.
+ *
+ * This file: the output buffer, lists, binaries, containers, identifiers
+ * and the dispatch. Atoms and quoted characters are in etf_print_atom.c,
+ * numbers in etf_print_number.c; etf_print_internal.h holds what they
+ * share.
  */
-#include "etf.h"
+#include "etf_print_internal.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct pr {
-	struct buf *b;
-	bool pretty;
-	const char *local_node;
-	struct dist_error *err;
-	enum dist_code code;    /* first failure; DIST_OK while printing */
-};
-
-/* How a quoted atom or string shows characters from 160 up: ~w keeps
- * Latin-1 ones and escapes the rest as \x{..}; the unicode form keeps all. */
-enum esc { ESC_LATIN1, ESC_UNICODE };
-
-static void put(struct pr *p, const void *s, size_t n)
+void pr_put(struct pr *p, const void *s, size_t n)
 {
 	struct buf *b = p->b;
 
@@ -42,13 +34,13 @@ static void put(struct pr *p, const void *s, size_t n)
 		p->code = DIST_E_NOMEM;
 }
 
-static void puts_(struct pr *p, const char *s)
+void pr_puts(struct pr *p, const char *s)
 {
-	put(p, s, strlen(s));
+	pr_put(p, s, strlen(s));
 }
 
 __attribute__((format(printf, 2, 3)))
-static void putf(struct pr *p, const char *fmt, ...)
+void pr_putf(struct pr *p, const char *fmt, ...)
 {
 	char tmp[64];
 	va_list ap;
@@ -58,261 +50,8 @@ static void putf(struct pr *p, const char *fmt, ...)
 	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		put(p, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void put_utf8(struct pr *p, uint32_t cp)
-{
-	uint8_t s[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		s[0] = (uint8_t)cp, n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (uint8_t)(0xC0 | cp >> 6);
-		s[1] = (uint8_t)(0x80 | (cp & 0x3F)), n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (uint8_t)(0xE0 | cp >> 12);
-		s[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		s[2] = (uint8_t)(0x80 | (cp & 0x3F)), n = 3;
-	} else {
-		s[0] = (uint8_t)(0xF0 | cp >> 18);
-		s[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-		s[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		s[3] = (uint8_t)(0x80 | (cp & 0x3F)), n = 4;
-	}
-	put(p, s, n);
-}
-
-/* ---- characters, atoms, strings ---- */
-
-static const char *named_escape(uint32_t c)
-{
-	switch (c) {
-	case '\n': return "\\n";
-	case '\r': return "\\r";
-	case '\t': return "\\t";
-	case '\v': return "\\v";
-	case '\b': return "\\b";
-	case '\f': return "\\f";
-	case 27: return "\\e";
-	case 127: return "\\d";
-	}
-	return NULL;
-}
-
-/* One character inside quotes, escaped as io_lib's write_string does. */
-static void put_quoted_char(struct pr *p, uint32_t c, char quote,
-			    enum esc esc)
-{
-	const char *named;
-
-	if (c == (uint32_t)quote || c == '\\') {
-		putf(p, "\\%c", (char)c);
-	} else if (c >= ' ' && c <= '~') {
-		put_utf8(p, c);
-	} else if (c >= 160 && (esc == ESC_UNICODE || c <= 255)) {
-		put_utf8(p, c);
-	} else if (c >= 256) {
-		putf(p, "\\x{%" PRIX32 "}", c);
-	} else if ((named = named_escape(c))) {
-		puts_(p, named);
-	} else {
-		putf(p, "\\%o%o%o", (unsigned)(c >> 6),
-		     (unsigned)((c >> 3) & 7), (unsigned)(c & 7));
-	}
-}
-
-/* Next character of an atom; bytes that are not UTF-8 (only in atoms
- * built by hand) count as Latin-1. */
-static size_t next_char(const uint8_t *s, size_t len, uint32_t *c)
-{
-	size_t n = etf_utf8_next(s, len, c);
-
-	if (n)
-		return n;
-	*c = s[0];
-	return 1;
-}
-
-static bool is_reserved_word(const char *s, size_t len)
-{
-	static const char *const words[] = {
-		"after", "and", "andalso", "band", "begin", "bnot", "bor",
-		"bsl", "bsr", "bxor", "case", "catch", "cond", "div", "end",
-		"fun", "if", "let", "not", "of", "or", "orelse", "receive",
-		"rem", "try", "when", "xor",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof words / sizeof *words; i++)
-		if (strlen(words[i]) == len && !memcmp(words[i], s, len))
-			return true;
-	return false;
-}
-
-static bool is_lower(uint32_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 0xDF && c <= 0xFF && c != 0xF7);
-}
-
-static bool is_name_char(uint32_t c)
-{
-	return is_lower(c) || (c >= 'A' && c <= 'Z') ||
-	       (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '@';
-}
-
-/* An atom goes unquoted only when it reads back as the same atom: a
- * lower-case (Latin-1) letter, then name characters, and no keyword. */
-static bool atom_needs_quotes(const char *name, size_t len)
-{
-	const uint8_t *s = (const uint8_t *)name;
-	size_t i = 0;
-	uint32_t c;
-
-	if (len == 0 || is_reserved_word(name, len))
-		return true;
-	i = next_char(s, len, &c);
-	if (!is_lower(c))
-		return true;
-	while (i < len) {
-		i += next_char(s + i, len - i, &c);
-		if (!is_name_char(c))
-			return true;
-	}
-	return false;
-}
-
-static void put_atom_text(struct pr *p, const char *name, size_t len,
-			  enum esc esc)
-{
-	const uint8_t *s = (const uint8_t *)name;
-	size_t i = 0;
-	uint32_t c;
-
-	if (!atom_needs_quotes(name, len)) {
-		put(p, name, len);
-		return;
-	}
-	puts_(p, "'");
-	while (i < len) {
-		i += next_char(s + i, len - i, &c);
-		put_quoted_char(p, c, '\'', esc);
-	}
-	puts_(p, "'");
-}
-
-static void put_atom(struct pr *p, const struct etf_term *t, enum esc esc)
-{
-	put_atom_text(p, t->v.atom.name, t->v.atom.len, esc);
-}
-
-static enum esc atom_esc(const struct pr *p)
-{
-	return p->pretty ? ESC_UNICODE : ESC_LATIN1;
-}
-
-/* ---- numbers ---- */
-
-/* Decimal of a little-endian magnitude: repeated division by 10^9 over
- * 32-bit limbs, most significant chunk first. */
-static void put_big(struct pr *p, const struct etf_term *t)
-{
-	uint32_t n = t->v.big.n, nl = (n + 3) / 4, i, *limb, *chunk;
-	size_t nc = 0;
-
-	limb = calloc(nl ? nl : 1, sizeof(*limb));
-	/* Each 10^9 chunk takes at least 29 bits of the magnitude. */
-	chunk = calloc((size_t)n * 8 / 29 + 2, sizeof(*chunk));
-	if (!limb || !chunk) {
-		free(limb);
-		free(chunk);
-		if (!p->code)
-			p->code = DIST_E_NOMEM;
-		return;
-	}
-	for (i = 0; i < n; i++)
-		limb[i / 4] |= (uint32_t)t->v.big.digits[i] << (8 * (i % 4));
-	while (nl > 0) {
-		uint64_t rem = 0;
-
-		for (i = nl; i-- > 0;) {
-			uint64_t cur = (rem << 32) | limb[i];
-
-			limb[i] = (uint32_t)(cur / 1000000000u);
-			rem = cur % 1000000000u;
-		}
-		chunk[nc++] = (uint32_t)rem;
-		while (nl > 0 && limb[nl - 1] == 0)
-			nl--;
-	}
-	if (t->v.big.negative)
-		puts_(p, "-");
-	putf(p, "%" PRIu32, nc ? chunk[nc - 1] : 0);
-	while (nc-- > 1)
-		putf(p, "%09" PRIu32, chunk[nc - 1]);
-	free(limb);
-	free(chunk);
-}
-
-/* Plain notation of digits d[0..nd) times 10^(exp - nd + 1). */
-static void fixed_form(char *out, const char *d, int nd, int exp)
-{
-	int k = 0, i;
-
-	if (exp >= 0) {
-		for (i = 0; i <= exp; i++)
-			out[k++] = i < nd ? d[i] : '0';
-		out[k++] = '.';
-		if (nd > exp + 1)
-			for (i = exp + 1; i < nd; i++)
-				out[k++] = d[i];
-		else
-			out[k++] = '0';
-	} else {
-		out[k++] = '0';
-		out[k++] = '.';
-		for (i = 0; i < -exp - 1; i++)
-			out[k++] = '0';
-		for (i = 0; i < nd; i++)
-			out[k++] = d[i];
-	}
-	out[k] = '\0';
-}
-
-/* OTP 25 prints floats as float_to_list(F, [short]): the shortest digits
- * that read back as the same double, in plain notation unless the
- * scientific one is shorter, and always scientific from 2^53 up (where
- * doubles stop being exact integers); checked on a live node. */
-static void put_float(struct pr *p, double f)
-{
-	char sci[40], digits[24], fixed[400], out[48];
-	int prec, exp, nd = 0;
-	const char *s;
-
-	for (prec = 0; prec < 17; prec++) {
-		snprintf(sci, sizeof sci, "%.*e", prec, f);
-		if (strtod(sci, NULL) == f)
-			break;
-	}
-	s = sci + (sci[0] == '-');
-	for (; *s && *s != 'e'; s++)
-		if (*s != '.' && nd < (int)sizeof digits - 1)
-			digits[nd++] = *s;
-	exp = *s ? atoi(s + 1) : 0;
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	digits[nd] = '\0';
-	fixed_form(fixed, digits, nd, exp);
-	snprintf(out, sizeof out, "%c.%se%d", digits[0],
-		 nd > 1 ? digits + 1 : "0", exp);
-	if (signbit(f))
-		puts_(p, "-");
-	if (fabs(f) < 9007199254740992.0 && strlen(fixed) <= strlen(out))
-		puts_(p, fixed);
-	else
-		puts_(p, out);
+		pr_put(p, tmp,
+		       (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
 /* ---- lists ---- */
@@ -399,11 +138,11 @@ static void put_string_list(struct pr *p, const struct etf_term *t)
 	const struct etf_term *e;
 	int64_t c = 0;
 
-	puts_(p, "\"");
+	pr_puts(p, "\"");
 	while (walk_next(&w, &e, &c))
-		put_quoted_char(p, (uint32_t)(e ? e->v.i : c), '"',
-				ESC_UNICODE);
-	puts_(p, "\"");
+		pr_quoted_char(p, (uint32_t)(e ? e->v.i : c), '"',
+			       ESC_UNICODE);
+	pr_puts(p, "\"");
 }
 
 static void print(struct pr *p, const struct etf_term *t, unsigned depth);
@@ -419,22 +158,22 @@ static void put_list(struct pr *p, const struct etf_term *t, unsigned depth)
 		put_string_list(p, t);
 		return;
 	}
-	puts_(p, "[");
+	pr_puts(p, "[");
 	while (!p->code && walk_next(&w, &e, &c)) {
 		if (!first)
-			puts_(p, ",");
+			pr_puts(p, ",");
 		first = false;
 		if (e)
 			print(p, e, depth);
 		else
-			putf(p, "%d", (int)c);
+			pr_putf(p, "%d", (int)c);
 	}
 	tail = walk_tail(&w);
 	if (tail) {
-		puts_(p, "|");
+		pr_puts(p, "|");
 		print(p, tail, depth);
 	}
-	puts_(p, "]");
+	pr_puts(p, "]");
 }
 
 /* ---- binaries ---- */
@@ -444,17 +183,17 @@ static void put_bytes_form(struct pr *p, const struct etf_term *t)
 	uint32_t n = t->v.bin.len, i;
 	uint8_t bits = t->v.bin.bits;
 
-	puts_(p, "<<");
+	pr_puts(p, "<<");
 	for (i = 0; i < n && !p->code; i++) {
 		if (i)
-			puts_(p, ",");
+			pr_puts(p, ",");
 		if (i == n - 1 && bits < 8)
-			putf(p, "%u:%u", (unsigned)(t->v.bin.data[i] >>
-						    (8 - bits)), bits);
+			pr_putf(p, "%u:%u", (unsigned)(t->v.bin.data[i] >>
+						       (8 - bits)), bits);
 		else
-			putf(p, "%u", t->v.bin.data[i]);
+			pr_putf(p, "%u", t->v.bin.data[i]);
 	}
-	puts_(p, ">>");
+	pr_puts(p, ">>");
 }
 
 /* 0: not UTF-8, -1: UTF-8 with an unprintable character, 1: printable
@@ -496,16 +235,16 @@ static void put_binary_text(struct pr *p, const uint8_t *s, size_t len,
 	size_t i = 0;
 	uint32_t c;
 
-	puts_(p, "<<\"");
+	pr_puts(p, "<<\"");
 	while (i < len) {
 		if (utf8) {
 			i += etf_utf8_next(s + i, len - i, &c);
 		} else {
 			c = s[i++];
 		}
-		put_quoted_char(p, c, '"', ESC_UNICODE);
+		pr_quoted_char(p, c, '"', ESC_UNICODE);
 	}
-	puts_(p, utf8 ? "\"/utf8>>" : "\">>");
+	pr_puts(p, utf8 ? "\"/utf8>>" : "\">>");
 }
 
 /* io_lib_pretty: valid UTF-8 is text only if every character is
@@ -536,13 +275,13 @@ static void put_tuple(struct pr *p, const struct etf_term *t, unsigned depth)
 {
 	uint32_t i;
 
-	puts_(p, "{");
+	pr_puts(p, "{");
 	for (i = 0; i < t->v.tuple.arity && !p->code; i++) {
 		if (i)
-			puts_(p, ",");
+			pr_puts(p, ",");
 		print(p, t->v.tuple.elems[i], depth);
 	}
-	puts_(p, "}");
+	pr_puts(p, "}");
 }
 
 /* Keys print in key order. OTP 25 does the same for maps of up to 32
@@ -558,16 +297,16 @@ static void put_map(struct pr *p, const struct etf_term *t, unsigned depth)
 		return;
 	}
 	etf_map_order(t, order);
-	puts_(p, "#{");
+	pr_puts(p, "#{");
 	for (i = 0; i < n && !p->code; i++) {
 		k = order[i];
 		if (i)
-			puts_(p, ",");
+			pr_puts(p, ",");
 		print(p, t->v.map.keys[k], depth);
-		puts_(p, " => ");
+		pr_puts(p, " => ");
 		print(p, t->v.map.values[k], depth);
 	}
-	puts_(p, "}");
+	pr_puts(p, "}");
 	if (order != small)
 		free(order);
 }
@@ -581,23 +320,23 @@ static void put_node(struct pr *p, const struct etf_term *node)
 	if (!p->local_node || (node->v.atom.len == strlen(p->local_node) &&
 			       !memcmp(node->v.atom.name, p->local_node,
 				       node->v.atom.len)))
-		puts_(p, "0");
+		pr_puts(p, "0");
 	else
-		put(p, node->v.atom.name, node->v.atom.len);
+		pr_put(p, node->v.atom.name, node->v.atom.len);
 }
 
 static void put_pid(struct pr *p, const struct etf_term *t)
 {
-	puts_(p, "<");
+	pr_puts(p, "<");
 	put_node(p, t->v.pid.node);
-	putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.pid.id, t->v.pid.serial);
+	pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.pid.id, t->v.pid.serial);
 }
 
 static void put_port(struct pr *p, const struct etf_term *t)
 {
-	puts_(p, "#Port<");
+	pr_puts(p, "#Port<");
 	put_node(p, t->v.port.node);
-	putf(p, ".%" PRIu64 ">", t->v.port.id);
+	pr_putf(p, ".%" PRIu64 ">", t->v.port.id);
 }
 
 /* Words print most significant first: the wire sends them the other way. */
@@ -605,32 +344,32 @@ static void put_ref(struct pr *p, const struct etf_term *t)
 {
 	int i;
 
-	puts_(p, "#Ref<");
+	pr_puts(p, "#Ref<");
 	put_node(p, t->v.ref.node);
 	for (i = t->v.ref.len; i-- > 0;)
-		putf(p, ".%" PRIu32, t->v.ref.ids[i]);
-	puts_(p, ">");
+		pr_putf(p, ".%" PRIu32, t->v.ref.ids[i]);
+	pr_puts(p, ">");
 }
 
 static void put_export(struct pr *p, const struct etf_term *t)
 {
 	/* Funs are printed by io_lib:write even in the pretty form. */
-	puts_(p, "fun ");
-	put_atom(p, t->v.export.module, ESC_LATIN1);
-	puts_(p, ":");
-	put_atom(p, t->v.export.function, ESC_LATIN1);
-	putf(p, "/%u", t->v.export.arity);
+	pr_puts(p, "fun ");
+	pr_atom(p, t->v.export.module, ESC_LATIN1);
+	pr_puts(p, ":");
+	pr_atom(p, t->v.export.function, ESC_LATIN1);
+	pr_putf(p, "/%u", t->v.export.arity);
 }
 
 static void put_fun(struct pr *p, const struct etf_term *t)
 {
 	const struct etf_term *m = t->v.fun.module;
 
-	puts_(p, "#Fun<");
+	pr_puts(p, "#Fun<");
 	if (m && m->type == ETF_ATOM)
-		put(p, m->v.atom.name, m->v.atom.len);
-	putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.fun.old_index,
-	     t->v.fun.old_uniq);
+		pr_put(p, m->v.atom.name, m->v.atom.len);
+	pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.fun.old_index,
+		t->v.fun.old_uniq);
 }
 
 static void print(struct pr *p, const struct etf_term *t, unsigned depth)
@@ -642,12 +381,12 @@ static void print(struct pr *p, const struct etf_term *t, unsigned depth)
 		return;
 	}
 	switch (t->type) {
-	case ETF_INT: putf(p, "%" PRId64, t->v.i); break;
-	case ETF_BIG: put_big(p, t); break;
-	case ETF_FLOAT: put_float(p, t->v.f); break;
-	case ETF_ATOM: put_atom(p, t, atom_esc(p)); break;
+	case ETF_INT: pr_putf(p, "%" PRId64, t->v.i); break;
+	case ETF_BIG: pr_big(p, t); break;
+	case ETF_FLOAT: pr_float(p, t->v.f); break;
+	case ETF_ATOM: pr_atom(p, t, pr_atom_esc(p)); break;
 	case ETF_TUPLE: put_tuple(p, t, depth); break;
-	case ETF_NIL: puts_(p, "[]"); break;
+	case ETF_NIL: pr_puts(p, "[]"); break;
 	case ETF_LIST: case ETF_STRING: put_list(p, t, depth); break;
 	case ETF_BINARY: put_binary(p, t); break;
 	case ETF_MAP: put_map(p, t, depth); break;

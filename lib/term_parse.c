@@ -4,12 +4,16 @@
  * stack, open containers on a frame stack, and a closing bracket turns
  * the values above its frame into one term. So a text of 100 000 '['
  * costs a bounded stack and ends in too_large, never in a crash.
- * Numbers, quoted text and binaries are in term_parse_scalar.c. Columns count characters, 1-based, as erl_scan counts them.
+ * Columns count characters, 1-based, as erl_scan counts them.
+ *
+ * This file: the scratch vectors, the value and frame stacks, the
+ * dispatch over scalars and the entry points. Errors and the cursor are
+ * in term_parse_lex.c, atoms and bare words in term_parse_atom.c,
+ * numbers in term_parse_number.c, quoted text in term_parse_text.c and
+ * binaries in term_parse_binary.c.
  */
 #include "term_parse_internal.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +32,6 @@ struct frame {
 	size_t base;            /* first value of this container in vals */
 	size_t open;            /* position of the opening bracket */
 };
-
-#define ATOM_MAX_CHARS 255
 
 int vec_reserve(struct vec *v, size_t n, size_t size)
 {
@@ -56,324 +58,6 @@ static void vec_free(struct vec *v)
 	free(v->data);
 	v->data = NULL;
 	v->len = v->cap = 0;
-}
-
-/* --- errors ------------------------------------------------------------ */
-
-/* "column 7" or "line 2, column 3": characters, not bytes, from 1. */
-static void location(const struct parser *p, size_t at, char *out, size_t n)
-{
-	size_t line = 1, col = 1, i;
-
-	for (i = 0; i < at && i < p->len; i++) {
-		unsigned char c = (unsigned char)p->s[i];
-
-		if (c == '\n') {
-			line++;
-			col = 1;
-		} else if ((c & 0xc0) != 0x80) {
-			col++;
-		}
-	}
-	if (line == 1)
-		snprintf(out, n, "column %zu", col);
-	else
-		snprintf(out, n, "line %zu, column %zu", line, col);
-}
-
-int tp_fail(struct parser *p, size_t at, enum dist_code code,
-	    const char *fmt, ...)
-{
-	char where[64], what[400];
-	va_list ap;
-
-	location(p, at, where, sizeof where);
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	return dist_error_set(p->err, code, DIST_STAGE_INPUT, "%s: %s", where,
-			      what);
-}
-
-/* What stands at `at`, for "found ...". */
-static void describe(const struct parser *p, size_t at, char *out, size_t n)
-{
-	const uint8_t *s = (const uint8_t *)p->s + at;
-	uint32_t cp;
-	size_t k;
-
-	if (at >= p->len) {
-		snprintf(out, n, "end of input");
-	} else if (*s == '\n') {
-		snprintf(out, n, "a newline");
-	} else if (*s < 0x20 || *s == 0x7f) {
-		snprintf(out, n, "character 0x%02x", *s);
-	} else if (*s < 0x80) {
-		snprintf(out, n, "'%c'", *s);
-	} else if ((k = etf_utf8_next(s, p->len - at, &cp)) != 0) {
-		snprintf(out, n, "'%.*s'", (int)k, (const char *)s);
-	} else {
-		snprintf(out, n, "invalid UTF-8 byte 0x%02x", *s);
-	}
-}
-
-int tp_expected(struct parser *p, size_t at, const char *what)
-{
-	char found[32];
-
-	describe(p, at, found, sizeof found);
-	return tp_fail(p, at, DIST_E_INVALID_ARGS, "expected %s, found %s",
-		       what, found);
-}
-
-int tp_nomem(struct parser *p)
-{
-	return dist_error_set(p->err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-			      "out of memory parsing a term");
-}
-
-/* Account for n more terms against max_terms. */
-int tp_count(struct parser *p, size_t n)
-{
-	if (n > p->lim.max_terms - p->terms)
-		return tp_fail(p, p->pos, DIST_E_TOO_LARGE,
-			       "more than %zu terms", p->lim.max_terms);
-	p->terms += n;
-	return 0;
-}
-
-/* --- characters ---------------------------------------------------------- */
-
-int tp_peek(const struct parser *p, size_t off)
-{
-	if (p->pos + off >= p->len)
-		return -1;
-	return (unsigned char)p->s[p->pos + off];
-}
-
-/* Whitespace as erl_scan sees it (code points 0..32 and 128..160, here
- * in UTF-8) and % comments to the end of the line. */
-void tp_skip_blank(struct parser *p)
-{
-	for (;;) {
-		int c = tp_peek(p, 0), c1 = tp_peek(p, 1);
-
-		if (c >= 0 && c <= ' ') {
-			p->pos++;
-		} else if (c == 0xc2 && c1 >= 0x80 && c1 <= 0xa0) {
-			p->pos += 2;
-		} else if (c == '%') {
-			while (p->pos < p->len && p->s[p->pos] != '\n')
-				p->pos++;
-		} else {
-			return;
-		}
-	}
-}
-
-/* Consume tok when the text continues with it. */
-bool tp_take(struct parser *p, const char *tok)
-{
-	size_t n = strlen(tok);
-
-	if (p->len - p->pos < n || memcmp(p->s + p->pos, tok, n) != 0)
-		return false;
-	p->pos += n;
-	return true;
-}
-
-/* --- atoms ----------------------------------------------------------------- */
-
-static bool is_lower(int c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static bool is_name_ascii(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '@';
-}
-
-/* Latin-1 letters, which erl_scan allows in names: U+00C0..U+00FF but
- * for the signs U+00D7 and U+00F7. Lower case ones (U+00DF..) may
- * start an atom; upper case ones start a variable. Returns 1 for lower,
- * 2 for upper, 0 for neither. */
-static int latin1_letter(const struct parser *p, size_t off)
-{
-	int c = tp_peek(p, off), c1 = tp_peek(p, off + 1);
-
-	if (c != 0xc3 || c1 < 0x80 || c1 > 0xbf || c1 == 0x97 || c1 == 0xb7)
-		return 0;
-	return c1 >= 0x9f ? 1 : 2;
-}
-
-static const char *const reserved_words[] = {
-	"after", "and", "andalso", "band", "begin", "bnot", "bor", "bsl",
-	"bsr", "bxor", "case", "catch", "cond", "div", "end", "fun", "if",
-	"let", "not", "of", "or", "orelse", "receive", "rem", "try", "when",
-	"xor", NULL,
-};
-
-static bool is_reserved(const char *s, size_t n)
-{
-	const char *const *w;
-
-	for (w = reserved_words; *w; w++)
-		if (strlen(*w) == n && memcmp(*w, s, n) == 0)
-			return true;
-	return false;
-}
-
-/* The span of a bare name at p->pos: ASCII name characters and Latin-1
- * letters. Returns its byte length and its length in characters. */
-static size_t name_span(const struct parser *p, size_t *chars)
-{
-	size_t n = 0;
-
-	*chars = 0;
-	for (;;) {
-		if (p->pos + n < p->len && is_name_ascii(p->s[p->pos + n])) {
-			n++;
-		} else if (latin1_letter(p, n)) {
-			n += 2;
-		} else {
-			return n;
-		}
-		(*chars)++;
-	}
-}
-
-static int atom_from_utf8(struct parser *p, size_t at, const char *s,
-			  size_t n, size_t chars, struct etf_term **out)
-{
-	if (chars > ATOM_MAX_CHARS)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
-			       "atom longer than %d characters",
-			       ATOM_MAX_CHARS);
-	*out = etf_atom_len(p->a, s, n);
-	return *out ? 0 : tp_nomem(p);
-}
-
-/* Put code point cp as UTF-8 into p->bytes. */
-static int put_utf8(struct parser *p, uint32_t cp)
-{
-	uint8_t u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (uint8_t)(0xc0 | cp >> 6);
-		u[1] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (uint8_t)(0xe0 | cp >> 12);
-		u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (uint8_t)(0xf0 | cp >> 18);
-		u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	if (vec_reserve(&p->bytes, n, 1))
-		return tp_nomem(p);
-	memcpy((uint8_t *)p->bytes.data + p->bytes.len, u, n);
-	p->bytes.len += n;
-	return 0;
-}
-
-/* 'quoted atom': the same escapes as strings. */
-static int quoted_atom(struct parser *p, struct etf_term **out)
-{
-	size_t at = p->pos, i;
-	const uint32_t *cp;
-
-	p->chars.len = 0;
-	if (tp_quoted(p, '\''))
-		return -1;
-	p->bytes.len = 0;
-	cp = p->chars.data;
-	for (i = 0; i < p->chars.len; i++)
-		if (put_utf8(p, cp[i]))
-			return -1;
-	return atom_from_utf8(p, at, p->bytes.data, p->bytes.len,
-			      p->chars.len, out);
-}
-
-static int bare_atom(struct parser *p, struct etf_term **out)
-{
-	size_t at = p->pos, chars, n = name_span(p, &chars);
-
-	p->pos += n;
-	return atom_from_utf8(p, at, p->s + at, n, chars, out);
-}
-
-/* An atom written bare or quoted, as in fun M:F/A. */
-static int any_atom(struct parser *p, struct etf_term **out)
-{
-	if (tp_peek(p, 0) == '\'')
-		return quoted_atom(p, out);
-	if (is_lower(tp_peek(p, 0)) || latin1_letter(p, 0) == 1)
-		return bare_atom(p, out);
-	return tp_expected(p, p->pos, "an atom");
-}
-
-/* fun Module:Function/Arity; p->pos is after "fun". */
-static int export_fun(struct parser *p, struct etf_term **out)
-{
-	struct etf_term *m, *f, *t;
-	struct number arity;
-
-	tp_skip_blank(p);
-	if (any_atom(p, &m))
-		return -1;
-	tp_skip_blank(p);
-	if (!tp_take(p, ":"))
-		return tp_expected(p, p->pos, "':' in fun Module:Function/Arity");
-	tp_skip_blank(p);
-	if (any_atom(p, &f))
-		return -1;
-	tp_skip_blank(p);
-	if (!tp_take(p, "/"))
-		return tp_expected(p, p->pos, "'/' in fun Module:Function/Arity");
-	tp_skip_blank(p);
-	if (!(tp_peek(p, 0) >= '0' && tp_peek(p, 0) <= '9'))
-		return tp_expected(p, p->pos, "an arity 0..255");
-	if (tp_number(p, &arity))
-		return -1;
-	if (arity.is_float || p->mag.len > 1)
-		return tp_fail(p, p->pos, DIST_E_INVALID_ARGS,
-			       "arity must be an integer 0..255");
-	t = etf_arena_alloc(p->a, sizeof(*t));
-	if (!t)
-		return tp_nomem(p);
-	t->type = ETF_EXPORT;
-	t->v.export.module = m;
-	t->v.export.function = f;
-	t->v.export.arity = p->mag.len ? *(uint8_t *)p->mag.data : 0;
-	*out = t;
-	return tp_count(p, 2);
-}
-
-static int word(struct parser *p, struct etf_term **out)
-{
-	size_t at = p->pos, chars, n = name_span(p, &chars);
-
-	if (n == 3 && memcmp(p->s + at, "fun", 3) == 0) {
-		p->pos += 3;
-		return export_fun(p, out);
-	}
-	if (is_reserved(p->s + at, n))
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
-			       "'%.*s' is a reserved word: write it quoted, "
-			       "as '%.*s'", (int)n, p->s + at, (int)n,
-			       p->s + at);
-	return bare_atom(p, out);
 }
 
 /* --- strings as terms ------------------------------------------------------ */
@@ -625,16 +309,16 @@ static int scalar(struct parser *p, struct etf_term **out)
 		return tp_strings(p) || string_term(p, out);
 	}
 	if (c == '\'')
-		return quoted_atom(p, out);
+		return tp_quoted_atom(p, out);
 	if (c == '<' && tp_peek(p, 1) == '<') {
 		p->pos += 2;
 		return tp_binary(p, out);
 	}
 	if ((c >= '0' && c <= '9') || c == '$' || c == '-' || c == '+')
 		return number_term(p, out);
-	if (is_lower(c) || latin1_letter(p, 0) == 1)
-		return word(p, out);
-	if ((c >= 'A' && c <= 'Z') || c == '_' || latin1_letter(p, 0) == 2)
+	if (tp_is_lower(c) || tp_latin1_letter(p, 0) == 1)
+		return tp_word(p, out);
+	if ((c >= 'A' && c <= 'Z') || c == '_' || tp_latin1_letter(p, 0) == 2)
 		return tp_fail(p, p->pos, DIST_E_INVALID_ARGS,
 			       "expected a term, found a variable: only "
 			       "literal terms are allowed (quote atoms that "
