@@ -3,15 +3,17 @@
  * by the engine: curl tells us which sockets to watch and when to wake
  * it up (CURLMOPT_SOCKETFUNCTION, CURLMOPT_TIMERFUNCTION), so a slow
  * endpoint never blocks DNS or EPMD sources of the same run.
+ * libcurl itself is opened when the first HTTP source is added
+ * (curl_dl.h), so runs without one never load it.
  */
 #include "discover.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "curl_dl.h"
 
 /* One socket curl asked us to watch. */
 struct http_sock {
@@ -23,6 +25,7 @@ struct http_sock {
 struct http_source {
 	struct discover_source s;
 	struct discover_http_config cfg;  /* strings below are owned copies */
+	const struct curl_api *curl;      /* libcurl, opened on first use */
 	char *url, *basename, *cacert, *domain, *auth_header, *k8s_ns;
 	CURLM *multi;
 	CURL *easy;                       /* the transfer of this poll */
@@ -71,7 +74,7 @@ static void on_sock_io(struct engine *e, struct engine_io *io,
 
 	(void)e;
 	/* sk may be freed inside this call (CURL_POLL_REMOVE). */
-	curl_multi_socket_action(hs->multi, io->fd, flags, &running);
+	hs->curl->multi_socket_action(hs->multi, io->fd, flags, &running);
 	http_check_done(hs);
 }
 
@@ -81,7 +84,8 @@ static void on_curl_timer(struct engine *e, struct engine_timer *t)
 	int running;
 
 	(void)e;
-	curl_multi_socket_action(hs->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	hs->curl->multi_socket_action(hs->multi, CURL_SOCKET_TIMEOUT, 0,
+				      &running);
 	http_check_done(hs);
 }
 
@@ -96,7 +100,7 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what,
 	(void)easy;
 	if (what == CURL_POLL_REMOVE) {
 		if (sk) {
-			curl_multi_assign(hs->multi, fd, NULL);
+			hs->curl->multi_assign(hs->multi, fd, NULL);
 			http_sock_free(sk);
 		}
 		return 0;
@@ -114,7 +118,7 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what,
 			sk->next->pprev = &sk->next;
 		sk->pprev = &hs->socks;
 		hs->socks = sk;
-		curl_multi_assign(hs->multi, fd, sk);
+		hs->curl->multi_assign(hs->multi, fd, sk);
 	}
 	if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
 		events |= ENGINE_READ;
@@ -156,8 +160,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *data)
 static void http_release(struct http_source *hs)
 {
 	if (hs->easy) {
-		curl_multi_remove_handle(hs->multi, hs->easy);
-		curl_easy_cleanup(hs->easy);
+		hs->curl->multi_remove_handle(hs->multi, hs->easy);
+		hs->curl->easy_cleanup(hs->easy);
 		hs->easy = NULL;
 	}
 	engine_timer_disarm(discover_engine(hs->s.d), &hs->timer);
@@ -246,12 +250,13 @@ static void on_doc_node(void *data, const struct discover_node *n)
 static void http_complete(struct http_source *hs, CURLcode rc)
 {
 	char msg[DIST_ERROR_MSG_MAX], said[256];
-	const char *why = hs->errbuf[0] ? hs->errbuf : curl_easy_strerror(rc);
+	const char *why = hs->errbuf[0] ? hs->errbuf
+					: hs->curl->easy_strerror(rc);
 	struct discover_doc doc;
 	struct dist_error err;
 	long status = 0;
 
-	curl_easy_getinfo(hs->easy, CURLINFO_RESPONSE_CODE, &status);
+	hs->curl->easy_getinfo(hs->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (hs->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		snprintf(msg, sizeof msg, "body from %s is larger than %zu "
 			 "bytes (--max-body)", hs->url, hs->body.max);
@@ -308,7 +313,7 @@ static void http_check_done(struct http_source *hs)
 	CURLMsg *m;
 	int left;
 
-	while ((m = curl_multi_info_read(hs->multi, &left))) {
+	while ((m = hs->curl->multi_info_read(hs->multi, &left))) {
 		if (m->msg != CURLMSG_DONE || m->easy_handle != hs->easy)
 			continue;
 		http_complete(hs, m->data.result);
@@ -320,7 +325,8 @@ static void http_check_done(struct http_source *hs)
 
 static int http_setup(struct http_source *hs)
 {
-	CURL *c = curl_easy_init();
+	const struct curl_api *api = hs->curl;
+	CURL *c = api->easy_init();
 
 	if (!c)
 		return -1;
@@ -328,25 +334,25 @@ static int http_setup(struct http_source *hs)
 	hs->errbuf[0] = '\0';
 	hs->too_large = false;
 	buf_init(&hs->body, hs->cfg.max_body);
-	curl_easy_setopt(c, CURLOPT_URL, hs->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, hs->errbuf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, hs);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	api->easy_setopt(c, CURLOPT_URL, hs->url);
+	api->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	api->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	api->easy_setopt(c, CURLOPT_ERRORBUFFER, hs->errbuf);
+	api->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	api->easy_setopt(c, CURLOPT_WRITEDATA, hs);
+	api->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 			 (curl_off_t)hs->cfg.max_body);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	api->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	api->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	api->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	/* Each poll on a fresh connection: no cached sockets outlive it. */
-	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "dist-discover/" DIST_VERSION);
+	api->easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+	api->easy_setopt(c, CURLOPT_USERAGENT, "dist-discover/" DIST_VERSION);
 	if (hs->cacert)
-		curl_easy_setopt(c, CURLOPT_CAINFO, hs->cacert);
+		api->easy_setopt(c, CURLOPT_CAINFO, hs->cacert);
 	if (hs->headers)
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs->headers);
-	return curl_multi_add_handle(hs->multi, c) == CURLM_OK ? 0 : -1;
+		api->easy_setopt(c, CURLOPT_HTTPHEADER, hs->headers);
+	return api->multi_add_handle(hs->multi, c) == CURLM_OK ? 0 : -1;
 }
 
 static void http_start(struct discover_source *s)
@@ -380,17 +386,18 @@ static void wipe_free(char *p)
 static void http_destroy(struct discover_source *s)
 {
 	struct http_source *hs = (struct http_source *)s;
+	const struct curl_api *api = hs->curl;
 
 	http_release(hs);
 	if (hs->multi)
-		curl_multi_cleanup(hs->multi);
+		hs->curl->multi_cleanup(hs->multi);
 	while (hs->socks)
 		http_sock_free(hs->socks);
 	if (hs->headers) {
 		/* The token is in this list: wipe it before freeing. */
 		for (struct curl_slist *l = hs->headers; l; l = l->next)
 			explicit_bzero(l->data, strlen(l->data));
-		curl_slist_free_all(hs->headers);
+		hs->curl->slist_free_all(hs->headers);
 	}
 	free(hs->url);
 	free(hs->basename);
@@ -399,7 +406,8 @@ static void http_destroy(struct discover_source *s)
 	free(hs->k8s_ns);
 	wipe_free(hs->auth_header);
 	free(hs);
-	curl_global_cleanup();
+	/* Pairs with global_init in discover_add_http (curl counts). */
+	api->global_cleanup();
 }
 
 static const struct discover_source_ops http_ops = {
@@ -424,6 +432,7 @@ int discover_add_http(struct discover *d,
 		      const struct discover_http_config *cfg,
 		      struct dist_error *err)
 {
+	const struct curl_api *api;
 	struct http_source *hs;
 	bool failed = false;
 	size_t n;
@@ -432,17 +441,21 @@ int discover_add_http(struct discover *d,
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
 				      "URL '%.200s' is not http:// or "
 				      "https://", cfg->url);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	/* Only now, for the first HTTP source, is libcurl mapped. */
+	if (curl_api_load(&api, err) < 0)
+		return -1;
+	if (api->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
 				      "cannot initialise libcurl");
 	hs = calloc(1, sizeof *hs);
 	if (!hs) {
-		curl_global_cleanup();
+		api->global_cleanup();
 		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
 				      "out of memory");
 	}
 	discover_source_init(&hs->s, &http_ops, "http", cfg->url);
 	hs->s.d = d;
+	hs->curl = api;
 	hs->cfg = *cfg;
 	if (!hs->cfg.max_body)
 		hs->cfg.max_body = DISCOVER_HTTP_MAX_BODY;
@@ -457,22 +470,23 @@ int discover_add_http(struct discover *d,
 		if (hs->auth_header) {
 			snprintf(hs->auth_header, n, "Authorization: Bearer %s",
 				 cfg->bearer);
-			hs->headers = curl_slist_append(NULL, hs->auth_header);
+			hs->headers = api->slist_append(NULL,
+							hs->auth_header);
 		}
 		failed |= !hs->headers;
 	}
 	hs->timer.cb = on_curl_timer;
 	hs->timer.data = hs;
-	hs->multi = curl_multi_init();
+	hs->multi = api->multi_init();
 	if (failed || !hs->multi) {
 		http_destroy(&hs->s);
 		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
 				      "out of memory");
 	}
-	curl_multi_setopt(hs->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-	curl_multi_setopt(hs->multi, CURLMOPT_SOCKETDATA, hs);
-	curl_multi_setopt(hs->multi, CURLMOPT_TIMERFUNCTION, on_curl_timeout);
-	curl_multi_setopt(hs->multi, CURLMOPT_TIMERDATA, hs);
+	api->multi_setopt(hs->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	api->multi_setopt(hs->multi, CURLMOPT_SOCKETDATA, hs);
+	api->multi_setopt(hs->multi, CURLMOPT_TIMERFUNCTION, on_curl_timeout);
+	api->multi_setopt(hs->multi, CURLMOPT_TIMERDATA, hs);
 	discover_add_source(d, &hs->s);
 	return 0;
 }

@@ -354,6 +354,64 @@ app@127.3.0.32"
 	assert_output --partial "service account token"
 }
 
+# ---- libcurl, loaded only for HTTP -------------------------------------
+
+@test "https: --cacert verifies a self-signed server; without it the record says so" {
+	local d=$BATS_TEST_TMPDIR port
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+		-keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null
+	# Serves list.json over TLS; stopped by teardown_file like the rest.
+	python3 -c '
+import http.server, os, ssl, sys
+d, fix = sys.argv[1:3]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        body = open(os.path.join(fix, "list.json"), "rb").read()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(d + "/cert.pem", d + "/key.pem")
+s.socket = ctx.wrap_socket(s.socket, server_side=True)
+open(d + "/port.tmp", "w").write("%d\n" % s.server_address[1])
+os.rename(d + "/port.tmp", d + "/port")
+s.serve_forever()' "$d" "$FIX" >"$d/https.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	wait_for "https server" test -s "$d/port"
+	port=$(cat "$d/port")
+	run --separate-stderr "$DISCOVER" --cacert "$d/cert.pem" \
+		--url "https://127.0.0.1:$port/list"
+	assert_failure 1
+	assert_equal "$(nodes <<<"$output")" "app@host1.test
+web@127.0.0.5"
+	assert_equal "$(errfield error.code <<<"$stderr" | sort -u)" invalid_name
+	run --separate-stderr "$DISCOVER" --url "https://127.0.0.1:$port/list"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$(errfield error.code <<<"$stderr")" connect_failed
+	[[ $stderr == *--cacert* ]]
+}
+
+@test "libcurl is opened only for HTTP: without it, HTTP is an environment error" {
+	# A file that is no library stands in for a missing libcurl.
+	mkdir "$BATS_TEST_TMPDIR/lib"
+	: > "$BATS_TEST_TMPDIR/lib/libcurl.so.4"
+	LD_LIBRARY_PATH=$BATS_TEST_TMPDIR/lib run --separate-stderr \
+		"$DISCOVER" a@h1 b@h2
+	assert_success
+	assert_equal "$(nodes <<<"$output")" "a@h1
+b@h2"
+	LD_LIBRARY_PATH=$BATS_TEST_TMPDIR/lib run --separate-stderr \
+		"$DISCOVER" --url "$HTTP/list" a@h1
+	assert_failure 3
+	assert_output ""
+	[[ $stderr == *"cannot load libcurl.so.4 (install libcurl4)"* ]]
+}
+
 # ---- static, combined, output ------------------------------------------
 
 @test "static: arguments and --file; invalid names never become nodes" {
