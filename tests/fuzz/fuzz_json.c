@@ -7,7 +7,7 @@
  *  - etf_print succeeds;
  *  - its tagged JSON reads back to an etf_equal term (the form is
  *    lossless both ways).
- * Known exception, left to the library's owners: a "$ref" with fewer
+ * Known exception, still open: a "$ref" with fewer
  * than 3 ids is built with that many (etf_ref), but etf_decode pads
  * every reference to 3 words, so it comes back from the wire longer
  * and not etf_equal; has_short_ref() skips the ETF round trip for it.

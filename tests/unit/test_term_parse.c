@@ -194,7 +194,7 @@ static void test_containers(void)
 	ok(prints("[1, % one\n 2]", "[1,2]"), "comments");
 	ok(fails("[1,2}", DIST_E_INVALID_ARGS,
 		 "column 5: expected ',', '|' or ']' after list element, "
-		 "found '}'"), "the brief's example message");
+		 "found '}'"), "the message names the column and what was expected");
 	ok(fails("{1 2}", DIST_E_INVALID_ARGS,
 		 "column 4: expected ',' or '}' after tuple element, found '2'"),
 	   "missing comma in a tuple");
