@@ -172,13 +172,8 @@ static void emit(struct run *r, json_t *rec, bool is_error)
 			write_text_node(rec, out);
 		rc = fflush(out);
 		break;
-	case OUTPUT_PRETTY:
-		rc = json_dumpf(rec, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-		if (rc == 0 && (fputc('\n', out) == EOF || fflush(out) != 0))
-			rc = -1;
-		break;
 	default:
-		rc = record_write(rec, out);
+		rc = record_write_as(rec, r->o->out, out);
 	}
 	if (rc != 0 && out == stdout)
 		r->output_failed = true;
@@ -494,10 +489,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "b:H:f:wi:t:o:qhV", longopts,
 				  NULL)) != -1) {
 		if (opt == '?') {
-			fprintf(stderr, "Try 'dist-discover --help' for more "
-				"information.\n");
 			free(store);
-			return 2;
+			return cli_usage_hint("dist-discover");
 		}
 		rc = cli_common_option(&cli, opt, optarg, &err);
 		if (rc == 0)
@@ -505,13 +498,7 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			goto usage_error;
 	}
-	if (cli.help) {
-		fputs(usage_text, stdout);
-		free(store);
-		return 0;
-	}
-	if (cli.version) {
-		printf("dist-discover (dist) %s\n", DIST_VERSION);
+	if (cli_help_or_version(&cli, usage_text, "dist-discover")) {
 		free(store);
 		return 0;
 	}
@@ -527,9 +514,7 @@ int main(int argc, char **argv)
 		goto usage_error;
 	o.out = cli.format;
 	o.timeout_ms = cli.timeout_ms;
-	o.resolver = cli.resolver;
-	if (!o.resolver && getenv("DIST_RESOLVER") && *getenv("DIST_RESOLVER"))
-		o.resolver = getenv("DIST_RESOLVER");
+	o.resolver = cli_resolver(&cli);
 	o.epmd_port = epmd_port_from_env((int)cli.epmd_port_flag, &err);
 	if (o.epmd_port < 0)
 		goto usage_error;

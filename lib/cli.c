@@ -126,8 +126,7 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 			vm_args_target(c, &va);
 		explicit_bzero(&va, sizeof va);
 	}
-	if (!c->resolver && getenv("DIST_RESOLVER") && *getenv("DIST_RESOLVER"))
-		c->resolver = getenv("DIST_RESOLVER");
+	c->resolver = cli_resolver(c);
 	port = epmd_port_from_env((int)c->epmd_port_flag, err);
 	if (port < 0)
 		return -1;
@@ -154,6 +153,15 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
 				      "out of memory");
 	return 0;
+}
+
+const char *cli_resolver(const struct cli_common *c)
+{
+	const char *env = getenv("DIST_RESOLVER");
+
+	if (c->resolver)
+		return c->resolver;
+	return env && *env ? env : NULL;
 }
 
 int cli_default_targets(struct cli_common *c, struct runner_config *r,
@@ -194,6 +202,7 @@ void cli_runner_config(const struct cli_common *c, struct runner_config *r,
 	r->stats = c->stats;
 	r->prom_file = c->prom_file;
 	r->program = program;
+	r->report = cli_diagnostic;
 }
 
 bool cli_help_or_version(const struct cli_common *c, const char *usage,
@@ -224,10 +233,15 @@ int cli_exit_status(const struct dist_error *err)
 	}
 }
 
-void cli_report(const struct dist_error *err)
+void cli_diagnostic(const struct dist_error *err)
 {
 	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
 		err->message);
+}
+
+void cli_report(const struct dist_error *err)
+{
+	cli_diagnostic(err);
 	if (err->code == DIST_E_USAGE)
 		fprintf(stderr, "Try '%s --help' for more information.\n",
 			program_invocation_short_name);

@@ -4,6 +4,10 @@
  * A program lists CLI_COMMON_LONG_OPTIONS in its getopt_long table and
  * CLI_COMMON_SHORT in its short string, hands each option to
  * cli_common_option first, then calls cli_common_finish once.
+ *
+ * This is the programs' front end, shared: the one file of lib/ that
+ * talks to the terminal (usage, --help, --version, diagnostics). The
+ * rest of the library returns errors and leaves the words to it.
  */
 #ifndef DIST_CLI_H
 #define DIST_CLI_H
@@ -80,6 +84,9 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err);
 
+/* --resolver, else $DIST_RESOLVER when set and not empty, else NULL. */
+const char *cli_resolver(const struct cli_common *c);
+
 /* With no NODE arguments: the node of --vm-args, if it names one (slot
  * holds the pointer); else stdin, unless stdin is a terminal, which is
  * a usage error rather than a silent wait. */
@@ -107,5 +114,7 @@ int cli_exit_status(const struct dist_error *err);
 
 /* "prog: message" on stderr, with a hint to --help for usage errors. */
 void cli_report(const struct dist_error *err);
+/* "prog: message" on stderr and nothing more: the runner's reporter. */
+void cli_diagnostic(const struct dist_error *err);
 
 #endif

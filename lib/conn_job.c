@@ -3,6 +3,16 @@
 
 #include <string.h>
 
+void conn_job_end(struct runner_job *j, struct dist_conn *c,
+		  const struct dist_error *err)
+{
+	if (c->e) {
+		dist_conn_report(c, j->out);
+		dist_conn_close(c);
+	}
+	runner_job_finish(j, err);
+}
+
 void conn_job_deadline(struct runner_job *j, struct dist_conn *c)
 {
 	struct dist_error err;

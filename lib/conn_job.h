@@ -8,6 +8,12 @@
 #include "dist_conn.h"
 #include "runner.h"
 
+/* The job is over (err NULL: success): its connection's timings and
+ * addresses go into the record, the connection is closed, the record is
+ * written. */
+void conn_job_end(struct runner_job *j, struct dist_conn *c,
+		  const struct dist_error *err);
+
 /* The command deadline passed: fail the connection as a timeout at the
  * stage it was in, or the job itself when it never got that far. */
 void conn_job_deadline(struct runner_job *j, struct dist_conn *c);

@@ -34,8 +34,8 @@ void metrics_write_summary(const struct runner_config *cfg,
 			round3(sum->time.max), "wall_ms", round3(sum->wall_ms));
 	if (!rec)
 		return;
-	if (cfg->format == OUTPUT_JSON || cfg->format == OUTPUT_PRETTY)
-		record_write(rec, cfg->out);
+	if (cfg->format != OUTPUT_TEXT)
+		record_write_as(rec, cfg->format, cfg->out);
 	else
 		fprintf(cfg->summary_out ? cfg->summary_out : cfg->out,
 			"# %ld targets, %ld ok, %ld failed, p50 %.3f "

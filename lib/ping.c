@@ -55,9 +55,7 @@ static void ping_send_or_fail(struct runner_job *j)
 
 	dist_error_clear(&err);
 	if (send_is_auth(j, &err) < 0) {
-		dist_conn_report(&p->conn, j->out);
-		dist_conn_close(&p->conn);
-		runner_job_finish(j, &err);
+		conn_job_end(j, &p->conn, &err);
 	}
 }
 
@@ -86,9 +84,7 @@ static void ping_done(struct runner_job *j)
 					      p->rtt_max));
 	}
 	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
-	dist_conn_report(&p->conn, j->out);
-	dist_conn_close(&p->conn);
-	runner_job_finish(j, NULL);
+	conn_job_end(j, &p->conn, NULL);
 }
 
 static void on_message(struct dist_conn *c, const struct etf_term *control,
@@ -112,9 +108,7 @@ static void on_message(struct dist_conn *c, const struct etf_term *control,
 		dist_error_set(&err, DIST_E_NOT_ALLOWED, DIST_STAGE_REQUEST,
 			       "%s answered the ping with something other "
 			       "than yes", j->name.full);
-		dist_conn_report(&p->conn, j->out);
-		dist_conn_close(&p->conn);
-		runner_job_finish(j, &err);
+		conn_job_end(j, &p->conn, &err);
 		return;
 	}
 	rtt = (double)(engine_now_us() - p->t_sent_us) / 1000.0;
@@ -145,8 +139,7 @@ static void on_failed(struct dist_conn *c, const struct dist_error *err)
 	engine_timer_disarm(runner_engine(j->r), &p->interval);
 	if (p->received > 0)
 		json_object_set_new(j->out, "count", json_integer(p->received));
-	dist_conn_report(c, j->out);
-	runner_job_finish(j, err);
+	conn_job_end(j, c, err);
 }
 
 static const struct dist_conn_ops ping_conn_ops = {

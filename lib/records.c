@@ -336,6 +336,29 @@ fail:
 	return NULL;
 }
 
+int output_format_parse(const char *s)
+{
+	if (!strcmp(s, "json"))
+		return OUTPUT_JSON;
+	if (!strcmp(s, "pretty"))
+		return OUTPUT_PRETTY;
+	if (!strcmp(s, "text"))
+		return OUTPUT_TEXT;
+	return -1;
+}
+
+int record_write_as(json_t *rec, enum output_format f, FILE *out)
+{
+	if (f == OUTPUT_JSON)
+		return record_write(rec, out);
+	if (f != OUTPUT_PRETTY)
+		return 0;
+	if (json_dumpf(rec, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) < 0 ||
+	    fputc('\n', out) == EOF || fflush(out) != 0)
+		return -1;
+	return 0;
+}
+
 int record_write(json_t *rec, FILE *out)
 {
 	char *text = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));

@@ -72,4 +72,15 @@ json_t *record_output_new(const struct input_record *in, const char *node);
 /* One compact JSON line on out, flushed. 0, or -1 with errno (EPIPE...). */
 int record_write(json_t *rec, FILE *out);
 
+/* -o: JSON Lines (default), indented JSON, aligned text, or nothing. */
+enum output_format { OUTPUT_JSON, OUTPUT_PRETTY, OUTPUT_TEXT, OUTPUT_QUIET };
+
+/* "json" | "pretty" | "text"; -1 for anything else. */
+int output_format_parse(const char *s);
+
+/* A record in a JSON format: a compact line (OUTPUT_JSON) or indented
+ * (OUTPUT_PRETTY), flushed; nothing for the other formats, whose lines
+ * each program writes itself. 0, or -1 when the write failed. */
+int record_write_as(json_t *rec, enum output_format f, FILE *out);
+
 #endif

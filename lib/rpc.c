@@ -85,13 +85,7 @@ void rpc_config_release(struct rpc_config *cfg)
 
 static void rpc_fail(struct runner_job *j, const struct dist_error *err)
 {
-	struct rpc_job *p = j->priv;
-
-	if (p->conn.e) {
-		dist_conn_report(&p->conn, j->out);
-		dist_conn_close(&p->conn);
-	}
-	runner_job_finish(j, err);
+	conn_job_end(j, &((struct rpc_job *)j->priv)->conn, err);
 }
 
 /* The call's M, F and A: the record's own fields win over the command
@@ -406,9 +400,7 @@ static void finish_result(struct runner_job *j, const struct etf_term *v)
 					     JSON_REAL_PRECISION(17));
 	json_object_set_new(j->out, "result", res);
 	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
-	dist_conn_report(&p->conn, j->out);
-	dist_conn_close(&p->conn);
-	runner_job_finish(j, NULL);
+	conn_job_end(j, &p->conn, NULL);
 }
 
 static void on_reply(struct runner_job *j, const struct etf_term *r)
@@ -474,8 +466,7 @@ static void on_failed(struct dist_conn *c, const struct dist_error *err)
 {
 	struct runner_job *j = c->data;
 
-	dist_conn_report(c, j->out);
-	runner_job_finish(j, err);
+	conn_job_end(j, c, err);
 }
 
 static const struct dist_conn_ops rpc_conn_ops = {
@@ -529,7 +520,8 @@ static void rpc_release(struct runner_job *j)
 	p->text = NULL;
 }
 
-/* -o term / -o raw: the value alone on stdout, failures on stderr, so
+/* -o term / -o raw: the value alone on stdout, failures reported as
+ * diagnostics (stderr, from the program), so
  * $(dist-rpc ...) captures exactly the value. -o text: a column line. */
 static void rpc_text(const struct runner_job *j, FILE *out)
 {
@@ -546,10 +538,13 @@ static void rpc_text(const struct runner_job *j, FILE *out)
 		return;
 	}
 	if (!j->ok) {
-		fprintf(stderr, "%s: %s: %s: %s\n",
-			program_invocation_short_name, j->in.node,
-			json_string_value(json_object_get(e, "code")),
-			msg ? msg : "");
+		struct dist_error d;
+
+		dist_error_set(&d, DIST_E_IO, DIST_STAGE_REQUEST, "%s: %s: %s",
+			       j->in.node,
+			       json_string_value(json_object_get(e, "code")),
+			       msg ? msg : "");
+		runner_report(j->r, &d);
 		return;
 	}
 	if (p->text) {

@@ -32,17 +32,6 @@ struct runner {
 	struct engine_timer deadline_timer;
 };
 
-int output_format_parse(const char *s)
-{
-	if (!strcmp(s, "json"))
-		return OUTPUT_JSON;
-	if (!strcmp(s, "pretty"))
-		return OUTPUT_PRETTY;
-	if (!strcmp(s, "text"))
-		return OUTPUT_TEXT;
-	return -1;
-}
-
 struct engine *runner_engine(struct runner *r)
 {
 	return r->e;
@@ -60,30 +49,26 @@ void *runner_ctx(struct runner *r)
 
 static void runner_fill(struct runner *r);
 
+void runner_report(struct runner *r, const struct dist_error *err)
+{
+	if (r->cfg->report)
+		r->cfg->report(err);
+}
+
 static void write_record(struct runner *r, struct runner_job *j)
 {
 	FILE *out = r->cfg->out;
 
 	if (r->sum->output_failed)
 		return;
-	switch (r->cfg->format) {
-	case OUTPUT_QUIET:
-		return;
-	case OUTPUT_TEXT:
+	if (r->cfg->format == OUTPUT_TEXT) {
 		r->ops->text(j, out);
 		if (fflush(out) != 0)
 			r->sum->output_failed = true;
 		return;
-	case OUTPUT_PRETTY:
-		if (json_dumpf(j->out, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) < 0 ||
-		    fputc('\n', out) == EOF || fflush(out) != 0)
-			r->sum->output_failed = true;
-		return;
-	case OUTPUT_JSON:
-		if (record_write(j->out, out) < 0)
-			r->sum->output_failed = true;
-		return;
 	}
+	if (record_write_as(j->out, r->cfg->format, out) < 0)
+		r->sum->output_failed = true;
 }
 
 static void on_reap(struct engine *e, struct engine_timer *t)
@@ -179,7 +164,11 @@ static void start_record(struct runner *r, struct input_record *in)
 	j = job_new(r, in);
 	if (!j) {
 		r->sum->failed++;
-		fprintf(stderr, "dist: out of memory, target dropped\n");
+		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_INPUT,
+			       "out of memory: target %s dropped",
+			       in->node ? in->node : "?");
+		input_record_clear(in);
+		runner_report(r, &err);
 		return;
 	}
 	j->next = r->jobs;
@@ -205,8 +194,7 @@ static void start_record(struct runner *r, struct input_record *in)
 static void input_error(struct runner *r, const struct dist_error *err)
 {
 	r->sum->input_errors++;
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-		err->message);
+	runner_report(r, err);
 }
 
 /* Next complete stdin line as a record: 1 record, 0 none yet, -1 error
@@ -262,10 +250,13 @@ static void read_stdin_chunk(struct runner *r)
 	if (n > 0) {
 		r->inbuf.len += (size_t)n;
 	} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-		if (n < 0)
-			fprintf(stderr, "%s: reading stdin: %s\n",
-				program_invocation_short_name,
-				strerror(errno));
+		if (n < 0) {
+			struct dist_error err;
+
+			dist_error_set(&err, DIST_E_IO, DIST_STAGE_INPUT,
+				       "reading stdin: %s", strerror(errno));
+			runner_report(r, &err);
+		}
 		r->in_eof = true;
 	}
 }

@@ -22,10 +22,6 @@
 #include "records.h"
 #include "resolve.h"
 
-enum output_format { OUTPUT_JSON, OUTPUT_PRETTY, OUTPUT_TEXT, OUTPUT_QUIET };
-
-/* "json" | "pretty" | "text"; -1 for anything else. */
-int output_format_parse(const char *s);
 
 struct runner;
 
@@ -68,6 +64,10 @@ struct runner_config {
 	FILE *summary_out;          /* text summary line; NULL: out */
 	const char *prom_file;      /* --prom FILE: Prometheus textfile */
 	const char *program;        /* metric prefix, e.g. "dist_ping" */
+	/* Where diagnostics go: rejected input lines, a failed read of
+	 * stdin, and what jobs report (NULL: nowhere). The library never
+	 * writes to stderr itself. */
+	void (*report)(const struct dist_error *err);
 };
 
 struct runner_summary {
@@ -80,6 +80,9 @@ struct runner_summary {
 struct engine *runner_engine(struct runner *r);
 struct resolver *runner_resolver(struct runner *r);
 void *runner_ctx(struct runner *r);
+
+/* Pass a diagnostic to the program (runner_config.report). */
+void runner_report(struct runner *r, const struct dist_error *err);
 
 /* Done with a job: err NULL means success. Adds "ok", "time_ms" and, on
  * failure, "error": {code, stage, message} to j->out and writes it. */
