@@ -56,10 +56,6 @@ void engine_io_remove(struct engine *e, struct engine_io *io);
 void engine_timer_arm(struct engine *e, struct engine_timer *t,
 		      int64_t when_us);
 void engine_timer_disarm(struct engine *e, struct engine_timer *t);
-static inline bool engine_timer_armed(const struct engine_timer *t)
-{
-	return t->heap_index != 0;
-}
 
 /* Run callbacks until engine_stop() or until nothing is watched or armed.
  * Returns 0, or -1 when epoll itself fails. */
