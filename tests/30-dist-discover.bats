@@ -25,6 +25,7 @@ setup_file() {
 		--srv-host=_erl._tcp.svc.test,app2.test,4369 \
 		--addn-hosts="$DIST_STATE/multi.hosts"
 	start_udp_blackhole deaddns
+	start_peer servfail servfail
 	start_http_server
 }
 
@@ -121,6 +122,15 @@ app@127.0.0.32"
 	assert_output ""
 	assert_equal "$(errfield error.code <<<"$stderr")" resolve_failed
 	[[ $stderr == *REFUSED* ]]
+}
+
+@test "dns: a SERVFAIL answer says SERVFAIL" {
+	run --separate-stderr "$DISCOVER" --resolver "127.0.0.1:$(cat "$DIST_STATE/servfail.port")" \
+		--query app@broken.test
+	assert_failure 1
+	assert_output ""
+	assert_equal "$(errfield error.code <<<"$stderr")" resolve_failed
+	[[ $stderr == *SERVFAIL* ]] || fail "no SERVFAIL in: $stderr"
 }
 
 @test "dns: a server that never answers is a timeout, within --timeout" {

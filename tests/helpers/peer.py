@@ -3,6 +3,9 @@
 
   peer.py silent PORTFILE           accept connections, never answer
   peer.py garbage PORTFILE          accept, send bytes no node would send
+  peer.py servfail PORTFILE         a DNS server (UDP) that answers every
+                                    question with SERVFAIL, which dnsmasq
+                                    cannot be told to do
   peer.py register NAME EPMDPORT PORT
                                     register NAME at PORT with the real
                                     epmd (ALIVE2_REQ) and keep the
@@ -57,6 +60,23 @@ def garbage(portfile):
         threading.Thread(target=serve, args=(conn,), daemon=True).start()
 
 
+def servfail(portfile):
+    srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    srv.bind(("127.0.0.1", 0))
+    import os
+    with open(portfile + ".tmp", "w") as f:
+        f.write(str(srv.getsockname()[1]))
+    os.rename(portfile + ".tmp", portfile)
+    while True:
+        q, addr = srv.recvfrom(512)
+        if len(q) < 12:
+            continue
+        # Same id and question; QR set, RD copied, RA set, RCODE 2.
+        flags = 0x8000 | (q[2] << 8 & 0x0100) | 0x0080 | 2
+        srv.sendto(q[:2] + struct.pack(">H", flags) + q[4:6] +
+                   b"\0\0\0\0\0\0" + q[12:], addr)
+
+
 def register(name, epmd_port, port):
     s = socket.create_connection(("127.0.0.1", int(epmd_port)))
     nm = name.encode()
@@ -77,7 +97,9 @@ if __name__ == "__main__":
         silent(sys.argv[2])
     elif mode == "garbage":
         garbage(sys.argv[2])
+    elif mode == "servfail":
+        servfail(sys.argv[2])
     elif mode == "register":
         register(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
-        sys.exit("usage: peer.py silent|garbage PORTFILE | register NAME EPMDPORT PORT")
+        sys.exit("usage: peer.py silent|garbage|servfail PORTFILE | register NAME EPMDPORT PORT")
