@@ -1,6 +1,6 @@
 # dist - Erlang distribution tools for shell scripts.
 #
-#   make           build every program (bin/) and lib/libdist.a
+#   make           build every program (bin/) and build/libdist.a
 #   make check     install what is missing, build, lint, run every test
 #   make demo      install what is missing, build, ping a throwaway node
 #   make static    fully static programs (bin/static/) for minimal images
@@ -33,7 +33,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # shared): measured here, that is 1.4 ms -> 1.2 ms for a whole ping, the
 # dynamic relocation of libcrypto alone costing more than the ping's
 # round trips. dist-discover does not link libcurl: it opens it with
-# dlopen only for an HTTP source (lib/curl_dl.c). Should it ever take
+# dlopen only for an HTTP source (lib/io/curl_dl.c). Should it ever take
 # code from our static libcrypto or zlib, that copy is not exported and
 # no object of it passes to curl, so it never meets libcurl's own.
 BASE_PKGS := jansson libcares libcrypto zlib
@@ -45,33 +45,45 @@ ALL_PKGS  := $(BASE_PKGS) libcurl
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(ALL_PKGS) 2>/dev/null)
 libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-PROGRAMS  := dist-ping dist-rpc dist-discover
+# Every cmd/dist-*.c is a program; the docs test asks `make -s programs`.
+PROGRAMS  := $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/dist-*.c)))
 # The programs a minimal container image needs, fully static.
 STATIC_PROGRAMS := dist-ping dist-rpc
-LIB_SRCS  := $(sort $(wildcard lib/*.c))
-LIB_HDRS  := $(wildcard lib/*.h)
+# lib/ is layered in folders (lib/README.md); one archive, built under
+# build/ like everything else the build makes.
+LAYERS    := $(shell sed -n "s/^layers: //p" lib/README.md)
+LIB_SRCS  := $(sort $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c)))
+LIBDIST   := build/libdist.a
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 SAN_UNIT_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRCS))
 
 LIB_OBJS     := $(patsubst lib/%.c,build/obj/%.o,$(LIB_SRCS))
 SAN_LIB_OBJS := $(patsubst lib/%.c,build/san/obj/%.o,$(LIB_SRCS))
+# Each object and binary records the headers it read (-MMD); -MP keeps
+# a removed header from breaking the build.
+DEPDIR    := build/deps
+DEPFLAGS   = -MMD -MP -MF $(DEPDIR)/$(subst /,_,$@).d
+$(shell mkdir -p $(DEPDIR))
 
-.PHONY: all deps check demo static install uninstall clean lint test san unit bench fuzz
-all: lib/libdist.a $(addprefix bin/,$(PROGRAMS))
+.PHONY: all deps check demo static install uninstall clean lint test san unit bench fuzz programs
+all: $(LIBDIST) $(addprefix bin/,$(PROGRAMS))
+
+programs:
+	@echo $(PROGRAMS)
 
 deps:
 	@scripts/install-deps
 
-build/obj/%.o: lib/%.c $(LIB_HDRS)
+build/obj/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-build/san/obj/%.o: lib/%.c $(LIB_HDRS)
+build/san/obj/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
 
-lib/libdist.a: $(LIB_OBJS)
+$(LIBDIST): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -80,41 +92,41 @@ build/san/libdist.a: $(SAN_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-bin/%: cmd/%.c lib/libdist.a
+bin/%: cmd/%.c $(LIBDIST)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $($*_LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBDIST) $($*_LIBS)
 
 build/san/bin/%: cmd/%.c build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $($*_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -o $@ $< build/san/libdist.a $($*_LIBS)
 
-build/tests/%: tests/unit/%.c lib/libdist.a tests/unit/tap.h
+build/tests/%: tests/unit/%.c $(LIBDIST) tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit -o $@ $< $(LIBDIST) $(call libs_of,$(ALL_PKGS)) -lm
 
 build/san/tests/%: tests/unit/%.c build/san/libdist.a tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -Itests/unit -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 # Driver of the ETF differential test against a real erl
 # (tests/etf/run-differential).
-build/tests/etf_roundtrip: tests/etf/etf_roundtrip.c lib/libdist.a
+build/tests/etf_roundtrip: tests/etf/etf_roundtrip.c $(LIBDIST)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBDIST) $(call libs_of,$(ALL_PKGS)) -lm
 
 build/san/tests/etf_roundtrip: tests/etf/etf_roundtrip.c build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 # Driver of the term text differential test against a real erl
 # (tests/term/run-differential).
-build/tests/term_tool: tests/term/term_tool.c lib/libdist.a
+build/tests/term_tool: tests/term/term_tool.c $(LIBDIST)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBDIST) $(call libs_of,$(ALL_PKGS)) -lm
 
 build/san/tests/term_tool: tests/term/term_tool.c build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -o $@ $< build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
 # Fuzz targets (tests/fuzz/README.md). Under gcc each is linked with
 # tests/fuzz/replay.c into a runner that replays its corpus and a fixed
@@ -132,11 +144,11 @@ FUZZ_OBJS    := $(patsubst lib/%.c,build/fuzz/obj/%.o,$(LIB_SRCS))
 
 build/san/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h build/san/libdist.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c build/san/libdist.a $(call libs_of,$(ALL_PKGS)) -lm
 
-build/fuzz/obj/%.o: lib/%.c $(LIB_HDRS)
+build/fuzz/obj/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(ALL_CFLAGS) $(subst fuzzer,fuzzer-no-link,$(FUZZ_SAN)) -c -o $@ $<
+	$(FUZZ_CC) $(ALL_CFLAGS) $(subst fuzzer,fuzzer-no-link,$(FUZZ_SAN)) $(DEPFLAGS) -c -o $@ $<
 
 build/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 	@mkdir -p $(@D)
@@ -163,9 +175,9 @@ unit: $(UNIT_TESTS) $(SAN_UNIT_TESTS) build/tests/etf_roundtrip \
 
 # Static variant for exec probes in minimal containers.
 static: $(addprefix bin/static/,$(STATIC_PROGRAMS))
-bin/static/%: cmd/%.c lib/libdist.a
+bin/static/%: cmd/%.c $(LIBDIST)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $< lib/libdist.a \
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LIBDIST) \
 	  $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null) -lm
 
 lint:
@@ -209,4 +221,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man7/dist.7
 
 clean:
-	rm -rf build bin lib/libdist.a
+	rm -rf build bin
+
+# What -MMD recorded: each object is rebuilt when a header it read changes.
+-include $(wildcard $(DEPDIR)/*.d)

@@ -1,7 +1,7 @@
 /* dist-discover - which Erlang nodes are there? DNS, EPMD, HTTP and
  * static sources in one run, once or --watch.
  *
- * CLI glue only: options become sources of lib/discover.c, whose poll
+ * CLI glue only: options become sources of lib/discover/discover.c, whose poll
  * results (and watch events) are written here. Node records go to
  * stdout; error records to stderr unless --errors stdout, so that
  * `dist-discover ... | dist-ping` only ever hands valid targets on. */
@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "discover.h"
-#include "duration.h"
-#include "epmd.h"
-#include "records.h"
+#include "cli/cli.h"
+#include "discover/discover.h"
+#include "base/duration.h"
+#include "dist/epmd.h"
+#include "run/records.h"
 
 static const char usage_text[] =
 "Usage: dist-discover [STRATEGY]... [OPTION]... [NODE]...\n"

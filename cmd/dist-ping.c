@@ -1,7 +1,7 @@
 /* dist-ping - is this node alive and reachable with this cookie?
  *
  * CLI glue only: options, then the shared runner drives ping jobs
- * (lib/ping.c) over the targets from arguments or stdin records. */
+ * (lib/run/ping.c) over the targets from arguments or stdin records. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "duration.h"
-#include "ping.h"
+#include "cli/cli.h"
+#include "base/duration.h"
+#include "run/ping.h"
 
 static const char usage_text[] =
 "Usage: dist-ping [OPTION]... [NODE]...\n"

@@ -1,7 +1,7 @@
 /* dist-rpc - call M:F(A), or evaluate expressions, on one or many nodes.
  *
  * CLI glue only: options and positionals, then the shared runner drives
- * rpc jobs (lib/rpc.c) over the targets. */
+ * rpc jobs (lib/run/rpc.c) over the targets. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "duration.h"
-#include "rpc.h"
+#include "cli/cli.h"
+#include "base/duration.h"
+#include "run/rpc.h"
 
 #define EVAL_STDIN_MAX (1024 * 1024)
 

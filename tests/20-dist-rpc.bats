@@ -195,10 +195,10 @@ on_node() {
 	assert_equal "$(field "$output" error.code)" not_allowed
 }
 
-@test "the wrapper shipped in rpc_wrapper.c is what OTP makes of lib/wrapper/" {
+@test "the wrapper shipped in rpc_wrapper.c is what OTP makes of lib/run/wrapper/" {
 	run "$DIST_ROOT/scripts/gen-rpc-wrapper" "$BATS_TEST_TMPDIR/w.c"
 	assert_success
-	run diff "$DIST_ROOT/lib/rpc_wrapper.c" "$BATS_TEST_TMPDIR/w.c"
+	run diff "$DIST_ROOT/lib/run/rpc_wrapper.c" "$BATS_TEST_TMPDIR/w.c"
 	assert_success
 }
 

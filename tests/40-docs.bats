@@ -6,7 +6,8 @@
 
 bats_require_minimum_version 1.5.0
 
-PROGS=(dist-ping dist-rpc dist-discover)
+# The program list is the Makefile's, which takes it from cmd/dist-*.c.
+read -ra PROGS < <(make -s --no-print-directory -C "$BATS_TEST_DIRNAME/.." programs)
 
 setup() {
 	load helpers/nodes

@@ -9,7 +9,7 @@
  *   or u8 1, u32 length + the error ("code: message").
  * The erl side compares them with what OTP makes of the same term.
  */
-#include "etf.h"
+#include "etf/etf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

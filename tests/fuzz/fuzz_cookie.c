@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cookie.h"
+#include "dist/cookie.h"
 
 static int memfd = -1;
 static char path[64];

@@ -11,7 +11,7 @@
  */
 #include "fuzz.h"
 
-#include "discover.h"
+#include "discover/discover.h"
 
 #define FUZZ_MAX_NODES 64
 

@@ -8,7 +8,7 @@
  */
 #include "fuzz.h"
 
-#include "discover.h"
+#include "discover/discover.h"
 
 struct seen {
 	int count;

@@ -9,7 +9,7 @@
 
 #include <limits.h>
 
-#include "duration.h"
+#include "base/duration.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -12,7 +12,7 @@
  */
 #include "fuzz.h"
 
-#include "epmd.h"
+#include "dist/epmd.h"
 
 struct names_seen {
 	int calls;

@@ -10,7 +10,7 @@
  */
 #include "fuzz.h"
 
-#include "etf.h"
+#include "etf/etf.h"
 
 static void check_print(const struct etf_term *t)
 {

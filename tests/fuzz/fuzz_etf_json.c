@@ -18,8 +18,8 @@
 
 #include <jansson.h>
 
-#include "etf.h"
-#include "term_json.h"
+#include "etf/etf.h"
+#include "term/term_json.h"
 
 static bool atom_has_nul(const struct etf_term *a)
 {

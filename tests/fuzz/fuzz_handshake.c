@@ -15,7 +15,7 @@
  */
 #include "fuzz.h"
 
-#include "handshake.h"
+#include "dist/handshake.h"
 
 #define FUZZ_COOKIE "fuzzcookie"
 #define FUZZ_CHALLENGE 12345u

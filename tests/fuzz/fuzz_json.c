@@ -16,8 +16,8 @@
 
 #include <jansson.h>
 
-#include "etf.h"
-#include "term_json.h"
+#include "etf/etf.h"
+#include "term/term_json.h"
 
 /* Recursion is bounded by the reader's depth limit. */
 static bool has_short_ref(const struct etf_term *t)

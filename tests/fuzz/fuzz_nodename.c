@@ -10,7 +10,7 @@
  */
 #include "fuzz.h"
 
-#include "nodename.h"
+#include "dist/nodename.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

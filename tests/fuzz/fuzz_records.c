@@ -14,8 +14,8 @@
 
 #include <jansson.h>
 
-#include "nodename.h"
-#include "records.h"
+#include "dist/nodename.h"
+#include "run/records.h"
 
 static void check_record(const struct input_record *rec)
 {

@@ -16,8 +16,8 @@
  */
 #include "fuzz.h"
 
-#include "etf.h"
-#include "term_parse.h"
+#include "etf/etf.h"
+#include "term/term_parse.h"
 
 static struct term_parse_limits fuzz_limits(void)
 {

@@ -9,9 +9,9 @@
  *   term_tool tagged TEXT       the tagged JSON of a term text
  *   term_tool print TEXT        the term printed back (~p style)
  */
-#include "etf.h"
-#include "term_json.h"
-#include "term_parse.h"
+#include "etf/etf.h"
+#include "term/term_json.h"
+#include "term/term_parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cookie.h"
+#include "dist/cookie.h"
 #include "tap.h"
 
 static char base[] = "/tmp/dist-test-cookie-XXXXXX";

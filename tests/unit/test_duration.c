@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "duration.h"
+#include "base/duration.h"
 #include "tap.h"
 
 static struct dist_error err;

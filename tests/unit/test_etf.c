@@ -1,7 +1,7 @@
 /* test_etf.c - external term format: every tag, round trips, printing,
  * and hostile input. The byte-for-byte comparison with a real OTP lives
  * in tests/etf/run-differential. */
-#include "etf.h"
+#include "etf/etf.h"
 #include "tap.h"
 
 #include <stdlib.h>

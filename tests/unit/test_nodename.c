@@ -2,7 +2,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "nodename.h"
+#include "dist/nodename.h"
 #include "tap.h"
 
 static struct dist_error err;

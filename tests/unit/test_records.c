@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "records.h"
+#include "run/records.h"
 #include "tap.h"
 
 static struct dist_error err;

@@ -1,7 +1,7 @@
 /* test_term_json.c - terms as natural and tagged JSON, tagged JSON back
  * to terms (round trips), error paths and limits. */
-#include "term_json.h"
-#include "term_parse.h"
+#include "term/term_json.h"
+#include "term/term_parse.h"
 #include "tap.h"
 
 #include <stdlib.h>

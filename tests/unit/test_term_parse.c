@@ -2,7 +2,7 @@
  * messages with columns, limits and hostile input, and round trips
  * parse -> encode -> decode -> print. The comparison with a real
  * erl_parse lives in tests/term/run-differential. */
-#include "term_parse.h"
+#include "term/term_parse.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,0 +1,248 @@
+/* cli.c - shared command-line options (see cli.h). */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/duration.h"
+#include "dist/epmd.h"
+
+#define DEFAULT_TIMEOUT_MS 10000
+#define DEFAULT_STAGE_TIMEOUT_MS 5000
+#define DEFAULT_CONCURRENCY 64
+#define DEFAULT_TICK_MS 15000
+
+void cli_common_init(struct cli_common *c)
+{
+	memset(c, 0, sizeof *c);
+	c->timeout_ms = DEFAULT_TIMEOUT_MS;
+	c->connect_timeout_ms = DEFAULT_STAGE_TIMEOUT_MS;
+	c->concurrency = DEFAULT_CONCURRENCY;
+	c->format = OUTPUT_JSON;
+}
+
+int cli_common_option(struct cli_common *c, int opt, const char *arg,
+		      struct dist_error *err)
+{
+	int f;
+
+	switch (opt) {
+	case 't':
+		if (duration_parse(arg, &c->timeout_ms, err) < 0)
+			return -1;
+		return 1;
+	case CLI_OPT_CONNECT_TIMEOUT:
+		c->connect_timeout_set = true;
+		if (duration_parse(arg, &c->connect_timeout_ms, err) < 0)
+			return -1;
+		return 1;
+	case 'j':
+		return count_parse(arg, 1, 10000, &c->concurrency, err) < 0
+			       ? -1 : 1;
+	case CLI_OPT_COOKIE_FILE:
+		c->cookie_opts.cookie_file = arg;
+		return 1;
+	case CLI_OPT_VM_ARGS:
+		c->cookie_opts.vm_args = arg;
+		return 1;
+	case CLI_OPT_COOKIE:
+		c->cookie_opts.cookie_value = arg;
+		return 1;
+	case 'n':
+		c->name = arg;
+		return 1;
+	case CLI_OPT_EPMD_PORT:
+		return count_parse(arg, 1, 65535, &c->epmd_port_flag, err) < 0
+			       ? -1 : 1;
+	case 'p':
+		return count_parse(arg, 1, 65535, &c->direct_port, err) < 0
+			       ? -1 : 1;
+	case CLI_OPT_RESOLVER:
+		c->resolver = arg;
+		return 1;
+	case CLI_OPT_STATS:
+		c->stats = true;
+		return 1;
+	case CLI_OPT_PROM:
+		c->prom_file = arg;
+		return 1;
+	case 'o':
+		f = output_format_parse(arg);
+		if (f < 0)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "-o '%s': use json, text or "
+					      "pretty", arg);
+		c->format = (enum output_format)f;
+		return 1;
+	case 'q':
+		c->format = OUTPUT_QUIET;
+		return 1;
+	case 'h':
+		c->help = true;
+		return 1;
+	case 'V':
+		c->version = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* A vm.args name may lack its host: erl adds ours, so do we. */
+static void vm_args_target(struct cli_common *c, const struct vm_args *va)
+{
+	char host[256] = "localhost";
+
+	if (strchr(va->name, '@')) {
+		snprintf(c->vm_args_node, sizeof c->vm_args_node, "%s",
+			 va->name);
+		return;
+	}
+	if (gethostname(host, sizeof host - 1) < 0)
+		snprintf(host, sizeof host, "localhost");
+	if (!va->long_names)
+		host[strcspn(host, ".")] = '\0';
+	snprintf(c->vm_args_node, sizeof c->vm_args_node, "%.255s@%.255s", va->name,
+		 host);
+}
+
+int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
+		      struct dist_error *err)
+{
+	int port;
+
+	if (c->cookie_opts.vm_args) {
+		struct vm_args va;
+
+		if (vm_args_read(c->cookie_opts.vm_args, &va, err) < 0) {
+			err->code = DIST_E_COOKIE;
+			return -1;
+		}
+		if (va.has_name)
+			vm_args_target(c, &va);
+		explicit_bzero(&va, sizeof va);
+	}
+	c->resolver = cli_resolver(c);
+	port = epmd_port_from_env((int)c->epmd_port_flag, err);
+	if (port < 0)
+		return -1;
+	if (c->cookie_opts.cookie_value)
+		fprintf(stderr, "%s: warning: --cookie shows the cookie to "
+			"every user in ps; prefer --cookie-file or "
+			"$ERLANG_COOKIE\n", program_invocation_short_name);
+	if (cookie_load(&c->cookie_opts, &c->cookie, err) < 0)
+		return -1;
+	if (!c->connect_timeout_set && c->timeout_ms > 0 &&
+	    c->connect_timeout_ms > c->timeout_ms)
+		c->connect_timeout_ms = c->timeout_ms;
+	memset(conn, 0, sizeof *conn);
+	conn->cookie = &c->cookie;
+	conn->epmd_port = port;
+	conn->direct_port = (int)c->direct_port;
+	conn->our_name = c->name;
+	conn->stage_timeout_us = c->connect_timeout_ms > 0
+		? c->connect_timeout_ms * 1000 : INT64_MAX / 4;
+	conn->tick_interval_us = (int64_t)DEFAULT_TICK_MS * 1000;
+	conn->max_message = 64 * 1024 * 1024;
+	conn->names = namepool_inuse_new();
+	if (!conn->names)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
+	return 0;
+}
+
+const char *cli_resolver(const struct cli_common *c)
+{
+	const char *env = getenv("DIST_RESOLVER");
+
+	if (c->resolver)
+		return c->resolver;
+	return env && *env ? env : NULL;
+}
+
+int cli_default_targets(struct cli_common *c, struct runner_config *r,
+			char **slot, struct dist_error *err)
+{
+	if (r->nargs > 0)
+		return 0;
+	if (c->vm_args_node[0]) {
+		*slot = c->vm_args_node;
+		r->args = slot;
+		r->nargs = 1;
+		return 0;
+	}
+	if (isatty(r->in_fd))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "no NODE given and stdin is a terminal: "
+				      "give NODE, or pipe targets in");
+	return 0;
+}
+
+void cli_common_release(struct cli_common *c, struct dist_conn_config *conn)
+{
+	cookie_wipe(&c->cookie);
+	namepool_inuse_free(conn->names);
+	conn->names = NULL;
+}
+
+void cli_runner_config(const struct cli_common *c, struct runner_config *r,
+		       const char *program)
+{
+	memset(r, 0, sizeof *r);
+	r->concurrency = (int)c->concurrency;
+	r->timeout_us = c->timeout_ms * 1000;
+	r->format = c->format;
+	r->out = stdout;
+	r->in_fd = STDIN_FILENO;
+	r->resolver = c->resolver;
+	r->stats = c->stats;
+	r->prom_file = c->prom_file;
+	r->program = program;
+	r->report = cli_diagnostic;
+}
+
+bool cli_help_or_version(const struct cli_common *c, const char *usage,
+			 const char *prog)
+{
+	if (c->help)
+		fputs(usage, stdout);
+	else if (c->version)
+		printf("%s (dist) %s\n", prog, DIST_VERSION);
+	return c->help || c->version;
+}
+
+int cli_usage_hint(const char *prog)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return 2;
+}
+
+int cli_exit_status(const struct dist_error *err)
+{
+	switch (err->code) {
+	case DIST_E_COOKIE:
+	case DIST_E_IO:
+	case DIST_E_NOMEM:
+		return 3;
+	default:
+		return 2;
+	}
+}
+
+void cli_diagnostic(const struct dist_error *err)
+{
+	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
+		err->message);
+}
+
+void cli_report(const struct dist_error *err)
+{
+	cli_diagnostic(err);
+	if (err->code == DIST_E_USAGE)
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			program_invocation_short_name);
+}

@@ -1,0 +1,120 @@
+/* cli.h - the options every node-talking program shares, parsed in one
+ * place so that --cookie-file, --timeout, -o ... mean the same in each.
+ *
+ * A program lists CLI_COMMON_LONG_OPTIONS in its getopt_long table and
+ * CLI_COMMON_SHORT in its short string, hands each option to
+ * cli_common_option first, then calls cli_common_finish once.
+ *
+ * This is the programs' front end, shared: the one file of lib/ that
+ * talks to the terminal (usage, --help, --version, diagnostics). The
+ * rest of the library returns errors and leaves the words to it.
+ */
+#ifndef DIST_CLI_H
+#define DIST_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dist/cookie.h"
+#include "dist/dist_conn.h"
+#include "base/error.h"
+#include "run/runner.h"
+
+enum {
+	CLI_OPT_COOKIE_FILE = 0x100,
+	CLI_OPT_VM_ARGS,
+	CLI_OPT_COOKIE,
+	CLI_OPT_EPMD_PORT,
+	CLI_OPT_CONNECT_TIMEOUT,
+	CLI_OPT_CONCURRENCY,
+	CLI_OPT_RESOLVER,
+	CLI_OPT_STATS,
+	CLI_OPT_PROM,
+};
+
+#define CLI_COMMON_SHORT "t:j:n:p:o:qhV"
+#define CLI_COMMON_LONG_OPTIONS                                              \
+	{ "timeout", required_argument, NULL, 't' },                        \
+	{ "connect-timeout", required_argument, NULL,                       \
+	  CLI_OPT_CONNECT_TIMEOUT },                                         \
+	{ "concurrency", required_argument, NULL, 'j' },                    \
+	{ "cookie-file", required_argument, NULL, CLI_OPT_COOKIE_FILE },    \
+	{ "vm-args", required_argument, NULL, CLI_OPT_VM_ARGS },            \
+	{ "cookie", required_argument, NULL, CLI_OPT_COOKIE },              \
+	{ "name", required_argument, NULL, 'n' },                           \
+	{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },        \
+	{ "port", required_argument, NULL, 'p' },                           \
+	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },          \
+	{ "stats", no_argument, NULL, CLI_OPT_STATS },                      \
+	{ "prom", required_argument, NULL, CLI_OPT_PROM },                  \
+	{ "output", required_argument, NULL, 'o' },                         \
+	{ "quiet", no_argument, NULL, 'q' },                                \
+	{ "help", no_argument, NULL, 'h' },                                 \
+	{ "version", no_argument, NULL, 'V' }
+
+struct cli_common {
+	struct cookie_opts cookie_opts;
+	struct cookie cookie;
+	char vm_args_node[520];     /* -name/-sname of --vm-args, if any */
+	int64_t timeout_ms;         /* --timeout, whole command */
+	int64_t connect_timeout_ms; /* --connect-timeout, each stage */
+	bool connect_timeout_set;
+	long concurrency;
+	const char *name;           /* --name */
+	long epmd_port_flag;
+	long direct_port;
+	const char *resolver;       /* --resolver, else $DIST_RESOLVER */
+	bool stats;                 /* --stats */
+	const char *prom_file;      /* --prom FILE */
+	enum output_format format;
+	bool help, version;
+};
+
+void cli_common_init(struct cli_common *c);
+
+/* 1: opt was a common option (handled); 0: not ours; -1: bad value
+ * (err: DIST_E_USAGE). */
+int cli_common_option(struct cli_common *c, int opt, const char *arg,
+		      struct dist_error *err);
+
+/* After option parsing: load the cookie (DIST_E_COOKIE: exit 3), read
+ * the default target of --vm-args, resolve the EPMD port, and fill the
+ * connection config. Warns on stderr about --cookie. */
+int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
+		      struct dist_error *err);
+
+/* --resolver, else $DIST_RESOLVER when set and not empty, else NULL. */
+const char *cli_resolver(const struct cli_common *c);
+
+/* With no NODE arguments: the node of --vm-args, if it names one (slot
+ * holds the pointer); else stdin, unless stdin is a terminal, which is
+ * a usage error rather than a silent wait. */
+int cli_default_targets(struct cli_common *c, struct runner_config *r,
+			char **slot, struct dist_error *err);
+
+/* Wipe the cookie and free what cli_common_finish made. */
+void cli_common_release(struct cli_common *c, struct dist_conn_config *conn);
+
+/* The runner settings every program takes from the common options. */
+void cli_runner_config(const struct cli_common *c, struct runner_config *r,
+		       const char *program);
+
+/* --help or --version given: print it (usage to stdout, or "prog (dist)
+ * VERSION") and return true; the program then exits 0. */
+bool cli_help_or_version(const struct cli_common *c, const char *usage,
+			 const char *prog);
+
+/* getopt's own complaint has been printed: add the pointer to --help and
+ * return the usage exit status. */
+int cli_usage_hint(const char *prog);
+
+/* Exit status for an error from the functions above. */
+int cli_exit_status(const struct dist_error *err);
+
+/* "prog: message" on stderr, with a hint to --help for usage errors. */
+void cli_report(const struct dist_error *err);
+/* "prog: message" on stderr and nothing more: the runner's reporter. */
+void cli_diagnostic(const struct dist_error *err);
+
+#endif

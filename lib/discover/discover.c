@@ -1,0 +1,515 @@
+/* discover.c - one poll over every source, its result, and the watch
+ * diff between polls (see discover.h). */
+#include "discover/discover.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "dist/nodename.h"
+
+/* A node record with what orders it: duplicates keep the first by
+ * source order, then family, then address, so that two runs over the
+ * same answers print the same records whatever order answers came in. */
+struct found {
+	json_t *rec;
+	const char *node;     /* inside rec */
+	int source_index;
+	int family;
+	const char *address;  /* inside rec, "" when unknown */
+};
+
+struct discover {
+	struct discover_config cfg;
+	struct resolver *resolver;
+	struct discover_source *sources, **tail;
+	int nsources;
+
+	/* The poll in progress. */
+	bool polling;
+	int running;
+	struct found *found;
+	size_t nfound, capfound;
+	bool too_many;
+	json_t *errors;
+	json_t *failed_sources;
+	discover_done_cb cb;
+	void *cb_data;
+	struct engine_timer deadline;
+	struct engine_timer finish;
+};
+
+const char *discover_family_name(int family)
+{
+	if (family == AF_INET)
+		return "inet";
+	if (family == AF_INET6)
+		return "inet6";
+	return NULL;
+}
+
+static void on_deadline(struct engine *e, struct engine_timer *t);
+static void on_finish(struct engine *e, struct engine_timer *t);
+
+struct discover *discover_new(const struct discover_config *cfg,
+			      struct dist_error *err)
+{
+	struct discover *d = calloc(1, sizeof *d);
+
+	if (!d) {
+		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+			       "out of memory");
+		return NULL;
+	}
+	d->cfg = *cfg;
+	d->tail = &d->sources;
+	d->deadline.cb = on_deadline;
+	d->deadline.data = d;
+	d->finish.cb = on_finish;
+	d->finish.data = d;
+	return d;
+}
+
+static void found_clear(struct discover *d)
+{
+	for (size_t i = 0; i < d->nfound; i++)
+		json_decref(d->found[i].rec);
+	d->nfound = 0;
+	d->too_many = false;
+}
+
+void discover_free(struct discover *d)
+{
+	struct discover_source *s, *next;
+
+	if (!d)
+		return;
+	for (s = d->sources; s; s = s->next)
+		if (s->running)
+			s->ops->cancel(s);
+	engine_timer_disarm(d->cfg.e, &d->deadline);
+	engine_timer_disarm(d->cfg.e, &d->finish);
+	for (s = d->sources; s; s = next) {
+		next = s->next;
+		s->ops->destroy(s);
+	}
+	found_clear(d);
+	free(d->found);
+	json_decref(d->errors);
+	json_decref(d->failed_sources);
+	resolver_free(d->resolver);
+	free(d);
+}
+
+struct engine *discover_engine(struct discover *d)
+{
+	return d->cfg.e;
+}
+
+const struct discover_config *discover_config_of(struct discover *d)
+{
+	return &d->cfg;
+}
+
+struct resolver *discover_resolver(struct discover *d, struct dist_error *err)
+{
+	if (d->resolver)
+		return d->resolver;
+	d->resolver = resolver_new_exact(d->cfg.e, err);
+	if (!d->resolver)
+		return NULL;
+	if (d->cfg.resolver_servers &&
+	    resolver_set_servers(d->resolver, d->cfg.resolver_servers,
+				 err) < 0) {
+		resolver_free(d->resolver);
+		d->resolver = NULL;
+		return NULL;
+	}
+	return d->resolver;
+}
+
+void discover_source_init(struct discover_source *s,
+			  const struct discover_source_ops *ops,
+			  const char *strategy, const char *query)
+{
+	memset(s, 0, sizeof *s);
+	s->ops = ops;
+	snprintf(s->strategy, sizeof s->strategy, "%s", strategy);
+	snprintf(s->query, sizeof s->query, "%s", query);
+}
+
+void discover_add_source(struct discover *d, struct discover_source *s)
+{
+	s->d = d;
+	s->next = NULL;
+	s->index = d->nsources;
+	*d->tail = s;
+	d->tail = &s->next;
+	d->nsources++;
+}
+
+void discover_source_key(const struct discover_source *s, char *out,
+			 size_t len)
+{
+	snprintf(out, len, "%s:%s", s->strategy, s->query);
+}
+
+/* The members every error record has: which source, what was asked. */
+static json_t *error_record(const struct discover_source *s,
+			    const struct dist_error *err)
+{
+	char key[1100];
+	json_t *rec = json_object(), *e = json_object();
+
+	discover_source_key(s, key, sizeof key);
+	json_object_set_new(rec, "ok", json_false());
+	json_object_set_new(rec, "source", json_string(key));
+	json_object_set_new(rec, "strategy", json_string(s->strategy));
+	json_object_set_new(rec, "query", json_string(s->query));
+	json_object_set_new(e, "code", json_string(dist_code_name(err->code)));
+	json_object_set_new(e, "stage",
+			    json_string(dist_stage_name(err->stage)));
+	json_object_set_new(e, "message", json_string(err->message));
+	json_object_set_new(rec, "error", e);
+	return rec;
+}
+
+/* Text safe to put in a JSON string: a name that is not UTF-8 is shown
+ * by its length only. */
+static json_t *name_text(const char *s)
+{
+	json_t *j = json_string(s);
+
+	return j ? j : json_string("(not UTF-8 text)");
+}
+
+static void add_invalid(struct discover_source *s, const char *raw,
+			const struct dist_error *why)
+{
+	json_t *rec = error_record(s, why);
+
+	/* "name", never "node": this is not a target for the next stage. */
+	json_object_set_new(rec, "name", name_text(raw));
+	json_array_append_new(s->d->errors, rec);
+}
+
+static int add_found(struct discover *d, const struct found *f)
+{
+	if (d->nfound == d->capfound) {
+		size_t cap = d->capfound ? d->capfound * 2 : 64;
+		struct found *p = realloc(d->found, cap * sizeof *p);
+
+		if (!p)
+			return -1;
+		d->found = p;
+		d->capfound = cap;
+	}
+	d->found[d->nfound++] = *f;
+	return 0;
+}
+
+/* The RFC 5952 text of a host that is an address literal (a zone, as
+ * in fe80::1%eth0, is kept as written). */
+static void address_text(const struct node_name *name, char *out, size_t len)
+{
+	unsigned char bin[16];
+
+	snprintf(out, len, "%s", name->host);
+	if (name->kind == NODE_HOST_IPV6 && !strchr(name->host, '%') &&
+	    inet_pton(AF_INET6, name->host, bin) == 1)
+		inet_ntop(AF_INET6, bin, out, (socklen_t)len);
+}
+
+void discover_found(struct discover_source *s, const struct discover_node *n)
+{
+	struct discover *d = s->d;
+	struct dist_error err;
+	struct node_name name;
+	struct found f;
+	char key[1100], addr[NODE_PART_MAX + 1];
+	const char *fam;
+	json_t *rec;
+
+	if (!d->polling || !s->running)
+		return;
+	if (node_name_parse(n->node, &name, &err) < 0) {
+		add_invalid(s, n->node, &err);
+		return;
+	}
+	if (d->nfound >= DISCOVER_MAX_NODES) {
+		if (!d->too_many) {
+			d->too_many = true;
+			dist_error_set(&err, DIST_E_TOO_LARGE,
+				       DIST_STAGE_REQUEST,
+				       "more than %d nodes in one poll: the "
+				       "rest are left out", DISCOVER_MAX_NODES);
+			discover_failed(s, &err, NULL);
+		}
+		return;
+	}
+	discover_source_key(s, key, sizeof key);
+	rec = json_object();
+	json_object_set_new(rec, "node", json_string(name.full));
+	json_object_set_new(rec, "host", name_text(n->host ? n->host
+							    : name.host));
+	if (n->address && *n->address) {
+		json_object_set_new(rec, "address", json_string(n->address));
+		fam = discover_family_name(n->family);
+	} else if (name.kind == NODE_HOST_IPV4 || name.kind == NODE_HOST_IPV6) {
+		/* An address as host: that is where the node is. */
+		address_text(&name, addr, sizeof addr);
+		json_object_set_new(rec, "address", json_string(addr));
+		fam = name.kind == NODE_HOST_IPV4 ? "inet" : "inet6";
+	} else {
+		fam = NULL;
+	}
+	if (fam)
+		json_object_set_new(rec, "family", json_string(fam));
+	if (n->port > 0)
+		json_object_set_new(rec, "port", json_integer(n->port));
+	json_object_set_new(rec, "source", json_string(key));
+	if (n->extra)
+		json_object_update_missing(rec, n->extra);
+	f.rec = rec;
+	f.node = json_string_value(json_object_get(rec, "node"));
+	f.source_index = s->index;
+	f.family = !fam ? 0 : strcmp(fam, "inet6") ? AF_INET : AF_INET6;
+	f.address = json_object_get(rec, "address")
+		? json_string_value(json_object_get(rec, "address")) : "";
+	if (!f.node || !f.address || add_found(d, &f) < 0)
+		json_decref(rec);
+}
+
+void discover_failed(struct discover_source *s, const struct dist_error *err,
+		     json_t *extra)
+{
+	struct discover *d = s->d;
+	char key[1100];
+	json_t *rec;
+
+	/* One error record per source and poll: the first cause. */
+	if (!d->polling || s->failed)
+		return;
+	s->failed = true;
+	rec = error_record(s, err);
+	if (extra)
+		json_object_update_missing(rec, extra);
+	json_array_append_new(d->errors, rec);
+	discover_source_key(s, key, sizeof key);
+	json_array_append_new(d->failed_sources, json_string(key));
+}
+
+void discover_source_done(struct discover_source *s)
+{
+	struct discover *d = s->d;
+
+	if (!s->running)
+		return;
+	s->running = false;
+	if (--d->running == 0)
+		/* From the loop: a source may call this inside start(). */
+		engine_timer_arm(d->cfg.e, &d->finish, engine_now_us());
+}
+
+static void on_deadline(struct engine *e, struct engine_timer *t)
+{
+	struct discover *d = t->data;
+	struct dist_error err;
+
+	(void)e;
+	for (struct discover_source *s = d->sources; s; s = s->next) {
+		if (!s->running)
+			continue;
+		s->ops->cancel(s);
+		dist_error_set(&err, DIST_E_TIMEOUT, DIST_STAGE_REQUEST,
+			       "no complete answer within %.3g s (--timeout)",
+			       (double)d->cfg.timeout_us / 1e6);
+		discover_failed(s, &err, NULL);
+		s->running = false;
+	}
+	d->running = 0;
+	engine_timer_arm(d->cfg.e, &d->finish, engine_now_us());
+}
+
+static int found_cmp(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	int c = strcmp(x->node, y->node);
+
+	if (c)
+		return c;
+	if (x->source_index != y->source_index)
+		return x->source_index - y->source_index;
+	if (x->family != y->family)
+		return x->family - y->family;
+	return strcmp(x->address, y->address);
+}
+
+static void on_finish(struct engine *e, struct engine_timer *t)
+{
+	struct discover *d = t->data;
+	struct discover_result res;
+	json_t *prev = NULL;
+
+	(void)e;
+	engine_timer_disarm(d->cfg.e, &d->deadline);
+	d->polling = false;
+	if (d->nfound)
+		qsort(d->found, d->nfound, sizeof *d->found, found_cmp);
+	res.nodes = json_array();
+	for (size_t i = 0; i < d->nfound; i++) {
+		/* The same node from several sources: one record, the
+		 * first's, completed with what the others knew. */
+		if (prev && !strcmp(json_string_value(json_object_get(prev,
+				    "node")), d->found[i].node)) {
+			json_object_update_missing(prev, d->found[i].rec);
+			continue;
+		}
+		prev = d->found[i].rec;
+		json_array_append(res.nodes, prev);
+	}
+	found_clear(d);
+	res.errors = d->errors;
+	res.failed_sources = d->failed_sources;
+	res.complete = json_array_size(d->failed_sources) == 0;
+	d->errors = NULL;
+	d->failed_sources = NULL;
+	d->cb(d->cb_data, &res);
+}
+
+int discover_poll(struct discover *d, discover_done_cb cb, void *data,
+		  struct dist_error *err)
+{
+	struct discover_source *s;
+
+	if (d->polling)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_NONE,
+				      "a poll is already running");
+	d->errors = json_array();
+	d->failed_sources = json_array();
+	if (!d->errors || !d->failed_sources)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
+	d->cb = cb;
+	d->cb_data = data;
+	d->polling = true;
+	d->running = d->nsources;
+	for (s = d->sources; s; s = s->next) {
+		s->running = true;
+		s->failed = false;
+	}
+	if (d->cfg.timeout_us > 0)
+		engine_timer_arm(d->cfg.e, &d->deadline,
+				 engine_now_us() + d->cfg.timeout_us);
+	if (d->nsources == 0)
+		engine_timer_arm(d->cfg.e, &d->finish, engine_now_us());
+	for (s = d->sources; s; s = s->next)
+		s->ops->start(s);
+	return 0;
+}
+
+void discover_result_clear(struct discover_result *res)
+{
+	json_decref(res->nodes);
+	json_decref(res->errors);
+	json_decref(res->failed_sources);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---- watch ------------------------------------------------------------ */
+
+struct discover_watch {
+	json_t *known;  /* node -> its record */
+};
+
+struct discover_watch *discover_watch_new(void)
+{
+	struct discover_watch *w = calloc(1, sizeof *w);
+
+	if (w && !(w->known = json_object())) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void discover_watch_free(struct discover_watch *w)
+{
+	if (!w)
+		return;
+	json_decref(w->known);
+	free(w);
+}
+
+static bool source_failed(const json_t *failed, const json_t *rec)
+{
+	const char *src = json_string_value(json_object_get(rec, "source"));
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(failed, i, v)
+		if (src && !strcmp(src, json_string_value(v)))
+			return true;
+	return false;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static json_t *event_record(json_t *rec, const char *event)
+{
+	json_t *ev = json_deep_copy(rec);
+
+	json_object_set_new(ev, "event", json_string(event));
+	return ev;
+}
+
+int discover_watch_update(struct discover_watch *w,
+			  const struct discover_result *res, json_t *events)
+{
+	json_t *next = json_object(), *rec;
+	const char **gone;
+	const char *node;
+	size_t i, ngone = 0;
+
+	if (!next)
+		return -1;
+	json_array_foreach(res->nodes, i, rec)
+		json_object_set(next, json_string_value(json_object_get(rec,
+				"node")), rec);
+	gone = calloc(json_object_size(w->known) + 1, sizeof *gone);
+	if (!gone) {
+		json_decref(next);
+		return -1;
+	}
+	json_object_foreach(w->known, node, rec) {
+		if (json_object_get(next, node))
+			continue;
+		/* A source that failed this time says nothing about its
+		 * nodes: keep them until it answers again. */
+		if (source_failed(res->failed_sources, rec))
+			json_object_set(next, node, rec);
+		else
+			gone[ngone++] = node;
+	}
+	qsort(gone, ngone, sizeof *gone, str_cmp);
+	for (i = 0; i < ngone; i++)
+		json_array_append_new(events,
+				      event_record(json_object_get(w->known,
+								   gone[i]),
+						   "down"));
+	free(gone);
+	/* res->nodes is sorted: ups come out in node order. */
+	json_array_foreach(res->nodes, i, rec) {
+		node = json_string_value(json_object_get(rec, "node"));
+		if (!json_object_get(w->known, node))
+			json_array_append_new(events, event_record(rec, "up"));
+	}
+	json_decref(w->known);
+	w->known = next;
+	return 0;
+}

@@ -1,0 +1,408 @@
+/* discover_epmd.c - the names EPMD lists on each host (NAMES_REQ), as
+ * net_adm:names/1 and net_adm:world/0 do, but every host at once in the
+ * engine (see discover.h). */
+#include "discover/discover.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "dist/epmd.h"
+#include "io/net.h"
+
+/* EPMD lists one short line per node: a megabyte is thousands of nodes. */
+#define NAMES_REPLY_MAX (1024 * 1024)
+#define HOSTS_FILE_MAX (1024 * 1024)
+
+struct epmd_source {
+	struct discover_source s;
+	char host[256];        /* where EPMD runs; "" for this host */
+	char node_host[256];   /* the host part of the names */
+	struct resolve_req *resolving;
+	struct resolve_result addrs;
+	int addr_index;
+	char address[INET6_ADDRSTRLEN];
+	struct engine_io io;
+	bool connecting;
+	struct buf in;
+	struct buf out;
+};
+
+static void epmd_close(struct epmd_source *es)
+{
+	if (es->io.fd >= 0) {
+		engine_io_remove(discover_engine(es->s.d), &es->io);
+		close(es->io.fd);
+		es->io.fd = -1;
+	}
+}
+
+static void epmd_finish(struct epmd_source *es, const struct dist_error *err)
+{
+	epmd_close(es);
+	buf_free(&es->in);
+	buf_free(&es->out);
+	if (err)
+		discover_failed(&es->s, err, NULL);
+	discover_source_done(&es->s);
+}
+
+static void on_name(void *data, const char *name, uint16_t port)
+{
+	struct epmd_source *es = data;
+	char node[600];
+	struct discover_node n = { .node = node, .host = es->node_host,
+				   .address = es->address, .port = port };
+
+	/* The address EPMD answered on: the nodes listen there too. */
+	n.family = es->addrs.addrs[es->addr_index].ss_family;
+
+	snprintf(node, sizeof node, "%s@%s", name, es->node_host);
+	discover_found(&es->s, &n);
+}
+
+static void epmd_connect_next(struct epmd_source *es);
+
+static void on_connect_error(struct epmd_source *es, int soerr)
+{
+	struct dist_error err;
+	char detail[300];
+
+	epmd_close(es);
+	if (es->addr_index + 1 < es->addrs.naddrs) {
+		es->addr_index++;
+		epmd_connect_next(es);
+		return;
+	}
+	snprintf(detail, sizeof detail, "%s port %d: %s", es->address,
+		 discover_config_of(es->s.d)->epmd_port, strerror(soerr));
+	dist_error_set(&err, DIST_E_EPMD_UNREACHABLE, DIST_STAGE_EPMD,
+		       "no EPMD answers on host '%s' (%s): no Erlang node "
+		       "runs there, or EPMD listens on another port "
+		       "(--epmd-port, $ERL_EPMD_PORT)", es->s.query, detail);
+	epmd_finish(es, &err);
+}
+
+static void epmd_read(struct epmd_source *es)
+{
+	struct dist_error err;
+	ssize_t n;
+
+	for (;;) {
+		if (buf_reserve(&es->in, 4096) < 0) {
+			dist_error_set(&err, DIST_E_TOO_LARGE, DIST_STAGE_EPMD,
+				       "EPMD on '%s' sent a NAMES reply over "
+				       "%d bytes", es->s.query,
+				       NAMES_REPLY_MAX);
+			epmd_finish(es, &err);
+			return;
+		}
+		n = read(es->io.fd, es->in.data + es->in.len,
+			 es->in.cap - es->in.len);
+		if (n > 0) {
+			es->in.len += (size_t)n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		break;
+	}
+	if (n < 0) {
+		on_connect_error(es, errno);
+		return;
+	}
+	/* EPMD closes after the NAMES reply: now it is complete. */
+	if (epmd_names_parse(es->in.data, es->in.len, on_name, es, &err) < 0) {
+		snprintf(err.message + strlen(err.message),
+			 sizeof err.message - strlen(err.message),
+			 " (host '%.200s')", es->s.query);
+		epmd_finish(es, &err);
+		return;
+	}
+	epmd_finish(es, NULL);
+}
+
+static void on_io(struct engine *e, struct engine_io *io, unsigned events)
+{
+	struct epmd_source *es = io->data;
+	int soerr;
+	ssize_t n;
+
+	(void)events;
+	if (es->connecting) {
+		soerr = net_connect_result(io->fd);
+		if (soerr) {
+			on_connect_error(es, soerr);
+			return;
+		}
+		es->connecting = false;
+		/* NAMES_REQ: three bytes, always fits a new socket. */
+		n = write(io->fd, es->out.data, es->out.len);
+		if (n != (ssize_t)es->out.len) {
+			on_connect_error(es, n < 0 ? errno : EIO);
+			return;
+		}
+		engine_io_set(e, io, ENGINE_READ, NULL);
+		return;
+	}
+	epmd_read(es);
+}
+
+static void epmd_connect_next(struct epmd_source *es)
+{
+	const struct sockaddr_storage ss = es->addrs.addrs[es->addr_index];
+	uint16_t port = (uint16_t)discover_config_of(es->s.d)->epmd_port;
+	int fd = net_connect_start(&ss, port, false, es->address,
+				   sizeof es->address);
+
+	if (fd < 0) {
+		on_connect_error(es, -fd);
+		return;
+	}
+	es->io.fd = fd;
+	es->connecting = true;
+	if (engine_io_set(discover_engine(es->s.d), &es->io, ENGINE_WRITE,
+			  NULL) < 0) {
+		epmd_close(es);
+		on_connect_error(es, EMFILE);
+	}
+}
+
+static void on_resolved(void *data, int status,
+			const struct resolve_result *res,
+			const struct dist_error *err)
+{
+	struct epmd_source *es = data;
+
+	es->resolving = NULL;
+	if (status < 0) {
+		epmd_finish(es, err);
+		return;
+	}
+	es->addrs = *res;
+	es->addr_index = 0;
+	epmd_connect_next(es);
+}
+
+static void epmd_start(struct discover_source *s)
+{
+	struct epmd_source *es = (struct epmd_source *)s;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&es->addrs.addrs[0];
+	struct dist_error err;
+	struct resolver *r;
+
+	buf_init(&es->in, NAMES_REPLY_MAX);
+	buf_init(&es->out, 16);
+	epmd_names_request(&es->out);
+	es->addr_index = 0;
+	if (!es->host[0]) {
+		/* This host: EPMD always listens on loopback. */
+		memset(&es->addrs, 0, sizeof es->addrs);
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		es->addrs.naddrs = 1;
+		epmd_connect_next(es);
+		return;
+	}
+	r = discover_resolver(s->d, &err);
+	if (!r) {
+		epmd_finish(es, &err);
+		return;
+	}
+	es->resolving = resolve_host(r, es->host, on_resolved, es);
+	if (!es->resolving) {
+		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
+			       "out of memory");
+		epmd_finish(es, &err);
+	}
+}
+
+static void epmd_cancel(struct discover_source *s)
+{
+	struct epmd_source *es = (struct epmd_source *)s;
+
+	resolve_cancel(es->resolving);
+	es->resolving = NULL;
+	epmd_close(es);
+	buf_free(&es->in);
+	buf_free(&es->out);
+}
+
+static void epmd_destroy(struct discover_source *s)
+{
+	epmd_cancel(s);
+	free(s);
+}
+
+static const struct discover_source_ops epmd_ops = {
+	.start = epmd_start,
+	.cancel = epmd_cancel,
+	.destroy = epmd_destroy,
+};
+
+/* The short name of this host, as erl -sname uses it. */
+static void local_host(char *out, size_t len)
+{
+	if (gethostname(out, len - 1) < 0)
+		snprintf(out, len, "localhost");
+	out[len - 1] = '\0';
+	out[strcspn(out, ".")] = '\0';
+}
+
+int discover_add_epmd(struct discover *d, const char *host,
+		      struct dist_error *err)
+{
+	struct epmd_source *es;
+	char here[256];
+
+	if (host && (!*host || strlen(host) > 255))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "EPMD host '%s' is empty or too long",
+				      host);
+	es = calloc(1, sizeof *es);
+	if (!es)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
+	local_host(here, sizeof here);
+	discover_source_init(&es->s, &epmd_ops, "epmd", host ? host : here);
+	snprintf(es->host, sizeof es->host, "%s", host ? host : "");
+	snprintf(es->node_host, sizeof es->node_host, "%s", host ? host : here);
+	es->io.fd = -1;
+	es->io.cb = on_io;
+	es->io.data = es;
+	discover_add_source(d, &es->s);
+	return 0;
+}
+
+/* ---- .hosts.erlang ---------------------------------------------------- */
+
+static int hosts_error(struct dist_error *err, int line, const char *what)
+{
+	return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			      "hosts file line %d: %s (want 'host'. terms)",
+			      line, what);
+}
+
+int discover_hosts_parse(const char *text, size_t len, discover_host_fn fn,
+			 void *data, struct dist_error *err)
+{
+	size_t i = 0, n;
+	int line = 1, count = 0;
+	char host[256];
+
+	while (i < len) {
+		char c = text[i];
+
+		if (c == '\n' || c == ' ' || c == '\t' || c == '\r') {
+			line += c == '\n';
+			i++;
+			continue;
+		}
+		if (c == '%') {    /* a comment, to the end of the line */
+			while (i < len && text[i] != '\n')
+				i++;
+			continue;
+		}
+		n = 0;
+		if (c == '\'') {   /* a quoted atom: 'host.example.com' */
+			for (i++; i < len && text[i] != '\''; i++) {
+				/* NUL too: it would cut the host short. */
+				if (text[i] == '\n' || text[i] == '\\' ||
+				    text[i] == '\0')
+					return hosts_error(err, line,
+							   "unsupported "
+							   "character in a "
+							   "quoted host");
+				if (n + 1 >= sizeof host)
+					return hosts_error(err, line,
+							   "host too long");
+				host[n++] = text[i];
+			}
+			if (i >= len)
+				return hosts_error(err, line,
+						   "unterminated quote");
+			i++;
+		} else {           /* a bare atom: lower case first */
+			if (c < 'a' || c > 'z')
+				return hosts_error(err, line,
+						   "expected a host atom");
+			while (i < len && (text[i] == '_' || text[i] == '@' ||
+					   (text[i] >= 'a' && text[i] <= 'z') ||
+					   (text[i] >= 'A' && text[i] <= 'Z') ||
+					   (text[i] >= '0' && text[i] <= '9'))) {
+				if (n + 1 >= sizeof host)
+					return hosts_error(err, line,
+							   "host too long");
+				host[n++] = text[i++];
+			}
+		}
+		host[n] = '\0';
+		while (i < len && (text[i] == ' ' || text[i] == '\t'))
+			i++;
+		if (i >= len || text[i] != '.')
+			return hosts_error(err, line, "missing '.' after a "
+					   "host");
+		i++;
+		if (n == 0)
+			return hosts_error(err, line, "empty host");
+		if (++count > DISCOVER_MAX_HOSTS)
+			return dist_error_set(err, DIST_E_TOO_LARGE,
+					      DIST_STAGE_INPUT,
+					      "hosts file lists more than %d "
+					      "hosts", DISCOVER_MAX_HOSTS);
+		if (fn(data, host, err) < 0)
+			return -1;
+	}
+	return count;
+}
+
+static int add_host(void *data, const char *host, struct dist_error *err)
+{
+	return discover_add_epmd(data, host, err);
+}
+
+int discover_add_hosts_file(struct discover *d, const char *path,
+			    struct dist_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	size_t len;
+	int rc;
+
+	if (!f)
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_INPUT,
+				      "cannot read hosts file '%s': %s", path,
+				      strerror(errno));
+	text = malloc(HOSTS_FILE_MAX + 1);
+	if (!text) {
+		fclose(f);
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
+				      "out of memory");
+	}
+	len = fread(text, 1, HOSTS_FILE_MAX + 1, f);
+	rc = ferror(f) ? -1 : 0;
+	fclose(f);
+	if (rc < 0 || len > HOSTS_FILE_MAX) {
+		free(text);
+		return dist_error_set(err, rc < 0 ? DIST_E_IO
+						  : DIST_E_TOO_LARGE,
+				      DIST_STAGE_INPUT,
+				      "cannot read hosts file '%s'%s", path,
+				      rc < 0 ? "" : ": larger than 1 MiB");
+	}
+	rc = discover_hosts_parse(text, len, add_host, d, err);
+	free(text);
+	if (rc < 0 && err->code == DIST_E_USAGE) {
+		char msg[DIST_ERROR_MSG_MAX];
+
+		snprintf(msg, sizeof msg, "%.200s: %.300s", path,
+			 err->message);
+		snprintf(err->message, sizeof err->message, "%s", msg);
+	}
+	return rc;
+}

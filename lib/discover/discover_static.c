@@ -1,0 +1,160 @@
+/* discover_static.c - names given as they are: on the command line, or
+ * one per line in a file read again at every poll, so that a --watch
+ * follows edits to the file (see discover.h). */
+#include "discover/discover.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A names file bigger than this is refused rather than read. */
+#define STATIC_FILE_MAX (4 * 1024 * 1024)
+
+struct static_source {
+	struct discover_source s;
+	char *name;   /* one name, or NULL for a file */
+	char *path;
+};
+
+static void static_destroy(struct discover_source *s)
+{
+	struct static_source *st = (struct static_source *)s;
+
+	free(st->name);
+	free(st->path);
+	free(st);
+}
+
+static void static_cancel(struct discover_source *s)
+{
+	(void)s;
+}
+
+static void found_name(struct discover_source *s, const char *name)
+{
+	struct discover_node n = { .node = name };
+
+	discover_found(s, &n);
+}
+
+static void trim(char **p, size_t *len)
+{
+	while (*len && strchr(" \t\r", (*p)[0])) {
+		(*p)++;
+		(*len)--;
+	}
+	while (*len && strchr(" \t\r", (*p)[*len - 1]))
+		(*len)--;
+}
+
+static void read_names_file(struct static_source *st)
+{
+	struct dist_error err;
+	char *text, *line, *nl;
+	size_t len = 0, n;
+	FILE *f = fopen(st->path, "r");
+
+	if (!f) {
+		dist_error_set(&err, DIST_E_IO, DIST_STAGE_INPUT,
+			       "cannot read names file '%s': %s", st->path,
+			       strerror(errno));
+		discover_failed(&st->s, &err, NULL);
+		return;
+	}
+	text = malloc(STATIC_FILE_MAX + 1);
+	if (text)
+		len = fread(text, 1, STATIC_FILE_MAX + 1, f);
+	if (!text || ferror(f) || len > STATIC_FILE_MAX) {
+		dist_error_set(&err, text && !ferror(f) ? DIST_E_TOO_LARGE
+						       : DIST_E_IO,
+			       DIST_STAGE_INPUT,
+			       "cannot read names file '%s'%s", st->path,
+			       text && !ferror(f) ? ": larger than 4 MiB" : "");
+		discover_failed(&st->s, &err, NULL);
+		fclose(f);
+		free(text);
+		return;
+	}
+	fclose(f);
+	text[len] = '\0';
+	for (line = text; line < text + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(text + len - line));
+		if (!nl)
+			nl = text + len;
+		n = (size_t)(nl - line);
+		trim(&line, &n);
+		if (n == 0 || line[0] == '#')
+			continue;
+		line[n] = '\0';
+		found_name(&st->s, line);
+	}
+	free(text);
+}
+
+static void static_start(struct discover_source *s)
+{
+	struct static_source *st = (struct static_source *)s;
+
+	if (st->name)
+		found_name(s, st->name);
+	else
+		read_names_file(st);
+	discover_source_done(s);
+}
+
+static const struct discover_source_ops static_ops = {
+	.start = static_start,
+	.cancel = static_cancel,
+	.destroy = static_destroy,
+};
+
+static struct static_source *static_new(const char *query,
+					struct dist_error *err)
+{
+	struct static_source *st = calloc(1, sizeof *st);
+
+	if (!st) {
+		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+			       "out of memory");
+		return NULL;
+	}
+	discover_source_init(&st->s, &static_ops, "static", query);
+	return st;
+}
+
+int discover_add_static(struct discover *d, const char *name,
+			const char *origin, struct dist_error *err)
+{
+	struct static_source *st = static_new(origin ? origin : "args", err);
+
+	if (!st)
+		return -1;
+	st->name = strdup(name);
+	if (!st->name) {
+		static_destroy(&st->s);
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
+	}
+	discover_add_source(d, &st->s);
+	return 0;
+}
+
+int discover_add_static_file(struct discover *d, const char *path,
+			     struct dist_error *err)
+{
+	struct static_source *st = static_new(path, err);
+
+	if (!st)
+		return -1;
+	st->path = strdup(path);
+	if (!st->path) {
+		static_destroy(&st->s);
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
+	}
+	st->s.strategy[0] = '\0';
+	snprintf(st->s.strategy, sizeof st->s.strategy, "file");
+	discover_add_source(d, &st->s);
+	return 0;
+}

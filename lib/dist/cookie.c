@@ -1,0 +1,597 @@
+/* cookie.c - cookie lookup, erl's cookie file checks, vm.args reading.
+ *
+ * Everything that ever held a cookie is wiped before it is freed or goes
+ * out of scope, and no message quotes one (see cookie.h).
+ */
+#include "dist/cookie.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A cookie file is one line; anything bigger is not a cookie file. */
+#define COOKIE_FILE_MAX 4096
+
+enum cookie_text {
+	COOKIE_TEXT_OK,
+	COOKIE_TEXT_EMPTY,
+	COOKIE_TEXT_BAD_CHARS,
+	COOKIE_TEXT_TOO_LONG,
+};
+
+/* ---- reading files ---------------------------------------------------- */
+
+/* read(2) until EOF or max + 1 bytes, so the caller can tell "exactly
+ * max" from "too big". Returns bytes read or -1 with errno. */
+static ssize_t read_full(int fd, char *buf, size_t max)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got <= max) {
+		n = read(fd, buf + got, max + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Grow a buffer that may hold a secret: realloc could leave the old
+ * copy behind in freed memory, so copy and wipe by hand. */
+static char *grow_secret(char *old, size_t used, size_t new_size)
+{
+	char *p = malloc(new_size);
+
+	if (!p)
+		return NULL;
+	if (old) {
+		memcpy(p, old, used);
+		explicit_bzero(old, used);
+		free(old);
+	}
+	return p;
+}
+
+/* The whole file at fd, at most max bytes, NUL-terminated. Returns NULL
+ * with errno (EFBIG: larger than max). Works on pipes, which have no
+ * size to ask for (--vm-args <(...)). */
+static char *slurp_fd(int fd, size_t max, size_t *len)
+{
+	size_t cap = 0, used = 0;
+	char *buf = NULL, *bigger;
+	ssize_t n;
+
+	for (;;) {
+		if (used == cap) {
+			if (cap > max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 4096;
+			if (cap > max + 1)
+				cap = max + 1;
+			bigger = grow_secret(buf, used, cap + 1);
+			if (!bigger)
+				goto fail;
+			buf = bigger;
+		}
+		n = read(fd, buf + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	buf[used] = '\0';
+	*len = used;
+	return buf;
+fail:
+	if (buf) {
+		int saved = errno;
+
+		explicit_bzero(buf, used);
+		free(buf);
+		errno = saved;
+	}
+	return NULL;
+}
+
+/* ---- cookie text ------------------------------------------------------ */
+
+/* erl's rule (auth:check_cookie/2): the longest prefix of printable
+ * ASCII, space included, is the cookie; after it only newlines, CRs and
+ * spaces may follow. */
+static enum cookie_text parse_cookie_text(const char *buf, size_t n,
+					  struct cookie *out)
+{
+	size_t len = 0, i;
+
+	while (len < n && buf[len] >= 0x20 && buf[len] <= 0x7e)
+		len++;
+	for (i = len; i < n; i++)
+		if (buf[i] != '\n' && buf[i] != '\r' && buf[i] != ' ')
+			return COOKIE_TEXT_BAD_CHARS;
+	if (len == 0)
+		return COOKIE_TEXT_EMPTY;
+	if (len > COOKIE_MAX)
+		return COOKIE_TEXT_TOO_LONG;
+	memcpy(out->value, buf, len);
+	out->value[len] = '\0';
+	out->len = len;
+	return COOKIE_TEXT_OK;
+}
+
+/* A cookie given as a value (flag, environment, -setcookie): taken as it
+ * is, but never empty, over-long or holding control characters. */
+static int set_cookie_value(struct cookie *out, const char *value,
+			    const char *source, struct dist_error *err)
+{
+	size_t len = strlen(value), i;
+
+	if (len == 0)
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+				      "the cookie from %s is empty", source);
+	if (len > COOKIE_MAX)
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+			"the cookie from %s is %zu bytes, Erlang cookies are "
+			"limited to %d", source, len, COOKIE_MAX);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+			return dist_error_set(err, DIST_E_COOKIE,
+				DIST_STAGE_NONE,
+				"the cookie from %s contains control characters",
+				source);
+	memcpy(out->value, value, len + 1);
+	out->len = len;
+	snprintf(out->source, sizeof(out->source), "%s", source);
+	return 0;
+}
+
+/* ---- cookie files ----------------------------------------------------- */
+
+static int check_cookie_file_stat(const char *path, const struct stat *st,
+				  struct dist_error *err)
+{
+	unsigned mode = (unsigned)(st->st_mode & 07777);
+
+	if (!S_ISREG(st->st_mode))
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+				      "cookie file %s is not a regular file",
+				      path);
+	/* erl: "Cookie file X must be accessible by owner only". */
+	if (mode & 077)
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+			"cookie file %s is %s by group or others (mode %04o) "
+			"and erl refuses it too; run: chmod 400 %s", path,
+			(mode & 044) ? "readable" : "accessible", mode, path);
+	return 0;
+}
+
+static int cookie_text_error(const char *path, enum cookie_text r,
+			     struct dist_error *err)
+{
+	switch (r) {
+	case COOKIE_TEXT_EMPTY:
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+				      "cookie file %s is empty", path);
+	case COOKIE_TEXT_BAD_CHARS:
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+			"cookie file %s has characters erl refuses: a cookie "
+			"is one line of printable ASCII", path);
+	case COOKIE_TEXT_TOO_LONG:
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+			"cookie file %s holds more than %d characters, Erlang "
+			"cookies are limited to %d", path, COOKIE_MAX,
+			COOKIE_MAX);
+	case COOKIE_TEXT_OK:
+		break;
+	}
+	return 0;
+}
+
+/* *missing is set when the file does not exist, so the caller can try
+ * the next default location instead of failing. */
+static int read_cookie_file(const char *path, struct cookie *out,
+			    bool *missing, struct dist_error *err)
+{
+	char buf[COOKIE_FILE_MAX + 1];
+	enum cookie_text r;
+	struct stat st;
+	ssize_t n;
+	int fd, rc = -1;
+
+	*missing = false;
+	/* O_NONBLOCK: a FIFO planted at the path must not hang us; it is
+	 * refused by the regular-file check right after. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		*missing = errno == ENOENT;
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+				      "cannot read cookie file %s: %s", path,
+				      strerror(errno));
+	}
+	if (fstat(fd, &st) < 0) {
+		dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+			       "cannot read cookie file %s: %s", path,
+			       strerror(errno));
+		goto out;
+	}
+	if (check_cookie_file_stat(path, &st, err) < 0)
+		goto out;
+	n = read_full(fd, buf, COOKIE_FILE_MAX);
+	if (n < 0) {
+		dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+			       "cannot read cookie file %s: %s", path,
+			       strerror(errno));
+		goto out;
+	}
+	if (n > COOKIE_FILE_MAX) {
+		dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+			"cookie file %s is larger than %d bytes; a cookie file "
+			"holds one line", path, COOKIE_FILE_MAX);
+		goto out;
+	}
+	r = parse_cookie_text(buf, (size_t)n, out);
+	if (r != COOKIE_TEXT_OK) {
+		cookie_text_error(path, r, err);
+		goto out;
+	}
+	snprintf(out->source, sizeof(out->source), "%s", path);
+	rc = 0;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return rc;
+}
+
+int cookie_read_file(const char *path, struct cookie *out,
+		     struct dist_error *err)
+{
+	bool missing;
+
+	return read_cookie_file(path, out, &missing, err);
+}
+
+/* ---- vm.args ---------------------------------------------------------- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+/* Split text into NUL-separated arguments in out (size >= n + 2), the
+ * way OTP 25's erlexec reads -args_file (observed with erl 25.2.3, see
+ * cookie.h). Returns the number of arguments. */
+static size_t split_args(const char *text, size_t n, char *out)
+{
+	size_t i = 0, o = 0, count = 0;
+	bool in_arg = false;
+	char quote;
+
+	while (i < n) {
+		char c = text[i++];
+
+		if (is_blank(c) || c == '#') {
+			if (in_arg) {
+				out[o++] = '\0';
+				count++;
+				in_arg = false;
+			}
+			if (c == '#')
+				while (i < n && text[i] != '\n')
+					i++;
+			continue;
+		}
+		in_arg = true;
+		if (c == '\\') {
+			if (i < n)
+				out[o++] = text[i++];
+		} else if (c == '"' || c == '\'') {
+			/* Quoted text runs to the closing quote or EOF. */
+			quote = c;
+			while (i < n && text[i] != quote)
+				out[o++] = text[i++];
+			if (i < n)
+				i++;
+		} else {
+			out[o++] = c;
+		}
+	}
+	if (in_arg) {
+		out[o++] = '\0';
+		count++;
+	}
+	return count;
+}
+
+/* One flag with its values, as init:get_argument/1 groups them. */
+struct flag {
+	const char *name;
+	size_t nvalues;
+	const char *value;     /* the first value */
+};
+
+struct vm_scan {
+	size_t our_cookies;    /* -setcookie with 0 or 1 values */
+	const char *cookie;
+	bool seen_sname, seen_name;
+	const char *sname, *name;
+};
+
+static void apply_flag(struct vm_scan *v, const struct flag *f)
+{
+	const char *single = f->nvalues == 1 ? f->value : NULL;
+
+	if (!f->name)
+		return;
+	if (!strcmp(f->name, "-setcookie") && f->nvalues <= 1) {
+		v->our_cookies++;
+		v->cookie = single;
+	} else if (!strcmp(f->name, "-sname") && !v->seen_sname) {
+		v->seen_sname = true;
+		v->sname = single;
+	} else if (!strcmp(f->name, "-name") && !v->seen_name) {
+		v->seen_name = true;
+		v->name = single;
+	}
+}
+
+static void scan_args(const char *args, size_t count, struct vm_scan *v)
+{
+	struct flag f = { 0 };
+	const char *a = args;
+	size_t i;
+
+	for (i = 0; i < count; i++, a += strlen(a) + 1) {
+		if (a[0] == '-' || a[0] == '+') {
+			apply_flag(v, &f);
+			if (!strcmp(a, "-extra")) {
+				f.name = NULL;
+				break;
+			}
+			f.name = a;
+			f.nvalues = 0;
+			f.value = NULL;
+		} else if (f.name) {
+			if (f.nvalues++ == 0)
+				f.value = a;
+		}
+	}
+	apply_flag(v, &f);
+}
+
+static int fill_vm_args(const char *path, const struct vm_scan *v,
+			struct vm_args *out, struct dist_error *err)
+{
+	const char *name = v->sname ? v->sname : v->name;
+	size_t len;
+
+	if (v->our_cookies == 1 && v->cookie) {
+		len = strlen(v->cookie);
+		if (len > COOKIE_MAX)
+			return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"the -setcookie value in vm.args %s is %zu bytes, "
+				"Erlang cookies are limited to %d", path, len,
+				COOKIE_MAX);
+		memcpy(out->cookie, v->cookie, len + 1);
+		out->has_cookie = true;
+	}
+	if (name) {
+		len = strlen(name);
+		if (len >= sizeof(out->name))
+			return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"the -%s value in vm.args %s is %zu bytes, too "
+				"long for a node name", v->sname ? "sname" : "name",
+				path, len);
+		memcpy(out->name, name, len + 1);
+		out->has_name = true;
+		out->long_names = !v->sname;
+	}
+	return 0;
+}
+
+int vm_args_read(const char *path, struct vm_args *out,
+		 struct dist_error *err)
+{
+	struct vm_scan scan = { 0 };
+	char *text, *args = NULL;
+	size_t len, count;
+	int fd, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				      "cannot read vm.args %s: %s", path,
+				      strerror(errno));
+	text = slurp_fd(fd, VM_ARGS_MAX, &len);
+	if (!text) {
+		if (errno == EFBIG)
+			dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"vm.args %s is larger than %d bytes", path,
+				VM_ARGS_MAX);
+		else
+			dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"cannot read vm.args %s: %s", path,
+				strerror(errno));
+		goto out;
+	}
+	args = malloc(len + 2);
+	if (!args) {
+		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+			       "out of memory reading vm.args %s", path);
+		goto out;
+	}
+	count = split_args(text, len, args);
+	scan_args(args, count, &scan);
+	rc = fill_vm_args(path, &scan, out, err);
+out:
+	if (rc < 0)
+		vm_args_wipe(out);
+	if (args) {
+		explicit_bzero(args, len + 2);
+		free(args);
+	}
+	if (text) {
+		explicit_bzero(text, len);
+		free(text);
+	}
+	close(fd);
+	return rc;
+}
+
+void vm_args_wipe(struct vm_args *v)
+{
+	explicit_bzero(v, sizeof(*v));
+}
+
+/* ---- the lookup order ------------------------------------------------- */
+
+static int from_vm_args(const char *path, struct cookie *out, bool *found,
+			struct dist_error *err)
+{
+	struct vm_args va;
+	char source[sizeof(out->source)];
+	int rc = 0;
+
+	*found = false;
+	if (vm_args_read(path, &va, err) < 0) {
+		if (err)
+			err->code = DIST_E_COOKIE;
+		return -1;
+	}
+	if (va.has_cookie) {
+		snprintf(source, sizeof(source), "vm.args %s", path);
+		rc = set_cookie_value(out, va.cookie, source, err);
+		*found = rc == 0;
+	}
+	vm_args_wipe(&va);
+	return rc;
+}
+
+static int from_value(struct cookie *out, const char *value,
+		      const char *source, struct dist_error *err)
+{
+	if (set_cookie_value(out, value, source, err) < 0) {
+		cookie_wipe(out);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *nonempty_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static void xdg_cookie_path(const char *home, char *path, size_t size)
+{
+	const char *xdg = nonempty_env("XDG_CONFIG_HOME");
+
+	if (xdg)
+		snprintf(path, size, "%s/erlang/.erlang.cookie", xdg);
+	else if (home)
+		snprintf(path, size, "%s/.config/erlang/.erlang.cookie", home);
+	else
+		path[0] = '\0';
+}
+
+/* The files erl itself would read. *found is false when neither exists. */
+static int from_default_files(const char *home, struct cookie *out,
+			      bool *found, char *tried, size_t tried_size,
+			      struct dist_error *err)
+{
+	char path[sizeof(out->source)], xdg[sizeof(out->source)];
+	bool missing = true;
+
+	*found = false;
+	xdg_cookie_path(home, xdg, sizeof(xdg));
+	tried[0] = '\0';
+	if (home) {
+		snprintf(path, sizeof(path), "%s/.erlang.cookie", home);
+		if (read_cookie_file(path, out, &missing, err) == 0) {
+			*found = true;
+			return 0;
+		}
+		if (!missing)
+			return -1;
+		snprintf(tried, tried_size, "%s", path);
+	}
+	if (xdg[0]) {
+		if (read_cookie_file(xdg, out, &missing, err) == 0) {
+			*found = true;
+			return 0;
+		}
+		if (!missing)
+			return -1;
+		snprintf(tried + strlen(tried), tried_size - strlen(tried),
+			 "%s%s", tried[0] ? " or " : "", xdg);
+	}
+	return 0;
+}
+
+int cookie_load(const struct cookie_opts *o, struct cookie *out,
+		struct dist_error *err)
+{
+	const char *home = o->home ? o->home : nonempty_env("HOME");
+	const char *env;
+	char source[sizeof(out->source)], tried[2 * sizeof(out->source) + 8];
+	bool found;
+
+	memset(out, 0, sizeof(*out));
+	if (o->cookie_file) {
+		if (read_cookie_file(o->cookie_file, out, &found, err) < 0)
+			goto fail;
+		snprintf(source, sizeof(source), "--cookie-file %s",
+			 o->cookie_file);
+		snprintf(out->source, sizeof(out->source), "%s", source);
+		return 0;
+	}
+	if (o->vm_args) {
+		if (from_vm_args(o->vm_args, out, &found, err) < 0)
+			goto fail;
+		if (found)
+			return 0;
+	}
+	if (o->cookie_value)
+		return from_value(out, o->cookie_value, "--cookie", err);
+	if ((env = nonempty_env("ERLANG_COOKIE")))
+		return from_value(out, env, "$ERLANG_COOKIE", err);
+	if ((env = nonempty_env("RELEASE_COOKIE")))
+		return from_value(out, env, "$RELEASE_COOKIE", err);
+	if (from_default_files(home, out, &found, tried, sizeof(tried), err) < 0)
+		goto fail;
+	if (found)
+		return 0;
+	return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+		"no cookie: none of --cookie-file, --vm-args, $ERLANG_COOKIE, "
+		"$RELEASE_COOKIE or %s gave one; pass --cookie-file FILE or "
+		"set $ERLANG_COOKIE",
+		tried[0] ? tried : "~/.erlang.cookie ($HOME is not set)");
+fail:
+	cookie_wipe(out);
+	return -1;
+}
+
+void cookie_wipe(struct cookie *c)
+{
+	explicit_bzero(c, sizeof(*c));
+}

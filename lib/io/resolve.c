@@ -1,0 +1,481 @@
+/* resolve.c - c-ares plugged into the engine (see resolve.h). */
+#include "io/resolve.h"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RESOLVER_MAX_FDS 16
+
+struct resolver_fd {
+	struct engine_io io;
+	struct resolver *r;
+	bool used;
+};
+
+struct resolver {
+	struct engine *e;
+	ares_channel channel;
+	struct engine_timer timer;
+	struct resolver_fd fds[RESOLVER_MAX_FDS];
+};
+
+struct resolve_req {
+	resolve_cb cb;    /* NULL once cancelled */
+	void *data;
+	struct resolver *r;
+	bool starting;    /* inside ares_getaddrinfo */
+	bool finished;
+	int status;
+	struct resolve_result res;
+	struct dist_error err;
+	struct engine_timer deliver;
+	char host[256];
+};
+
+static void resolver_rearm(struct resolver *r);
+
+static void on_ares_io(struct engine *e, struct engine_io *io,
+		       unsigned events)
+{
+	struct resolver_fd *rf = io->data;
+
+	(void)e;
+	ares_process_fd(rf->r->channel,
+			events & ENGINE_READ ? io->fd : ARES_SOCKET_BAD,
+			events & ENGINE_WRITE ? io->fd : ARES_SOCKET_BAD);
+	resolver_rearm(rf->r);
+}
+
+static void on_ares_timer(struct engine *e, struct engine_timer *t)
+{
+	struct resolver *r = t->data;
+
+	(void)e;
+	ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	resolver_rearm(r);
+}
+
+/* c-ares tells us which sockets it wants watched. */
+static void on_sock_state(void *data, ares_socket_t fd, int readable,
+			  int writable)
+{
+	struct resolver *r = data;
+	struct resolver_fd *slot = NULL, *free_slot = NULL;
+	unsigned events = (readable ? ENGINE_READ : 0) |
+			  (writable ? ENGINE_WRITE : 0);
+
+	for (int i = 0; i < RESOLVER_MAX_FDS; i++) {
+		if (r->fds[i].used && r->fds[i].io.fd == fd)
+			slot = &r->fds[i];
+		else if (!r->fds[i].used && !free_slot)
+			free_slot = &r->fds[i];
+	}
+	if (!events) {
+		if (slot) {
+			engine_io_remove(r->e, &slot->io);
+			slot->used = false;
+		}
+		return;
+	}
+	if (!slot) {
+		/* More sockets than slots: c-ares still times the query
+		 * out through its timer, so the caller gets an answer. */
+		if (!free_slot)
+			return;
+		slot = free_slot;
+		memset(slot, 0, sizeof *slot);
+		slot->used = true;
+		slot->r = r;
+		slot->io.fd = fd;
+		slot->io.cb = on_ares_io;
+		slot->io.data = slot;
+	}
+	engine_io_set(r->e, &slot->io, events, NULL);
+}
+
+static void resolver_rearm(struct resolver *r)
+{
+	struct timeval tv, *tvp = ares_timeout(r->channel, NULL, &tv);
+
+	if (!tvp) {
+		engine_timer_disarm(r->e, &r->timer);
+		return;
+	}
+	engine_timer_arm(r->e, &r->timer,
+			 engine_now_us() + (int64_t)tvp->tv_sec * 1000000 +
+				 tvp->tv_usec);
+}
+
+static struct resolver *resolver_create(struct engine *e, int flags,
+					struct dist_error *err)
+{
+	struct resolver *r = calloc(1, sizeof *r);
+	struct ares_options opts;
+	int rc;
+
+	if (!r) {
+		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
+			       "out of memory creating the resolver");
+		return NULL;
+	}
+	rc = ares_library_init(ARES_LIB_INIT_ALL);
+	if (rc != ARES_SUCCESS) {
+		dist_error_set(err, DIST_E_IO, DIST_STAGE_RESOLVE,
+			       "cannot start the resolver: %s",
+			       ares_strerror(rc));
+		free(r);
+		return NULL;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.sock_state_cb = on_sock_state;
+	opts.sock_state_cb_data = r;
+	opts.flags = flags;
+	rc = ares_init_options(&r->channel, &opts, ARES_OPT_SOCK_STATE_CB |
+			       (flags ? ARES_OPT_FLAGS : 0));
+	if (rc != ARES_SUCCESS) {
+		dist_error_set(err, DIST_E_IO, DIST_STAGE_RESOLVE,
+			       "cannot start the resolver: %s",
+			       ares_strerror(rc));
+		free(r);
+		return NULL;
+	}
+	r->e = e;
+	r->timer.cb = on_ares_timer;
+	r->timer.data = r;
+	return r;
+}
+
+struct resolver *resolver_new(struct engine *e, struct dist_error *err)
+{
+	return resolver_create(e, 0, err);
+}
+
+struct resolver *resolver_new_exact(struct engine *e, struct dist_error *err)
+{
+	return resolver_create(e, ARES_FLAG_NOCHECKRESP, err);
+}
+
+int resolver_set_servers(struct resolver *r, const char *csv,
+			 struct dist_error *err)
+{
+	int rc = ares_set_servers_ports_csv(r->channel, csv);
+
+	if (rc != ARES_SUCCESS)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "resolver '%s' is not HOST[:PORT][,...]: "
+				      "%s", csv, ares_strerror(rc));
+	return 0;
+}
+
+void resolver_free(struct resolver *r)
+{
+	if (!r)
+		return;
+	/* Cancelled requests still get their c-ares callback here, which
+	 * frees them; live ones are cancelled by their owners first. */
+	ares_destroy(r->channel);
+	engine_timer_disarm(r->e, &r->timer);
+	for (int i = 0; i < RESOLVER_MAX_FDS; i++)
+		if (r->fds[i].used)
+			engine_io_remove(r->e, &r->fds[i].io);
+	ares_library_cleanup();
+	free(r);
+}
+
+static void collect_family(const struct ares_addrinfo *ai, int family,
+			   struct resolve_result *res)
+{
+	for (const struct ares_addrinfo_node *n = ai->nodes; n; n = n->ai_next) {
+		if (n->ai_family != family || res->naddrs >= RESOLVE_MAX_ADDRS)
+			continue;
+		if (n->ai_addrlen > sizeof res->addrs[0])
+			continue;
+		memset(&res->addrs[res->naddrs], 0, sizeof res->addrs[0]);
+		memcpy(&res->addrs[res->naddrs], n->ai_addr, n->ai_addrlen);
+		res->naddrs++;
+	}
+}
+
+static void resolve_deliver(struct resolve_req *req)
+{
+	if (req->cb)
+		req->cb(req->data, req->status, &req->res, &req->err);
+	free(req);
+}
+
+static void on_deliver_timer(struct engine *e, struct engine_timer *t)
+{
+	(void)e;
+	resolve_deliver(t->data);
+}
+
+static void fill_failure(struct resolve_req *req, int status)
+{
+	req->status = -1;
+	if (status == ARES_SUCCESS || status == ARES_ENOTFOUND ||
+	    status == ARES_ENODATA || status == ARES_ENONAME)
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "host '%s' does not resolve (no such name in "
+			       "DNS or /etc/hosts)", req->host);
+	else if (status == ARES_ETIMEOUT)
+		dist_error_set(&req->err, DIST_E_TIMEOUT, DIST_STAGE_RESOLVE,
+			       "DNS lookup of '%s' timed out", req->host);
+	else
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "cannot resolve '%s': %s", req->host,
+			       ares_strerror(status));
+}
+
+static void on_addrinfo(void *arg, int status, int timeouts,
+			struct ares_addrinfo *ai)
+{
+	struct resolve_req *req = arg;
+
+	(void)timeouts;
+	if (status == ARES_SUCCESS && ai) {
+		/* Erlang nodes listen on IPv4 unless started with
+		 * -proto_dist inet6_tcp: try IPv4 first. */
+		collect_family(ai, AF_INET, &req->res);
+		collect_family(ai, AF_INET6, &req->res);
+	}
+	if (ai)
+		ares_freeaddrinfo(ai);
+	if (req->res.naddrs > 0)
+		req->status = 0;
+	else
+		fill_failure(req, status);
+	req->finished = true;
+	/* Answers from /etc/hosts or a literal come back inside
+	 * ares_getaddrinfo: deliver those from the loop, so callers never
+	 * see their callback run before resolve_host returned. */
+	if (!req->starting)
+		resolve_deliver(req);
+}
+
+/* IPv4 or IPv6 text (with an optional %zone): no resolver involved.
+ * inet_pton rather than getaddrinfo(AI_NUMERICHOST), which static
+ * builds would tie to the build host's NSS libraries. */
+static bool literal_address(const char *host, struct resolve_result *res)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&res->addrs[0];
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&res->addrs[0];
+	char text[INET6_ADDRSTRLEN + 1];
+	const char *zone = strchr(host, '%');
+	size_t n = zone ? (size_t)(zone - host) : strlen(host);
+
+	memset(&res->addrs[0], 0, sizeof res->addrs[0]);
+	if (!zone && inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		res->naddrs = 1;
+		return true;
+	}
+	if (n >= sizeof text)
+		return false;
+	memcpy(text, host, n);
+	text[n] = '\0';
+	if (inet_pton(AF_INET6, text, &v6->sin6_addr) != 1)
+		return false;
+	v6->sin6_family = AF_INET6;
+	if (zone)
+		v6->sin6_scope_id = if_nametoindex(zone + 1);
+	res->naddrs = 1;
+	return true;
+}
+
+struct resolve_req *resolve_host(struct resolver *r, const char *host,
+				 resolve_cb cb, void *data)
+{
+	struct ares_addrinfo_hints hints;
+	struct resolve_req *req = calloc(1, sizeof *req);
+
+	if (!req)
+		return NULL;
+	req->cb = cb;
+	req->data = data;
+	req->r = r;
+	req->deliver.cb = on_deliver_timer;
+	req->deliver.data = req;
+	snprintf(req->host, sizeof req->host, "%s", host);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	/* We order the families ourselves; RFC 6724 sorting costs a UDP
+	 * socket per address. */
+	hints.ai_flags = ARES_AI_NOSORT;
+	req->starting = true;
+	/* An address literal needs no lookup; c-ares 1.18 would still ask
+	 * the DNS server about "127.0.0.1", which is slow at best. */
+	if (!literal_address(host, &req->res))
+		ares_getaddrinfo(r->channel, host, NULL, &hints, on_addrinfo,
+				 req);
+	else
+		req->finished = true;
+	req->starting = false;
+	if (req->finished)
+		engine_timer_arm(r->e, &req->deliver, engine_now_us());
+	resolver_rearm(r);
+	return req;
+}
+
+void resolve_cancel(struct resolve_req *req)
+{
+	if (req)
+		req->cb = NULL;
+}
+
+void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	const void *a = ss->ss_family == AF_INET6
+		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (!inet_ntop(ss->ss_family, a, out, (socklen_t)len))
+		snprintf(out, len, "?");
+}
+
+/* ---- raw questions (resolve_query) ------------------------------------ */
+
+struct resolve_query_req {
+	resolve_query_cb cb;  /* NULL once cancelled */
+	void *data;
+	bool starting;        /* inside ares_query */
+	bool finished;
+	int status;
+	unsigned char *abuf;  /* a copy: c-ares frees its own after the call */
+	int alen;
+	struct dist_error err;
+	struct engine_timer deliver;
+	char name[256];
+	int type;
+};
+
+static const char *query_type_name(int type)
+{
+	switch (type) {
+	case 1: return "A";
+	case 28: return "AAAA";
+	case 33: return "SRV";
+	case 12: return "PTR";
+	default: return "DNS";
+	}
+}
+
+static void query_deliver(struct resolve_query_req *req)
+{
+	if (req->cb)
+		req->cb(req->data, req->status, req->abuf, req->alen,
+			&req->err);
+	free(req->abuf);
+	free(req);
+}
+
+static void on_query_deliver_timer(struct engine *e, struct engine_timer *t)
+{
+	(void)e;
+	query_deliver(t->data);
+}
+
+static void query_fill_failure(struct resolve_query_req *req, int status)
+{
+	const char *t = query_type_name(req->type);
+
+	req->status = -1;
+	switch (status) {
+	case ARES_ENOTFOUND:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': no such name (NXDOMAIN)",
+			       t, req->name);
+		break;
+	case ARES_EREFUSED:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': the DNS server refused it "
+			       "(REFUSED)", t, req->name);
+		break;
+	case ARES_ESERVFAIL:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': the DNS server failed "
+			       "(SERVFAIL)", t, req->name);
+		break;
+	case ARES_ETIMEOUT:
+		dist_error_set(&req->err, DIST_E_TIMEOUT, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': no DNS server answered",
+			       t, req->name);
+		break;
+	case ARES_ECONNREFUSED:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': no DNS server listens "
+			       "there (connection refused)", t, req->name);
+		break;
+	default:
+		dist_error_set(&req->err, DIST_E_RESOLVE, DIST_STAGE_RESOLVE,
+			       "%s query for '%s': %s", t, req->name,
+			       ares_strerror(status));
+	}
+}
+
+static void on_query_answer(void *arg, int status, int timeouts,
+			    unsigned char *abuf, int alen)
+{
+	struct resolve_query_req *req = arg;
+
+	(void)timeouts;
+	if (status == ARES_SUCCESS || status == ARES_ENODATA) {
+		/* NOERROR without records of the type is an empty answer. */
+		req->status = 0;
+		if (status == ARES_SUCCESS && abuf && alen > 0) {
+			req->abuf = malloc((size_t)alen);
+			if (req->abuf) {
+				memcpy(req->abuf, abuf, (size_t)alen);
+				req->alen = alen;
+			} else {
+				req->status = -1;
+				dist_error_set(&req->err, DIST_E_NOMEM,
+					       DIST_STAGE_RESOLVE,
+					       "out of memory for a DNS "
+					       "answer");
+			}
+		}
+	} else {
+		query_fill_failure(req, status);
+	}
+	req->finished = true;
+	if (status == ARES_EDESTRUCTION)
+		req->cb = NULL;
+	if (!req->starting)
+		query_deliver(req);
+}
+
+struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
+					int type, resolve_query_cb cb,
+					void *data)
+{
+	struct resolve_query_req *req = calloc(1, sizeof *req);
+
+	if (!req)
+		return NULL;
+	req->cb = cb;
+	req->data = data;
+	req->type = type;
+	req->deliver.cb = on_query_deliver_timer;
+	req->deliver.data = req;
+	snprintf(req->name, sizeof req->name, "%s", name);
+	req->starting = true;
+	ares_query(r->channel, name, 1 /* class IN */, type, on_query_answer,
+		   req);
+	req->starting = false;
+	if (req->finished)
+		engine_timer_arm(r->e, &req->deliver, engine_now_us());
+	resolver_rearm(r);
+	return req;
+}
+
+void resolve_query_cancel(struct resolve_query_req *req)
+{
+	if (req)
+		req->cb = NULL;
+}

@@ -1,0 +1,203 @@
+/* ping.c - net_adm:ping as a runner job (see ping.h). */
+#include "run/ping.h"
+
+#include "run/conn_job.h"
+
+#include <math.h>
+#include <string.h>
+
+struct ping_job {
+	struct dist_conn conn;
+	struct etf_arena *arena;     /* our pid, ref and request */
+	struct etf_term *ref;
+	struct engine_timer interval;
+	int sent, received;
+	int64_t t_sent_us;
+	double rtt_min, rtt_max, rtt_sum, rtt_last;
+};
+
+static const struct ping_config *cfg_of(const struct runner_job *j)
+{
+	return runner_ctx(j->r);
+}
+
+/* REG_SEND {6, From, '', net_kernel} + {'$gen_call', {From, Ref},
+ * {is_auth, OurNode}}: exactly what net_adm:ping/1 sends. */
+static int send_is_auth(struct runner_job *j, struct dist_error *err)
+{
+	struct ping_job *p = j->priv;
+	struct etf_arena *a = p->arena;
+	struct etf_term *self, *control, *msg;
+
+	self = dist_conn_self_pid(&p->conn, a);
+	p->ref = dist_conn_make_ref(&p->conn, a);
+	control = etf_tuple(a, 4, etf_int(a, 6), self, etf_atom(a, ""),
+			    etf_atom(a, "net_kernel"));
+	msg = etf_tuple(a, 3, etf_atom(a, "$gen_call"),
+			etf_tuple(a, 2, self, p->ref),
+			etf_tuple(a, 2, etf_atom(a, "is_auth"),
+				  etf_atom(a, p->conn.our_name)));
+	if (!self || !p->ref || !control || !msg)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_REQUEST,
+				      "out of memory building the ping");
+	if (dist_conn_send(&p->conn, control, msg, err) < 0)
+		return -1;
+	p->sent++;
+	p->t_sent_us = engine_now_us();
+	dist_conn_stage(&p->conn, DIST_STAGE_REQUEST);
+	return 0;
+}
+
+static void ping_send_or_fail(struct runner_job *j)
+{
+	struct ping_job *p = j->priv;
+	struct dist_error err;
+
+	dist_error_clear(&err);
+	if (send_is_auth(j, &err) < 0) {
+		conn_job_end(j, &p->conn, &err);
+	}
+}
+
+static void on_ready(struct dist_conn *c)
+{
+	ping_send_or_fail(c->data);
+}
+
+static void on_interval(struct engine *e, struct engine_timer *t)
+{
+	(void)e;
+	ping_send_or_fail(t->data);
+}
+
+static void ping_done(struct runner_job *j)
+{
+	struct ping_job *p = j->priv;
+
+	json_object_set_new(j->out, "rtt_ms", json_real(p->rtt_sum / p->received));
+	if (cfg_of(j)->count > 1) {
+		json_object_set_new(j->out, "count", json_integer(p->received));
+		json_object_set_new(j->out, "rtt",
+				    json_pack("{s:f, s:f, s:f}", "min",
+					      p->rtt_min, "avg",
+					      p->rtt_sum / p->received, "max",
+					      p->rtt_max));
+	}
+	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
+	conn_job_end(j, &p->conn, NULL);
+}
+
+static void on_message(struct dist_conn *c, const struct etf_term *control,
+		       const struct etf_term *msg)
+{
+	struct runner_job *j = c->data;
+	struct ping_job *p = j->priv;
+	double rtt;
+
+	/* SEND {2, '', ToPid} + {Ref, yes}: the gen_server reply. Anything
+	 * else (a stray message) is not ours to judge. */
+	if (!etf_is_tuple(control, 3) || !control->v.tuple.elems[0] ||
+	    control->v.tuple.elems[0]->type != ETF_INT ||
+	    control->v.tuple.elems[0]->v.i != 2 || !msg ||
+	    !etf_is_tuple(msg, 2) || !p->ref ||
+	    !etf_equal(msg->v.tuple.elems[0], p->ref))
+		return;
+	if (!etf_is_atom(msg->v.tuple.elems[1], "yes")) {
+		struct dist_error err;
+
+		dist_error_set(&err, DIST_E_NOT_ALLOWED, DIST_STAGE_REQUEST,
+			       "%s answered the ping with something other "
+			       "than yes", j->name.full);
+		conn_job_end(j, &p->conn, &err);
+		return;
+	}
+	rtt = (double)(engine_now_us() - p->t_sent_us) / 1000.0;
+	p->ref = NULL;
+	if (p->received == 0 || rtt < p->rtt_min)
+		p->rtt_min = rtt;
+	if (rtt > p->rtt_max)
+		p->rtt_max = rtt;
+	p->rtt_sum += rtt;
+	p->rtt_last = rtt;
+	p->received++;
+	if (p->received >= cfg_of(j)->count) {
+		ping_done(j);
+		return;
+	}
+	/* Stay connected and quiet until the next ping: ticks keep the
+	 * connection alive meanwhile. */
+	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
+	engine_timer_arm(runner_engine(j->r), &p->interval,
+			 engine_now_us() + cfg_of(j)->interval_us);
+}
+
+static void on_failed(struct dist_conn *c, const struct dist_error *err)
+{
+	struct runner_job *j = c->data;
+	struct ping_job *p = j->priv;
+
+	engine_timer_disarm(runner_engine(j->r), &p->interval);
+	if (p->received > 0)
+		json_object_set_new(j->out, "count", json_integer(p->received));
+	conn_job_end(j, c, err);
+}
+
+static const struct dist_conn_ops ping_conn_ops = {
+	.ready = on_ready,
+	.message = on_message,
+	.failed = on_failed,
+};
+
+static void ping_start(struct runner_job *j)
+{
+	struct ping_job *p = j->priv;
+	struct dist_error err;
+
+	p->arena = etf_arena_new();
+	if (!p->arena) {
+		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_NONE,
+			       "out of memory");
+		runner_job_finish(j, &err);
+		return;
+	}
+	p->interval.cb = on_interval;
+	p->interval.data = j;
+	dist_conn_init(&p->conn, runner_engine(j->r), runner_resolver(j->r),
+		       &cfg_of(j)->conn, &ping_conn_ops, j);
+	dist_conn_start(&p->conn, &j->name);
+}
+
+static void ping_deadline(struct runner_job *j)
+{
+	conn_job_deadline(j, &((struct ping_job *)j->priv)->conn);
+}
+
+static void ping_release(struct runner_job *j)
+{
+	struct ping_job *p = j->priv;
+
+	if (p->conn.e) {
+		engine_timer_disarm(p->conn.e, &p->interval);
+		dist_conn_close(&p->conn);
+	}
+	etf_arena_free(p->arena);
+	p->arena = NULL;
+}
+
+static void ping_text(const struct runner_job *j, FILE *out)
+{
+	if (!j->ok) {
+		conn_job_text_failure(j, out);
+		return;
+	}
+	fprintf(out, "%-32s ok    %8.3f ms\n", j->in.node,
+		json_real_value(json_object_get(j->out, "rtt_ms")));
+}
+
+const struct runner_ops ping_runner_ops = {
+	.job_size = sizeof(struct ping_job),
+	.start = ping_start,
+	.deadline = ping_deadline,
+	.release = ping_release,
+	.text = ping_text,
+};

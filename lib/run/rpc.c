@@ -1,0 +1,562 @@
+/* rpc.c - M:F(A) and --eval as runner jobs (see rpc.h). */
+#include "run/rpc.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/conn_job.h"
+#include "term/term_json.h"
+#include "term/term_parse.h"
+
+struct rpc_job {
+	struct dist_conn conn;
+	struct etf_arena *arena;     /* request terms */
+	struct etf_term *mod, *fun, *args;
+	struct buf output;           /* captured io (rex_stdout) */
+	char *text;                  /* -o term / -o raw line */
+};
+
+static const struct rpc_config *cfg_of(const struct runner_job *j)
+{
+	return runner_ctx(j->r);
+}
+
+int rpc_output_parse(const char *s)
+{
+	if (!strcmp(s, "json"))
+		return RPC_OUT_NATURAL;
+	if (!strcmp(s, "tagged"))
+		return RPC_OUT_TAGGED;
+	if (!strcmp(s, "term"))
+		return RPC_OUT_TERM;
+	if (!strcmp(s, "raw"))
+		return RPC_OUT_RAW;
+	if (!strcmp(s, "text"))
+		return RPC_OUT_TEXT;
+	return -1;
+}
+
+static int single_expr(struct etf_term **exprs, struct dist_error *err);
+
+static int decode_wrapper(struct rpc_config *cfg, const unsigned char *blob,
+			  size_t len, struct etf_term **out,
+			  struct dist_error *err)
+{
+	size_t used = 0;
+
+	if (etf_decode(blob, len, &used, cfg->arena, &etf_default_limits,
+		       out, err) < 0)
+		return -1;
+	return single_expr(out, err);
+}
+
+int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err)
+{
+	cfg->arena = etf_arena_new();
+	if (!cfg->arena)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
+	if (decode_wrapper(cfg, rpc_wrapper_call, rpc_wrapper_call_size,
+			   &cfg->call_exprs, err) < 0 ||
+	    decode_wrapper(cfg, rpc_wrapper_eval, rpc_wrapper_eval_size,
+			   &cfg->eval_exprs, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The wrappers are one expression each; erl_eval:expr/5 takes it bare. */
+static int single_expr(struct etf_term **exprs, struct dist_error *err)
+{
+	if (!*exprs || (*exprs)->type != ETF_LIST || (*exprs)->v.list.len != 1)
+		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_NONE,
+				      "rpc_wrapper.c holds no single "
+				      "expression: regenerate it");
+	*exprs = (*exprs)->v.list.elems[0];
+	return 0;
+}
+
+void rpc_config_release(struct rpc_config *cfg)
+{
+	etf_arena_free(cfg->arena);
+	cfg->arena = NULL;
+}
+
+static void rpc_fail(struct runner_job *j, const struct dist_error *err)
+{
+	conn_job_end(j, &((struct rpc_job *)j->priv)->conn, err);
+}
+
+/* The call's M, F and A: the record's own fields win over the command
+ * line's. Nothing is sent when they do not parse. */
+static int resolve_mfa(struct runner_job *j, struct dist_error *err)
+{
+	const struct rpc_config *cfg = cfg_of(j);
+	struct rpc_job *p = j->priv;
+	json_t *f = j->in.fields;
+	const char *m = cfg->module, *fn = cfg->function;
+	const char *args_text = cfg->args_text, *args_json = cfg->args_json;
+	json_t *args_rec = NULL;
+
+	if (f && json_is_string(json_object_get(f, "module")))
+		m = json_string_value(json_object_get(f, "module"));
+	if (f && json_is_string(json_object_get(f, "function")))
+		fn = json_string_value(json_object_get(f, "function"));
+	if (f && json_object_get(f, "args")) {
+		args_rec = json_object_get(f, "args");
+		args_text = json_is_string(args_rec)
+			? json_string_value(args_rec) : NULL;
+		args_json = NULL;
+	}
+	if (!m || !fn)
+		return dist_error_set(err, DIST_E_INVALID_ARGS,
+				      DIST_STAGE_INPUT,
+				      "no module and function to call: give "
+				      "MOD FUN on the command line or "
+				      "\"module\"/\"function\" in the record");
+	p->mod = etf_atom(p->arena, m);
+	p->fun = etf_atom(p->arena, fn);
+	if (args_rec && !json_is_string(args_rec))
+		return term_from_json_tagged(args_rec, p->arena, NULL,
+					     &p->args, err) < 0 ? -1 : 0;
+	if (args_json) {
+		json_error_t jerr;
+		json_t *doc = json_loads(args_json,
+					 JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+		int rc;
+
+		if (!doc)
+			return dist_error_set(err, DIST_E_INVALID_ARGS,
+					      DIST_STAGE_INPUT,
+					      "--json-args: invalid JSON at "
+					      "column %d: %s", jerr.column,
+					      jerr.text);
+		rc = term_from_json_tagged(doc, p->arena, NULL, &p->args, err);
+		json_decref(doc);
+		if (rc < 0)
+			return -1;
+		if (p->args->type != ETF_LIST && p->args->type != ETF_NIL &&
+		    p->args->type != ETF_STRING)
+			return dist_error_set(err, DIST_E_INVALID_ARGS,
+					      DIST_STAGE_INPUT,
+					      "--json-args must be a JSON "
+					      "array (the argument list)");
+		return 0;
+	}
+	if (!args_text) {
+		p->args = etf_nil(p->arena);
+		return 0;
+	}
+	return term_parse_args(args_text, strlen(args_text), p->arena, NULL,
+			       &p->args, err);
+}
+
+/* erl_eval bindings are an orddict: keep the keys sorted. */
+static struct etf_term *binding(struct etf_arena *a, const char *var,
+				struct etf_term *value)
+{
+	return etf_tuple(a, 2, etf_atom(a, var), value);
+}
+
+static struct etf_term *eval_text_term(struct etf_arena *a, const char *text)
+{
+	size_t n = strlen(text);
+	const char *end = text + n;
+	char *tmp;
+
+	/* The parser wants the final dot; people forget it. */
+	while (end > text && strchr(" \t\r\n", end[-1]))
+		end--;
+	if (end > text && end[-1] == '.')
+		return etf_binary(a, text, n);
+	tmp = etf_arena_alloc(a, n + 1);
+	if (!tmp)
+		return NULL;
+	memcpy(tmp, text, n);
+	tmp[n] = '.';
+	return etf_binary(a, tmp, n + 1);
+}
+
+static int build_request(struct runner_job *j, struct etf_term **control,
+			 struct etf_term **msg, struct dist_error *err)
+{
+	const struct rpc_config *cfg = cfg_of(j);
+	struct rpc_job *p = j->priv;
+	struct etf_arena *a = p->arena;
+	struct etf_term *self = dist_conn_self_pid(&p->conn, a);
+	struct etf_term *exprs, *bindings, *call_args;
+
+	if (cfg->eval_text) {
+		exprs = cfg->eval_exprs;
+		bindings = etf_list_new(a, 1, etf_nil(a));
+		if (bindings)
+			bindings->v.list.elems[0] = binding(
+				a, "DistText", eval_text_term(a, cfg->eval_text));
+	} else {
+		exprs = cfg->call_exprs;
+		bindings = etf_list_new(a, 3, etf_nil(a));
+		if (bindings) {
+			bindings->v.list.elems[0] = binding(a, "DistArgs", p->args);
+			bindings->v.list.elems[1] = binding(a, "DistFun", p->fun);
+			bindings->v.list.elems[2] = binding(a, "DistMod", p->mod);
+		}
+	}
+	/* erl_eval:expr(Expr, Bindings, none, none, value) returns the
+	 * bare value: not {value, V, Bindings}, which would echo the
+	 * arguments (and the parsed text) back over the wire. */
+	call_args = etf_list_new(a, 5, etf_nil(a));
+	if (call_args) {
+		call_args->v.list.elems[0] = exprs;
+		call_args->v.list.elems[1] = bindings;
+		call_args->v.list.elems[2] = etf_atom(a, "none");
+		call_args->v.list.elems[3] = etf_atom(a, "none");
+		call_args->v.list.elems[4] = etf_atom(a, "value");
+	}
+	/* REG_SEND {6, Self, '', rex} + {Self, {call, erl_eval, expr,
+	 * Args, GroupLeader}}: rex's clause for C nodes. */
+	*control = etf_tuple(a, 4, etf_int(a, 6), self, etf_atom(a, ""),
+			     etf_atom(a, "rex"));
+	*msg = etf_tuple(a, 2, self,
+			 etf_tuple(a, 5, etf_atom(a, "call"),
+				   etf_atom(a, "erl_eval"),
+				   etf_atom(a, "expr"), call_args,
+				   etf_atom(a, cfg->capture_output
+						       ? "send_stdout_to_caller"
+						       : "user")));
+	if (!self || !bindings || !call_args || !*control || !*msg)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_REQUEST,
+				      "out of memory building the call");
+	return 0;
+}
+
+static void on_ready(struct dist_conn *c)
+{
+	struct runner_job *j = c->data;
+	struct etf_term *control, *msg;
+	struct dist_error err;
+
+	dist_error_clear(&err);
+	if (build_request(j, &control, &msg, &err) < 0 ||
+	    dist_conn_send(c, control, msg, &err) < 0) {
+		rpc_fail(j, &err);
+		return;
+	}
+	dist_conn_stage(c, DIST_STAGE_REQUEST);
+}
+
+static char *term_text(const struct etf_term *t, bool pretty, size_t max)
+{
+	struct buf b;
+	char *s;
+
+	buf_init(&b, 0);
+	if (etf_print(t, &b, pretty, NULL) < 0) {
+		buf_free(&b);
+		return strdup("(unprintable)");
+	}
+	if (max && b.len > max) {
+		b.len = max;
+		buf_put(&b, "...", 3);
+	}
+	buf_put_u8(&b, 0);
+	if (b.failed) {
+		buf_free(&b);
+		return NULL;
+	}
+	s = (char *)b.data;
+	return s;
+}
+
+static json_t *result_json(const struct rpc_config *cfg,
+			   const struct etf_term *t, struct dist_error *err)
+{
+	if (cfg->output == RPC_OUT_TAGGED)
+		return term_to_json_tagged(t, NULL, err);
+	return term_to_json_natural(t, NULL, err);
+}
+
+/* The stack of an exception, as text, without the evaluator's frames
+ * (ours, not the user's). */
+static json_t *stack_json(const struct etf_term *stack)
+{
+	json_t *arr = json_array();
+	const struct etf_term *lst = stack;
+
+	if (!lst || lst->type != ETF_LIST)
+		return arr;
+	for (uint32_t i = 0; i < lst->v.list.len; i++) {
+		const struct etf_term *fr = lst->v.list.elems[i];
+		char *s;
+
+		if (etf_is_tuple(fr, 4) &&
+		    etf_is_atom(fr->v.tuple.elems[0], "erl_eval"))
+			break;
+		s = term_text(fr, false, 1000);
+		if (s)
+			json_array_append_new(arr, json_string(s));
+		free(s);
+	}
+	return arr;
+}
+
+static bool is_undef_of_call(struct rpc_job *p, const struct etf_term *reason,
+			     const struct etf_term *stack)
+{
+	const struct etf_term *top;
+
+	if (!etf_is_atom(reason, "undef") || !stack ||
+	    stack->type != ETF_LIST || stack->v.list.len == 0 || !p->mod)
+		return false;
+	top = stack->v.list.elems[0];
+	return etf_is_tuple(top, 4) &&
+	       etf_equal(top->v.tuple.elems[0], p->mod) &&
+	       etf_equal(top->v.tuple.elems[1], p->fun);
+}
+
+static uint32_t list_length(const struct etf_term *t)
+{
+	if (!t)
+		return 0;
+	if (t->type == ETF_LIST)
+		return t->v.list.len;
+	if (t->type == ETF_STRING)
+		return t->v.string.len;
+	return 0;
+}
+
+static void finish_exception(struct runner_job *j, const struct etf_term *r)
+{
+	struct rpc_job *p = j->priv;
+	const struct etf_term *class = r->v.tuple.elems[0];
+	const struct etf_term *reason = r->v.tuple.elems[1];
+	const struct etf_term *stack = r->v.tuple.elems[2];
+	struct dist_error err;
+	char *rtext = term_text(reason, true, 400);
+	json_t *exc;
+
+	if (is_undef_of_call(p, reason, stack)) {
+		dist_error_set(&err, DIST_E_BADRPC, DIST_STAGE_REQUEST,
+			       "undef: %s:%s/%u does not exist on %s (module "
+			       "not loaded or function not exported)",
+			       p->mod->v.atom.name, p->fun->v.atom.name,
+			       list_length(p->args), j->name.full);
+	} else {
+		dist_error_set(&err, DIST_E_EXCEPTION, DIST_STAGE_REQUEST,
+			       "%s: %s", class->v.atom.name,
+			       rtext ? rtext : "?");
+	}
+	exc = json_object();
+	json_object_set_new(exc, "class", json_string(class->v.atom.name));
+	json_object_set_new(exc, "reason", result_json(cfg_of(j), reason, NULL));
+	json_object_set_new(exc, "stacktrace", stack_json(stack));
+	json_object_set_new(j->out, "exception", exc);
+	free(rtext);
+	rpc_fail(j, &err);
+}
+
+static void finish_syntax_error(struct runner_job *j, const struct etf_term *r)
+{
+	const struct etf_term *loc = r->v.tuple.elems[1];
+	const struct etf_term *msg = r->v.tuple.elems[2];
+	struct dist_error err;
+	char where[64] = "";
+
+	if (etf_is_tuple(loc, 2) && loc->v.tuple.elems[0]->type == ETF_INT &&
+	    loc->v.tuple.elems[1]->type == ETF_INT)
+		snprintf(where, sizeof where, "line %lld, column %lld: ",
+			 (long long)loc->v.tuple.elems[0]->v.i,
+			 (long long)loc->v.tuple.elems[1]->v.i);
+	else if (loc->type == ETF_INT)
+		snprintf(where, sizeof where, "line %lld: ",
+			 (long long)loc->v.i);
+	dist_error_set(&err, DIST_E_INVALID_ARGS, DIST_STAGE_REQUEST,
+		       "syntax error in --eval: %s%.*s", where,
+		       msg->type == ETF_BINARY ? (int)msg->v.bin.len : 1,
+		       msg->type == ETF_BINARY ? (const char *)msg->v.bin.data
+					       : "?");
+	rpc_fail(j, &err);
+}
+
+static void finish_result(struct runner_job *j, const struct etf_term *v)
+{
+	const struct rpc_config *cfg = cfg_of(j);
+	struct rpc_job *p = j->priv;
+	struct dist_error err;
+	json_t *res;
+
+	dist_error_clear(&err);
+	res = result_json(cfg, v, &err);
+	if (!res) {
+		rpc_fail(j, &err);
+		return;
+	}
+	if (cfg->output == RPC_OUT_TERM || cfg->output == RPC_OUT_TEXT)
+		p->text = term_text(v, true, 0);
+	else if (cfg->output == RPC_OUT_RAW)
+		p->text = json_is_string(res)
+			? strdup(json_string_value(res))
+			: json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY |
+					     JSON_REAL_PRECISION(17));
+	json_object_set_new(j->out, "result", res);
+	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
+	conn_job_end(j, &p->conn, NULL);
+}
+
+static void on_reply(struct runner_job *j, const struct etf_term *r)
+{
+	struct dist_error err;
+	char *text;
+
+	if (etf_is_tuple(r, 2) && etf_is_atom(r->v.tuple.elems[0], "return")) {
+		finish_result(j, r->v.tuple.elems[1]);
+		return;
+	}
+	if (etf_is_tuple(r, 3) && (etf_is_atom(r->v.tuple.elems[0], "error") ||
+				   etf_is_atom(r->v.tuple.elems[0], "exit") ||
+				   etf_is_atom(r->v.tuple.elems[0], "throw"))) {
+		finish_exception(j, r);
+		return;
+	}
+	if (etf_is_tuple(r, 3) &&
+	    etf_is_atom(r->v.tuple.elems[0], "syntax_error")) {
+		finish_syntax_error(j, r);
+		return;
+	}
+	/* rex itself refused: {badrpc, Reason}. */
+	text = term_text(r, true, 400);
+	dist_error_set(&err, etf_is_tuple(r, 2) &&
+				     etf_is_atom(r->v.tuple.elems[0], "badrpc")
+			       ? DIST_E_BADRPC : DIST_E_PROTOCOL,
+		       DIST_STAGE_REQUEST, "unexpected answer from rex: %s",
+		       text ? text : "?");
+	free(text);
+	rpc_fail(j, &err);
+}
+
+static void on_message(struct dist_conn *c, const struct etf_term *control,
+		       const struct etf_term *msg)
+{
+	struct runner_job *j = c->data;
+	struct rpc_job *p = j->priv;
+
+	/* SEND {2, '', Self} + {rex, Reply} or {rex_stdout, Binary}. */
+	if (!etf_is_tuple(control, 3) || control->v.tuple.elems[0]->type != ETF_INT ||
+	    control->v.tuple.elems[0]->v.i != 2 || !etf_is_tuple(msg, 2))
+		return;
+	if (etf_is_atom(msg->v.tuple.elems[0], "rex_stdout") &&
+	    msg->v.tuple.elems[1]->type == ETF_BINARY) {
+		buf_put(&p->output, msg->v.tuple.elems[1]->v.bin.data,
+			msg->v.tuple.elems[1]->v.bin.len);
+		return;
+	}
+	if (!etf_is_atom(msg->v.tuple.elems[0], "rex"))
+		return;
+	if (cfg_of(j)->capture_output) {
+		json_t *s = json_stringn((const char *)p->output.data,
+					 p->output.len);
+
+		json_object_set_new(j->out, "output",
+				    s ? s : json_string("(not UTF-8)"));
+	}
+	on_reply(j, msg->v.tuple.elems[1]);
+}
+
+static void on_failed(struct dist_conn *c, const struct dist_error *err)
+{
+	struct runner_job *j = c->data;
+
+	conn_job_end(j, c, err);
+}
+
+static const struct dist_conn_ops rpc_conn_ops = {
+	.ready = on_ready,
+	.message = on_message,
+	.failed = on_failed,
+};
+
+static void rpc_start(struct runner_job *j)
+{
+	struct rpc_job *p = j->priv;
+	struct dist_error err;
+
+	dist_error_clear(&err);
+	buf_init(&p->output, 16 * 1024 * 1024);
+	p->arena = etf_arena_new();
+	if (!p->arena) {
+		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_NONE,
+			       "out of memory");
+		runner_job_finish(j, &err);
+		return;
+	}
+	if (!cfg_of(j)->eval_text && resolve_mfa(j, &err) < 0) {
+		/* Oversized or too deep arguments are bad arguments: the
+		 * limit is ours, nothing was sent. */
+		if (err.code == DIST_E_TOO_LARGE)
+			err.code = DIST_E_INVALID_ARGS;
+		runner_job_finish(j, &err);
+		return;
+	}
+	dist_conn_init(&p->conn, runner_engine(j->r), runner_resolver(j->r),
+		       &cfg_of(j)->conn, &rpc_conn_ops, j);
+	dist_conn_start(&p->conn, &j->name);
+}
+
+static void rpc_deadline(struct runner_job *j)
+{
+	conn_job_deadline(j, &((struct rpc_job *)j->priv)->conn);
+}
+
+static void rpc_release(struct runner_job *j)
+{
+	struct rpc_job *p = j->priv;
+
+	if (p->conn.e)
+		dist_conn_close(&p->conn);
+	etf_arena_free(p->arena);
+	p->arena = NULL;
+	buf_free(&p->output);
+	free(p->text);
+	p->text = NULL;
+}
+
+/* -o term / -o raw: the value alone on stdout, failures reported as
+ * diagnostics (stderr, from the program), so
+ * $(dist-rpc ...) captures exactly the value. -o text: a column line. */
+static void rpc_text(const struct runner_job *j, FILE *out)
+{
+	const struct rpc_job *p = j->priv;
+	json_t *e = json_object_get(j->out, "error");
+	const char *msg = json_string_value(json_object_get(e, "message"));
+
+	if (cfg_of(j)->output == RPC_OUT_TEXT) {
+		if (j->ok)
+			fprintf(out, "%-32s ok    %s\n", j->in.node,
+				p->text ? p->text : "");
+		else
+			conn_job_text_failure(j, out);
+		return;
+	}
+	if (!j->ok) {
+		struct dist_error d;
+
+		dist_error_set(&d, DIST_E_IO, DIST_STAGE_REQUEST, "%s: %s: %s",
+			       j->in.node,
+			       json_string_value(json_object_get(e, "code")),
+			       msg ? msg : "");
+		runner_report(j->r, &d);
+		return;
+	}
+	if (p->text) {
+		fputs(p->text, out);
+		fputc('\n', out);
+	}
+}
+
+const struct runner_ops rpc_runner_ops = {
+	.job_size = sizeof(struct rpc_job),
+	.start = rpc_start,
+	.deadline = rpc_deadline,
+	.release = rpc_release,
+	.text = rpc_text,
+};

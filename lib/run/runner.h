@@ -1,0 +1,99 @@
+/* runner.h - the driver every per-target program shares: targets from
+ * arguments or stdin records, at most `concurrency` in flight, one
+ * deadline for the whole command, one output record per target written
+ * the moment it completes.
+ *
+ * Stdin is read through the engine, never with a blocking read, so a slow
+ * producer upstream (dist-discover --watch | dist-ping) never stalls the
+ * targets already in flight; and only as many records are parsed as
+ * there are free slots, so memory follows concurrency, not input size.
+ */
+#ifndef DIST_RUNNER_H
+#define DIST_RUNNER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "io/engine.h"
+#include "base/latency.h"
+#include "base/error.h"
+#include "dist/nodename.h"
+#include "run/records.h"
+#include "io/resolve.h"
+
+
+struct runner;
+
+struct runner_job {
+	struct runner *r;
+	struct input_record in;
+	struct node_name name;
+	json_t *out;            /* the output record being built */
+	int64_t t_start_us;
+	bool finished;
+	bool ok;
+	struct runner_job *next; /* active or reap list */
+	struct runner_job *prev;
+	void *priv;             /* ops->job_size bytes, zeroed */
+};
+
+struct runner_ops {
+	size_t job_size;
+	/* Begin the work; it ends with runner_job_finish (possibly later). */
+	void (*start)(struct runner_job *j);
+	/* The command deadline passed: finish now, as a timeout. */
+	void (*deadline)(struct runner_job *j);
+	/* Free what start allocated (called once, after finish). */
+	void (*release)(struct runner_job *j);
+	/* -o text: print the job's line(s), newline included. */
+	void (*text)(const struct runner_job *j, FILE *out);
+};
+
+struct runner_config {
+	int concurrency;
+	int64_t timeout_us;         /* whole command; 0: none */
+	enum output_format format;
+	FILE *out;
+	char *const *args;          /* targets from arguments, if nargs > 0 */
+	int nargs;
+	int in_fd;                  /* else records from this fd */
+	void *ctx;                  /* the program's, for ops */
+	const char *resolver;       /* DNS servers, or NULL */
+	bool stats;                 /* --stats: a summary record at the end */
+	FILE *summary_out;          /* text summary line; NULL: out */
+	const char *prom_file;      /* --prom FILE: Prometheus textfile */
+	const char *program;        /* metric prefix, e.g. "dist_ping" */
+	/* Where diagnostics go: rejected input lines, a failed read of
+	 * stdin, and what jobs report (NULL: nowhere). The library never
+	 * writes to stderr itself. */
+	void (*report)(const struct dist_error *err);
+};
+
+struct runner_summary {
+	long targets, ok, failed, input_errors;
+	bool output_failed;         /* stdout went away (EPIPE) */
+	struct latency time;        /* time_ms of every finished target */
+	double wall_ms;
+};
+
+struct engine *runner_engine(struct runner *r);
+struct resolver *runner_resolver(struct runner *r);
+void *runner_ctx(struct runner *r);
+
+/* Pass a diagnostic to the program (runner_config.report). */
+void runner_report(struct runner *r, const struct dist_error *err);
+
+/* Done with a job: err NULL means success. Adds "ok", "time_ms" and, on
+ * failure, "error": {code, stage, message} to j->out and writes it. */
+void runner_job_finish(struct runner_job *j, const struct dist_error *err);
+
+/* Run everything. Input errors are reported on stderr as they happen
+ * (counted in summary). Returns 0, or -1 when the loop itself failed. */
+int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
+	       struct runner_summary *sum, struct dist_error *err);
+
+/* The exit status of DESIGN.md for a finished run. */
+int runner_exit_status(const struct runner_summary *sum);
+
+#endif

@@ -1,0 +1,133 @@
+/* term_parse_lex.c - the parser's cursor and its errors: peeking,
+ * blanks and comments, tokens, and messages that say where ("line 2,
+ * column 3") and what was found there (see term_parse.c).
+ */
+#include "term/term_parse_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* --- errors ------------------------------------------------------------ */
+
+/* "column 7" or "line 2, column 3": characters, not bytes, from 1. */
+static void location(const struct parser *p, size_t at, char *out, size_t n)
+{
+	size_t line = 1, col = 1, i;
+
+	for (i = 0; i < at && i < p->len; i++) {
+		unsigned char c = (unsigned char)p->s[i];
+
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else if ((c & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	if (line == 1)
+		snprintf(out, n, "column %zu", col);
+	else
+		snprintf(out, n, "line %zu, column %zu", line, col);
+}
+
+int tp_fail(struct parser *p, size_t at, enum dist_code code,
+	    const char *fmt, ...)
+{
+	char where[64], what[400];
+	va_list ap;
+
+	location(p, at, where, sizeof where);
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return dist_error_set(p->err, code, DIST_STAGE_INPUT, "%s: %s", where,
+			      what);
+}
+
+/* What stands at `at`, for "found ...". */
+static void describe(const struct parser *p, size_t at, char *out, size_t n)
+{
+	const uint8_t *s = (const uint8_t *)p->s + at;
+	uint32_t cp;
+	size_t k;
+
+	if (at >= p->len) {
+		snprintf(out, n, "end of input");
+	} else if (*s == '\n') {
+		snprintf(out, n, "a newline");
+	} else if (*s < 0x20 || *s == 0x7f) {
+		snprintf(out, n, "character 0x%02x", *s);
+	} else if (*s < 0x80) {
+		snprintf(out, n, "'%c'", *s);
+	} else if ((k = etf_utf8_next(s, p->len - at, &cp)) != 0) {
+		snprintf(out, n, "'%.*s'", (int)k, (const char *)s);
+	} else {
+		snprintf(out, n, "invalid UTF-8 byte 0x%02x", *s);
+	}
+}
+
+int tp_expected(struct parser *p, size_t at, const char *what)
+{
+	char found[32];
+
+	describe(p, at, found, sizeof found);
+	return tp_fail(p, at, DIST_E_INVALID_ARGS, "expected %s, found %s",
+		       what, found);
+}
+
+int tp_nomem(struct parser *p)
+{
+	return dist_error_set(p->err, DIST_E_NOMEM, DIST_STAGE_INPUT,
+			      "out of memory parsing a term");
+}
+
+/* Account for n more terms against max_terms. */
+int tp_count(struct parser *p, size_t n)
+{
+	if (n > p->lim.max_terms - p->terms)
+		return tp_fail(p, p->pos, DIST_E_TOO_LARGE,
+			       "more than %zu terms", p->lim.max_terms);
+	p->terms += n;
+	return 0;
+}
+
+/* --- characters ---------------------------------------------------------- */
+
+int tp_peek(const struct parser *p, size_t off)
+{
+	if (p->pos + off >= p->len)
+		return -1;
+	return (unsigned char)p->s[p->pos + off];
+}
+
+/* Whitespace as erl_scan sees it (code points 0..32 and 128..160, here
+ * in UTF-8) and % comments to the end of the line. */
+void tp_skip_blank(struct parser *p)
+{
+	for (;;) {
+		int c = tp_peek(p, 0), c1 = tp_peek(p, 1);
+
+		if (c >= 0 && c <= ' ') {
+			p->pos++;
+		} else if (c == 0xc2 && c1 >= 0x80 && c1 <= 0xa0) {
+			p->pos += 2;
+		} else if (c == '%') {
+			while (p->pos < p->len && p->s[p->pos] != '\n')
+				p->pos++;
+		} else {
+			return;
+		}
+	}
+}
+
+/* Consume tok when the text continues with it. */
+bool tp_take(struct parser *p, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	if (p->len - p->pos < n || memcmp(p->s + p->pos, tok, n) != 0)
+		return false;
+	p->pos += n;
+	return true;
+}
