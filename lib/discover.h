@@ -229,10 +229,19 @@ int discover_doc_parse(const char *body, size_t len,
 		       void (*fn)(void *data, const struct discover_node *n),
 		       void *data, struct dist_error *err);
 
+/* A record with "node" (a JSON list item, a JSON line of a names file,
+ * our own output): n gets node, host, address and port from it, and the
+ * other members (but "source") as extra, which the caller frees with
+ * json_decref (the return value, NULL if out of memory). */
+json_t *discover_node_from_object(const json_t *obj, struct discover_node *n);
+
 /* discover_static.c: one name as given (validated when found). */
 int discover_add_static(struct discover *d, const char *name,
 			const char *origin, struct dist_error *err);
-/* Names from a file, one per line (# comments, blank lines skipped). */
+/* Names from a file, one per line (# comments, blank lines skipped):
+ * bare names, or JSON objects with "node" (JSON Lines, as every program
+ * writes), whose other members are carried to the node's record. A
+ * line that is neither is its own invalid_name record. */
 int discover_add_static_file(struct discover *d, const char *path,
 			     struct dist_error *err);
 

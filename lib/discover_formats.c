@@ -80,6 +80,29 @@ static void set_str(json_t *obj, const char *key, const char *v)
 
 /* ---- plain list ------------------------------------------------------- */
 
+json_t *discover_node_from_object(const json_t *obj, struct discover_node *n)
+{
+	json_t *extra;
+
+	memset(n, 0, sizeof *n);
+	n->node = str(obj, "node");
+	n->host = str(obj, "host");
+	n->address = str(obj, "address");
+	if (n->address && str(obj, "family"))
+		n->family = !strcmp(str(obj, "family"), "inet") ? AF_INET
+			  : !strcmp(str(obj, "family"), "inet6") ? AF_INET6 : 0;
+	if (json_is_integer(json_object_get(obj, "port")))
+		n->port = (int)json_integer_value(json_object_get(obj, "port"));
+	if (n->port < 0 || n->port > 65535)
+		n->port = 0;
+	/* The record says where this node came from now: "source" is ours. */
+	extra = json_deep_copy(obj);
+	json_object_del(extra, "node");
+	json_object_del(extra, "source");
+	n->extra = extra;
+	return extra;
+}
+
 static int walk_list(struct walk *w, const json_t *arr)
 {
 	size_t i;
@@ -95,18 +118,7 @@ static int walk_list(struct walk *w, const json_t *arr)
 		if (json_is_string(v)) {
 			n.node = json_string_value(v);
 		} else if (json_is_object(v) && str(v, "node")) {
-			n.node = str(v, "node");
-			n.host = str(v, "host");
-			n.address = str(v, "address");
-			if (json_is_integer(json_object_get(v, "port")))
-				n.port = (int)json_integer_value(
-					json_object_get(v, "port"));
-			if (n.port < 0 || n.port > 65535)
-				n.port = 0;
-			extra = json_deep_copy(v);
-			json_object_del(extra, "node");
-			json_object_del(extra, "source");
-			n.extra = extra;
+			extra = discover_node_from_object(v, &n);
 		} else {
 			/* Not a name at all: an invalid_name record that
 			 * shows what was there. */
