@@ -211,19 +211,19 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 }
 
 /* What a source found, as text that fits a JSON string: a byte that is
- * not UTF-8 is written \xNN, and a long entry is cut, so that the
- * record shows the entry without carrying all of it. */
-static json_t *raw_text(const char *raw, size_t len)
+ * not UTF-8 is written \xNN, and a long entry is cut (at a character)
+ * to about max bytes, so that a record shows the entry without carrying
+ * all of it. out has room for max + 8 bytes; returns the length. */
+static size_t shown_text(const char *raw, size_t len, char *out, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)raw;
-	char out[DISCOVER_SHOWN_MAX + 8];
 	size_t i = 0, o = 0, n;
 
-	while (i < len && o + 4 < DISCOVER_SHOWN_MAX) {
+	while (i < len && o + 4 < max) {
 		n = p[i] ? utf8_seq(p + i, len - i) : 0;
 		if (n == 0) {
-			o += (size_t)snprintf(out + o, sizeof out - o,
-					      "\\x%02X", p[i]);
+			o += (size_t)snprintf(out + o, max + 8 - o, "\\x%02X",
+					      p[i]);
 			i++;
 			continue;
 		}
@@ -232,8 +232,17 @@ static json_t *raw_text(const char *raw, size_t len)
 		i += n;
 	}
 	if (i < len)
-		o += (size_t)snprintf(out + o, sizeof out - o, "...");
-	return json_stringn(out, o);
+		o += (size_t)snprintf(out + o, max + 8 - o, "...");
+	out[o] = '\0';
+	return o;
+}
+
+static json_t *raw_text(const char *raw, size_t len)
+{
+	char out[DISCOVER_SHOWN_MAX + 8];
+	size_t n = shown_text(raw, len, out, DISCOVER_SHOWN_MAX);
+
+	return json_stringn(out, n);
 }
 
 static json_t *name_text(const char *s)
@@ -244,7 +253,9 @@ static json_t *name_text(const char *s)
 void discover_invalid(struct discover_source *s, const char *raw,
 		      size_t len, const struct dist_error *why)
 {
+	char shown[88];
 	struct dist_error err;
+	size_t mlen;
 	json_t *rec;
 
 	if (!s->d->polling || !s->running)
@@ -263,7 +274,16 @@ void discover_invalid(struct discover_source *s, const char *raw,
 		}
 		return;
 	}
-	rec = error_record(s, why);
+	/* The message quotes the entry too, for -o text and logs. */
+	err = *why;
+	shown_text(raw, len, shown, 80);
+	mlen = strlen(err.message);
+	/* Only whole: a cut could split a UTF-8 character. */
+	if (!strstr(err.message, shown) &&
+	    mlen + strlen(shown) + 4 < sizeof err.message)
+		snprintf(err.message + mlen, sizeof err.message - mlen,
+			 ": '%s'", shown);
+	rec = error_record(s, &err);
 	/* "name", never "node": this is not a target for the next stage. */
 	json_object_set_new(rec, "name", raw_text(raw, len));
 	json_array_append_new(s->d->errors, rec);

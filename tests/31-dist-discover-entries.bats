@@ -216,6 +216,11 @@ l1@$HOST"
 	assert_line --regexp "^invalid_name x{255}@$HOST\$"
 	refute_output --partial protocol_error
 	assert_equal "${#lines[@]}" 5
+	# -o text shows each entry in its message.
+	run --separate-stderr "$DISCOVER" --epmd -o text
+	assert_failure 1
+	[[ $stderr == *"it has no ' at port ': 'name nl'"* ]]
+	[[ $stderr == *"'has space@$HOST'"* ]]
 }
 
 @test "epmd: the pipeline into dist-ping pings the good nodes and never passes a bad one" {
