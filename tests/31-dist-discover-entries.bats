@@ -75,11 +75,14 @@ EOF
 {"kind": "EndpointSliceList", "items": [{"metadata": {"namespace": "p",
  "labels": {"kubernetes.io/service-name": "app"}}, "endpoints": [
  {"addresses": ["10.1.0.1"]}, {"addresses": ["not an address"]},
+ {"conditions": {"ready": true}}, {"addresses": [42]},
+ {"addresses": [], "conditions": {"ready": false}},
  {"addresses": ["10.1.0.3"]}]}]}
 EOF
 	cat > "$d/consul.json" <<'EOF'
 [{"Node": "n1", "Address": "10.2.0.1", "ServiceName": "app"},
  {"Node": "n2", "Address": "bad host", "ServiceName": "app"},
+ {"Node": "n4", "ServiceName": "app"},
  {"Node": "n3", "Address": "10.2.0.3", "ServiceName": "app"}]
 EOF
 	echo '[]' > "$d/endpoints.json"
@@ -465,17 +468,22 @@ ok@h2"
 	assert_line 'invalid_name ["x"]'
 }
 
-@test "http: EndpointSlice and Consul documents with one bad address list the others" {
+@test "http: EndpointSlice and Consul documents with a bad or missing address list the others" {
 	run --separate-stderr "$DISCOVER" --url "$(url plain /endpointslices)" -b app
 	assert_failure 1
 	assert_equal "$(nodes <<<"$output")" "app@10.1.0.1
 app@10.1.0.3"
-	assert_equal "$(errs <<<"$stderr")" "invalid_name app@not an address"
+	# An endpoint without a usable address is shown, never dropped; one
+	# that is not ready is left out, as the API means.
+	assert_equal "$(errs <<<"$stderr")" 'invalid_name app@not an address
+invalid_name {"conditions":{"ready":true}}
+invalid_name {"addresses":[42]}'
 	run --separate-stderr "$DISCOVER" --url "$(url plain /v1/catalog/service/app)" -b app
 	assert_failure 1
 	assert_equal "$(nodes <<<"$output")" "app@10.2.0.1
 app@10.2.0.3"
-	assert_equal "$(errs <<<"$stderr")" "invalid_name app@bad host"
+	assert_equal "$(errs <<<"$stderr")" 'invalid_name app@bad host
+invalid_name {"Node":"n4","ServiceName":"app"}'
 }
 
 # ---- TLS ---------------------------------------------------------------
