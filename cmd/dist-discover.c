@@ -41,6 +41,10 @@ static const char usage_text[] =
 "  -H, --host HOST          ask EPMD on HOST (repeatable; default here)\n"
 "      --hosts-file FILE    every host of an Erlang .hosts.erlang file\n"
 "      --epmd-port PORT     EPMD port (default $ERL_EPMD_PORT or 4369)\n"
+"      --host-form FORM     host part of EPMD's names: short (erl -sname,\n"
+"                           the default here), long (erl -name: HOST as\n"
+"                           given, this host's full name) or address\n"
+"                           (erl -name alive@IP: where EPMD answered)\n"
 "HTTP (libcurl; TLS verified):\n"
 "      --url URL            a JSON document listing nodes (repeatable)\n"
 "      --format FMT         auto (default), list, endpointslice,\n"
@@ -87,7 +91,7 @@ enum {
 	OPT_FORMAT, OPT_CACERT, OPT_BEARER_FILE, OPT_MAX_BODY, OPT_K8S,
 	OPT_K8S_SERVICE, OPT_K8S_SELECTOR, OPT_K8S_NAMESPACE, OPT_K8S_API,
 	OPT_K8S_DIR, OPT_CLUSTER_DOMAIN, OPT_ERRORS, OPT_DNS, OPT_EPMD,
-	OPT_HTTP, OPT_STATIC,
+	OPT_HTTP, OPT_STATIC, OPT_HOST_FORM,
 };
 
 /* Options that may repeat, kept in command-line order. */
@@ -103,6 +107,7 @@ struct options {
 	struct discover_k8s_config k8s;
 	enum discover_name_from from;
 	enum discover_format format;
+	enum discover_host_form host_form;
 	long max_body;
 	bool dns, epmd, http, k8s_on, statics;
 	bool watch, errors_stdout;
@@ -369,6 +374,17 @@ static int own_option(struct options *o, int opt, const char *arg,
 		break;
 	case 'H': list_add(&o->hosts, arg); o->epmd = true; break;
 	case OPT_HOSTS_FILE: o->hosts_file = arg; o->epmd = true; break;
+	case OPT_HOST_FORM:
+		if (!strcmp(arg, "short"))
+			o->host_form = DISCOVER_HOST_SHORT;
+		else if (!strcmp(arg, "long"))
+			o->host_form = DISCOVER_HOST_LONG;
+		else if (!strcmp(arg, "address"))
+			o->host_form = DISCOVER_HOST_ADDRESS;
+		else
+			return usage(err, "--host-form: use short, long or "
+				     "address");
+		break;
 	case OPT_URL: list_add(&o->urls, arg); o->http = true; break;
 	case OPT_FORMAT:
 		f = discover_format_parse(arg);
@@ -435,6 +451,7 @@ int main(int argc, char **argv)
 		{ "host", required_argument, NULL, 'H' },
 		{ "hosts-file", required_argument, NULL, OPT_HOSTS_FILE },
 		{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },
+		{ "host-form", required_argument, NULL, OPT_HOST_FORM },
 		{ "url", required_argument, NULL, OPT_URL },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "cacert", required_argument, NULL, OPT_CACERT },
@@ -526,6 +543,7 @@ int main(int argc, char **argv)
 	dcfg.resolver_servers = o.resolver;
 	dcfg.timeout_us = o.timeout_ms * 1000;
 	dcfg.epmd_port = (int)o.epmd_port;
+	dcfg.epmd_host_form = o.host_form;
 	r.o = &o;
 	r.d = e ? discover_new(&dcfg, &err) : NULL;
 	if (!r.d)

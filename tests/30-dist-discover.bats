@@ -402,7 +402,7 @@ web@127.0.0.5"
 	run --separate-stderr "$DISCOVER" --url "https://127.0.0.1:$port/list"
 	assert_failure 1
 	assert_output ""
-	assert_equal "$(errfield error.code <<<"$stderr")" connect_failed
+	assert_equal "$(errfield error.code <<<"$stderr")" tls_error
 	[[ $stderr == *--cacert* ]]
 }
 

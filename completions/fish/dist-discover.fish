@@ -17,6 +17,7 @@ complete -c dist-discover -l resolver -x -d 'DNS servers instead of /etc/resolv.
 complete -c dist-discover -s H -l host -x -a '(__fish_print_hostnames)' -d 'Ask EPMD on this host'
 complete -c dist-discover -l hosts-file -r -F -d 'Hosts of a .hosts.erlang file'
 complete -c dist-discover -l epmd-port -x -d 'EPMD port'
+complete -c dist-discover -l host-form -x -a "short\t'erl -sname' long\t'erl -name, full host name' address\t'erl -name alive@IP'" -d 'Host part of EPMD names'
 complete -c dist-discover -l url -x -d 'A JSON document listing nodes'
 complete -c dist-discover -l format -x -a 'auto list endpointslice endpoints consul' -d 'Document format'
 complete -c dist-discover -l cacert -r -F -d 'CA certificates for https'

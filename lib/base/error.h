@@ -34,6 +34,7 @@ enum dist_code {
 	DIST_E_USAGE,            /* bad command line or input line */
 	DIST_E_IO,               /* a local system call failed */
 	DIST_E_NOMEM,            /* out of memory */
+	DIST_E_TLS,              /* TLS handshake or certificate check failed */
 	DIST_E__COUNT
 };
 

@@ -33,6 +33,7 @@ struct discover {
 	struct found *found;
 	size_t nfound, capfound;
 	bool too_many;
+	size_t ninvalid;      /* invalid entries this poll */
 	json_t *errors;
 	json_t *failed_sources;
 	discover_done_cb cb;
@@ -176,22 +177,115 @@ static json_t *error_record(const struct discover_source *s,
 	return rec;
 }
 
-/* Text safe to put in a JSON string: a name that is not UTF-8 is shown
- * by its length only. */
-static json_t *name_text(const char *s)
+/* Bytes of a valid UTF-8 sequence starting at p (at most n), 0 if
+ * there is none: overlong forms and surrogates are not valid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
 {
-	json_t *j = json_string(s);
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
 
-	return j ? j : json_string("(not UTF-8 text)");
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
 }
 
-static void add_invalid(struct discover_source *s, const char *raw,
-			const struct dist_error *why)
+/* What a source found, as text that fits a JSON string: a byte that is
+ * not UTF-8 is written \xNN, and a long entry is cut (at a character)
+ * to about max bytes, so that a record shows the entry without carrying
+ * all of it. out has room for max + 8 bytes; returns the length. */
+static size_t shown_text(const char *raw, size_t len, char *out, size_t max)
 {
-	json_t *rec = error_record(s, why);
+	const unsigned char *p = (const unsigned char *)raw;
+	size_t i = 0, o = 0, n;
 
+	while (i < len && o + 4 < max) {
+		n = p[i] ? utf8_seq(p + i, len - i) : 0;
+		if (n == 0) {
+			o += (size_t)snprintf(out + o, max + 8 - o, "\\x%02X",
+					      p[i]);
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, n);
+		o += n;
+		i += n;
+	}
+	if (i < len)
+		o += (size_t)snprintf(out + o, max + 8 - o, "...");
+	out[o] = '\0';
+	return o;
+}
+
+static json_t *raw_text(const char *raw, size_t len)
+{
+	char out[DISCOVER_SHOWN_MAX + 8];
+	size_t n = shown_text(raw, len, out, DISCOVER_SHOWN_MAX);
+
+	return json_stringn(out, n);
+}
+
+static json_t *name_text(const char *s)
+{
+	return raw_text(s, strlen(s));
+}
+
+void discover_invalid(struct discover_source *s, const char *raw,
+		      size_t len, const struct dist_error *why)
+{
+	char shown[88];
+	struct dist_error err;
+	size_t mlen;
+	json_t *rec;
+
+	if (!s->d->polling || !s->running)
+		return;
+	if (++s->d->ninvalid > DISCOVER_MAX_INVALID) {
+		/* A source of garbage must not turn into unbounded records:
+		 * say once that the rest are not shown. */
+		if (s->d->ninvalid == DISCOVER_MAX_INVALID + 1) {
+			dist_error_set(&err, DIST_E_TOO_LARGE,
+				       DIST_STAGE_REQUEST,
+				       "more than %d invalid entries in one "
+				       "poll: the rest are not shown",
+				       DISCOVER_MAX_INVALID);
+			json_array_append_new(s->d->errors,
+					      error_record(s, &err));
+		}
+		return;
+	}
+	/* The message quotes the entry too, for -o text and logs. */
+	err = *why;
+	shown_text(raw, len, shown, 80);
+	mlen = strlen(err.message);
+	/* Only whole: a cut could split a UTF-8 character. */
+	if (!strstr(err.message, shown) &&
+	    mlen + strlen(shown) + 4 < sizeof err.message)
+		snprintf(err.message + mlen, sizeof err.message - mlen,
+			 ": '%s'", shown);
+	rec = error_record(s, &err);
 	/* "name", never "node": this is not a target for the next stage. */
-	json_object_set_new(rec, "name", name_text(raw));
+	json_object_set_new(rec, "name", raw_text(raw, len));
 	json_array_append_new(s->d->errors, rec);
 }
 
@@ -235,7 +329,7 @@ void discover_found(struct discover_source *s, const struct discover_node *n)
 	if (!d->polling || !s->running)
 		return;
 	if (node_name_parse(n->node, &name, &err) < 0) {
-		add_invalid(s, n->node, &err);
+		discover_invalid(s, n->node, strlen(n->node), &err);
 		return;
 	}
 	if (d->nfound >= DISCOVER_MAX_NODES) {
@@ -394,6 +488,7 @@ int discover_poll(struct discover *d, discover_done_cb cb, void *data,
 				      "out of memory");
 	d->cb = cb;
 	d->cb_data = data;
+	d->ninvalid = 0;
 	d->polling = true;
 	d->running = d->nsources;
 	for (s = d->sources; s; s = s->next) {

@@ -36,6 +36,10 @@
 #define DISCOVER_MAX_NODES 100000
 /* Default cap on an HTTP body. */
 #define DISCOVER_HTTP_MAX_BODY (8 * 1024 * 1024)
+/* How much of an invalid entry its error record shows. */
+#define DISCOVER_SHOWN_MAX 300
+/* Invalid entries with a record of their own in one poll. */
+#define DISCOVER_MAX_INVALID 1000
 /* How many hosts a .hosts.erlang file may list. */
 #define DISCOVER_MAX_HOSTS 4096
 
@@ -78,11 +82,19 @@ struct discover_source {
 	struct discover_source *next;
 };
 
+/* How the host part of EPMD's names is written: as given with -H (this
+ * host: its short name), cut to the short name (erl -sname), the fully
+ * qualified name (erl -name), or the address EPMD answered on
+ * (erl -name alive@ADDRESS). EPMD itself does not know. */
+enum discover_host_form { DISCOVER_HOST_GIVEN, DISCOVER_HOST_SHORT,
+			  DISCOVER_HOST_LONG, DISCOVER_HOST_ADDRESS };
+
 struct discover_config {
 	struct engine *e;
 	const char *resolver_servers;  /* "HOST[:PORT],..." or NULL */
 	int64_t timeout_us;            /* each poll; 0: none */
 	int epmd_port;
+	enum discover_host_form epmd_host_form;
 };
 
 struct discover_result {
@@ -119,6 +131,12 @@ void discover_found(struct discover_source *s, const struct discover_node *n);
 void discover_failed(struct discover_source *s, const struct dist_error *err,
 		     json_t *extra);
 void discover_source_done(struct discover_source *s);
+/* An entry that is no node name (a bad line, a bad list item): its own
+ * error record (code from why, usually invalid_name) with the entry as
+ * "name", shown escaped and cut to DISCOVER_SHOWN_MAX bytes. Good
+ * entries around it are still found: one bad entry never hides them. */
+void discover_invalid(struct discover_source *s, const char *raw,
+		      size_t len, const struct dist_error *why);
 /* "strategy:query", the source member of records. */
 void discover_source_key(const struct discover_source *s, char *out,
 			 size_t len);
@@ -211,10 +229,19 @@ int discover_doc_parse(const char *body, size_t len,
 		       void (*fn)(void *data, const struct discover_node *n),
 		       void *data, struct dist_error *err);
 
+/* A record with "node" (a JSON list item, a JSON line of a names file,
+ * our own output): n gets node, host, address and port from it, and the
+ * other members (but "source") as extra, which the caller frees with
+ * json_decref (the return value, NULL if out of memory). */
+json_t *discover_node_from_object(const json_t *obj, struct discover_node *n);
+
 /* discover_static.c: one name as given (validated when found). */
 int discover_add_static(struct discover *d, const char *name,
 			const char *origin, struct dist_error *err);
-/* Names from a file, one per line (# comments, blank lines skipped). */
+/* Names from a file, one per line (# comments, blank lines skipped):
+ * bare names, or JSON objects with "node" (JSON Lines, as every program
+ * writes), whose other members are carried to the node's record. A
+ * line that is neither is its own invalid_name record. */
 int discover_add_static_file(struct discover *d, const char *path,
 			     struct dist_error *err);
 

@@ -15,20 +15,26 @@
 #include "dist/epmd.h"
 #include "io/net.h"
 
-/* EPMD lists one short line per node: a megabyte is thousands of nodes. */
+/* EPMD lists one short line per node: a megabyte is thousands of nodes,
+ * more than one EPMD serves. The reply is parsed as it arrives, so only
+ * an unfinished line is ever kept. */
 #define NAMES_REPLY_MAX (1024 * 1024)
+#define NAMES_BUF_MAX (EPMD_NAMES_LINE_MAX + 8192)
 #define HOSTS_FILE_MAX (1024 * 1024)
 
 struct epmd_source {
 	struct discover_source s;
 	char host[256];        /* where EPMD runs; "" for this host */
 	char node_host[256];   /* the host part of the names */
+	enum discover_host_form form;
 	struct resolve_req *resolving;
 	struct resolve_result addrs;
 	int addr_index;
 	char address[INET6_ADDRSTRLEN];
 	struct engine_io io;
 	bool connecting;
+	struct epmd_names names;
+	size_t received;
 	struct buf in;
 	struct buf out;
 };
@@ -55,16 +61,31 @@ static void epmd_finish(struct epmd_source *es, const struct dist_error *err)
 static void on_name(void *data, const char *name, uint16_t port)
 {
 	struct epmd_source *es = data;
-	char node[600];
+	char node[EPMD_NAMES_LINE_MAX + 300];
 	struct discover_node n = { .node = node, .host = es->node_host,
 				   .address = es->address, .port = port };
 
 	/* The address EPMD answered on: the nodes listen there too. */
 	n.family = es->addrs.addrs[es->addr_index].ss_family;
-
-	snprintf(node, sizeof node, "%s@%s", name, es->node_host);
+	if (es->form == DISCOVER_HOST_ADDRESS)
+		n.host = es->address;
+	snprintf(node, sizeof node, "%s@%s", name, n.host);
 	discover_found(&es->s, &n);
 }
+
+static void on_bad_line(void *data, const uint8_t *line, size_t len,
+			const char *why)
+{
+	struct epmd_source *es = data;
+	struct dist_error err;
+
+	dist_error_set(&err, DIST_E_INVALID_NAME, DIST_STAGE_EPMD,
+		       "EPMD on '%.200s' lists an entry that is not "
+		       "'name NAME at port PORT': %s", es->s.query, why);
+	discover_invalid(&es->s, (const char *)line, len, &err);
+}
+
+static const struct epmd_names_ops names_ops = { on_name, on_bad_line };
 
 static void epmd_connect_next(struct epmd_source *es);
 
@@ -88,43 +109,57 @@ static void on_connect_error(struct epmd_source *es, int soerr)
 	epmd_finish(es, &err);
 }
 
+/* Each read's complete lines become names at once; a bad line is its
+ * own record and the lines after it are still read. */
 static void epmd_read(struct epmd_source *es)
 {
 	struct dist_error err;
 	ssize_t n;
+	long used;
 
 	for (;;) {
 		if (buf_reserve(&es->in, 4096) < 0) {
-			dist_error_set(&err, DIST_E_TOO_LARGE, DIST_STAGE_EPMD,
-				       "EPMD on '%s' sent a NAMES reply over "
-				       "%d bytes", es->s.query,
-				       NAMES_REPLY_MAX);
+			dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_EPMD,
+				       "out of memory");
 			epmd_finish(es, &err);
 			return;
 		}
 		n = read(es->io.fd, es->in.data + es->in.len,
 			 es->in.cap - es->in.len);
-		if (n > 0) {
-			es->in.len += (size_t)n;
-			continue;
-		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
-		break;
+		if (n < 0) {
+			on_connect_error(es, errno);
+			return;
+		}
+		es->in.len += (size_t)n;
+		es->received += (size_t)n;
+		/* EPMD closes after the NAMES reply: EOF ends the last line. */
+		used = epmd_names_feed(&es->names, es->in.data, es->in.len,
+				       n == 0, &names_ops, es, &err);
+		if (used < 0) {
+			snprintf(err.message + strlen(err.message),
+				 sizeof err.message - strlen(err.message),
+				 " (host '%.200s')", es->s.query);
+			epmd_finish(es, &err);
+			return;
+		}
+		buf_consume(&es->in, (size_t)used);
+		if (n == 0) {
+			epmd_finish(es, NULL);
+			return;
+		}
+		if (es->received > NAMES_REPLY_MAX) {
+			/* The names so far are kept; the source failed, so a
+			 * --watch reports none of its nodes down. */
+			dist_error_set(&err, DIST_E_TOO_LARGE, DIST_STAGE_EPMD,
+				       "EPMD on '%s' sent a NAMES reply over "
+				       "%d bytes: the rest is not read",
+				       es->s.query, NAMES_REPLY_MAX);
+			epmd_finish(es, &err);
+			return;
+		}
 	}
-	if (n < 0) {
-		on_connect_error(es, errno);
-		return;
-	}
-	/* EPMD closes after the NAMES reply: now it is complete. */
-	if (epmd_names_parse(es->in.data, es->in.len, on_name, es, &err) < 0) {
-		snprintf(err.message + strlen(err.message),
-			 sizeof err.message - strlen(err.message),
-			 " (host '%.200s')", es->s.query);
-		epmd_finish(es, &err);
-		return;
-	}
-	epmd_finish(es, NULL);
 }
 
 static void on_io(struct engine *e, struct engine_io *io, unsigned events)
@@ -196,8 +231,10 @@ static void epmd_start(struct discover_source *s)
 	struct dist_error err;
 	struct resolver *r;
 
-	buf_init(&es->in, NAMES_REPLY_MAX);
+	buf_init(&es->in, NAMES_BUF_MAX);
 	buf_init(&es->out, 16);
+	memset(&es->names, 0, sizeof es->names);
+	es->received = 0;
 	epmd_names_request(&es->out);
 	es->addr_index = 0;
 	if (!es->host[0]) {
@@ -245,33 +282,62 @@ static const struct discover_source_ops epmd_ops = {
 	.destroy = epmd_destroy,
 };
 
-/* The short name of this host, as erl -sname uses it. */
-static void local_host(char *out, size_t len)
+/* The host part of the names EPMD on host lists (NULL: this host), as
+ * erl -sname (short) or -name (long) would have written it; the address
+ * form is only known once EPMD answers. */
+static int names_host(const char *host, enum discover_host_form form,
+		      char *out, size_t len, struct dist_error *err)
 {
-	if (gethostname(out, len - 1) < 0)
-		snprintf(out, len, "localhost");
-	out[len - 1] = '\0';
-	out[strcspn(out, ".")] = '\0';
+	char here[256];
+
+	if (host) {
+		snprintf(out, len, "%s", host);
+	} else {
+		if (gethostname(here, sizeof here - 1) < 0)
+			snprintf(here, sizeof here, "localhost");
+		here[sizeof here - 1] = '\0';
+		snprintf(out, len, "%s", here);
+		if (form == DISCOVER_HOST_LONG && !strchr(here, '.'))
+			/* erl -name without a host fails the same way. */
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--host-form long: this host's "
+					      "name '%s' has no domain; give "
+					      "-H with its fully qualified "
+					      "name, or --host-form address",
+					      here);
+		if (form != DISCOVER_HOST_LONG)
+			form = DISCOVER_HOST_SHORT;
+	}
+	/* An address stays whole: only a host name has a short form. */
+	if (form == DISCOVER_HOST_SHORT && !strchr(out, ':') &&
+	    strspn(out, "0123456789.") != strlen(out))
+		out[strcspn(out, ".")] = '\0';
+	return 0;
 }
 
 int discover_add_epmd(struct discover *d, const char *host,
 		      struct dist_error *err)
 {
+	enum discover_host_form form = discover_config_of(d)->epmd_host_form;
 	struct epmd_source *es;
-	char here[256];
+	char node_host[256];
 
 	if (host && (!*host || strlen(host) > 255))
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
 				      "EPMD host '%s' is empty or too long",
 				      host);
+	if (names_host(host, form, node_host, sizeof node_host, err) < 0)
+		return -1;
 	es = calloc(1, sizeof *es);
 	if (!es)
 		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
 				      "out of memory");
-	local_host(here, sizeof here);
-	discover_source_init(&es->s, &epmd_ops, "epmd", host ? host : here);
+	discover_source_init(&es->s, &epmd_ops, "epmd", host ? host
+							     : node_host);
 	snprintf(es->host, sizeof es->host, "%s", host ? host : "");
-	snprintf(es->node_host, sizeof es->node_host, "%s", host ? host : here);
+	snprintf(es->node_host, sizeof es->node_host, "%s", node_host);
+	es->form = form;
 	es->io.fd = -1;
 	es->io.cb = on_io;
 	es->io.data = es;

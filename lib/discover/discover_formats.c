@@ -12,12 +12,18 @@
  *  - consul: /v1/catalog/service/NAME (ServiceAddress, else Address) or
  *    /v1/health/service/NAME (Service.Address, else Node.Address).
  *
+ * An item that should name a node and does not (a list item that is no
+ * name, a ready endpoint or a Consul entry without an address) is handed
+ * on as its JSON text, so that it becomes an invalid_name record of its
+ * own instead of vanishing.
+ *
  * The body is already capped by the HTTP source; here jansson refuses
  * duplicate keys and the number of nodes is bounded.
  */
 #include "discover/discover.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +84,46 @@ static void set_str(json_t *obj, const char *key, const char *v)
 		json_object_set_new(obj, key, json_string(v));
 }
 
+/* An item of the document that names no node (no address where one
+ * must be): an invalid_name record showing the item, never silence. */
+static int unreadable(struct walk *w, const json_t *item)
+{
+	char *text = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+	struct discover_node n = { .node = text ? text : "" };
+
+	if (too_many(w) < 0) {
+		free(text);
+		return -1;
+	}
+	w->fn(w->data, &n);
+	free(text);
+	return 0;
+}
+
 /* ---- plain list ------------------------------------------------------- */
+
+json_t *discover_node_from_object(const json_t *obj, struct discover_node *n)
+{
+	json_t *extra;
+
+	memset(n, 0, sizeof *n);
+	n->node = str(obj, "node");
+	n->host = str(obj, "host");
+	n->address = str(obj, "address");
+	if (n->address && str(obj, "family"))
+		n->family = !strcmp(str(obj, "family"), "inet") ? AF_INET
+			  : !strcmp(str(obj, "family"), "inet6") ? AF_INET6 : 0;
+	if (json_is_integer(json_object_get(obj, "port")))
+		n->port = (int)json_integer_value(json_object_get(obj, "port"));
+	if (n->port < 0 || n->port > 65535)
+		n->port = 0;
+	/* The record says where this node came from now: "source" is ours. */
+	extra = json_deep_copy(obj);
+	json_object_del(extra, "node");
+	json_object_del(extra, "source");
+	n->extra = extra;
+	return extra;
+}
 
 static int walk_list(struct walk *w, const json_t *arr)
 {
@@ -88,34 +133,22 @@ static int walk_list(struct walk *w, const json_t *arr)
 	json_array_foreach(arr, i, v) {
 		struct discover_node n = { 0 };
 		json_t *extra = NULL;
-		char *text = NULL;
+		bool named = json_is_object(v) && str(v, "node");
 
+		/* Not a name at all: a record that shows what was there. */
+		if (!json_is_string(v) && !named) {
+			if (unreadable(w, v) < 0)
+				return -1;
+			continue;
+		}
 		if (too_many(w) < 0)
 			return -1;
-		if (json_is_string(v)) {
+		if (json_is_string(v))
 			n.node = json_string_value(v);
-		} else if (json_is_object(v) && str(v, "node")) {
-			n.node = str(v, "node");
-			n.host = str(v, "host");
-			n.address = str(v, "address");
-			if (json_is_integer(json_object_get(v, "port")))
-				n.port = (int)json_integer_value(
-					json_object_get(v, "port"));
-			if (n.port < 0 || n.port > 65535)
-				n.port = 0;
-			extra = json_deep_copy(v);
-			json_object_del(extra, "node");
-			json_object_del(extra, "source");
-			n.extra = extra;
-		} else {
-			/* Not a name at all: an invalid_name record that
-			 * shows what was there. */
-			text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			n.node = text ? text : "";
-		}
+		else
+			extra = discover_node_from_object(v, &n);
 		w->fn(w->data, &n);
 		json_decref(extra);
-		free(text);
 	}
 	return 0;
 }
@@ -155,8 +188,13 @@ static int walk_slice(struct walk *w, const json_t *slice)
 		json_t *extra;
 		int rc;
 
-		if (json_is_false(ready) || !addr)
+		if (json_is_false(ready))
 			continue;
+		if (!addr) {
+			if (unreadable(w, ep) < 0)
+				return -1;
+			continue;
+		}
 		host = pod_fqdn(w, str(ep, "hostname"), service, ns, fq,
 				sizeof fq);
 		extra = json_object();
@@ -186,8 +224,11 @@ static int walk_endpoints(struct walk *w, const json_t *item)
 			json_t *extra;
 			int rc;
 
-			if (!ip)
+			if (!ip) {
+				if (unreadable(w, a) < 0)
+					return -1;
 				continue;
+			}
 			host = pod_fqdn(w, str(a, "hostname"), service, ns, fq,
 					sizeof fq);
 			extra = json_object();
@@ -244,8 +285,11 @@ static int walk_consul(struct walk *w, const json_t *arr)
 				addr = str(e, "Address");
 			name = str(e, "Node");
 		}
-		if (!addr || !*addr)
+		if (!addr || !*addr) {
+			if (unreadable(w, e) < 0)
+				return -1;
 			continue;
+		}
 		extra = json_object();
 		set_str(extra, "consul_node", name);
 		rc = emit(w, w->doc->from == DISCOVER_FROM_HOSTNAME && name

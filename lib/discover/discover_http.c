@@ -8,6 +8,7 @@
  */
 #include "discover/discover.h"
 
+#include <openssl/x509_vfy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,97 @@ static void on_doc_node(void *data, const struct discover_node *n)
 	discover_found(data, n);
 }
 
+/* ---- TLS failures --------------------------------------------------- */
+
+static bool tls_failure(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_USE_SSL_FAILED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The host of the URL, which the certificate has to name. */
+static void url_host(const char *url, char *out, size_t len)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+
+	p = p ? p + 3 : url;
+	if (*p == '[')
+		n = strcspn(++p, "]");
+	else
+		n = strcspn(p, ":/?#");
+	snprintf(out, len, "%.*s", (int)n, p);
+}
+
+/* What went wrong, in the words of what to do: the certificate check
+ * (OpenSSL's verify result says why) or the handshake. */
+static void tls_message(struct http_source *hs, CURLcode rc, const char *why,
+			char *out, size_t len)
+{
+	long verify = 0;
+	char host[256];
+	const char *what;
+
+	hs->curl->easy_getinfo(hs->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+	url_host(hs->url, host, sizeof host);
+	if (rc == CURLE_SSL_CACERT_BADFILE) {
+		what = hs->cacert ? "the --cacert file cannot be read or holds "
+				    "no PEM certificate"
+				  : "the system's CA certificates cannot be read";
+	} else if (rc != CURLE_PEER_FAILED_VERIFICATION) {
+		what = "the TLS handshake failed: does the server speak TLS on "
+		       "this port, with a protocol version and cipher we share?";
+	} else if (verify == X509_V_ERR_CERT_HAS_EXPIRED) {
+		what = "the server's certificate has expired (or this host's "
+		       "clock is wrong): renew the certificate";
+	} else if (verify == X509_V_ERR_CERT_NOT_YET_VALID) {
+		what = "the server's certificate is not valid yet: check the "
+		       "clocks of both hosts";
+	} else if (verify == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+		   verify == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
+		   verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+		   verify == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+		   verify == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE) {
+		what = hs->cacert
+			? "the server's certificate is not signed by the CA of "
+			  "--cacert: give the CA that issued it"
+			: "the server's certificate is signed by a CA this host "
+			  "does not trust: give that CA with --cacert";
+	} else if (verify == X509_V_ERR_HOSTNAME_MISMATCH ||
+		   verify == X509_V_ERR_IP_ADDRESS_MISMATCH ||
+		   ((verify == X509_V_OK || verify == X509_V_ERR_UNSPECIFIED ||
+		     verify == X509_V_ERR_APPLICATION_VERIFICATION) &&
+		    strstr(why, "name"))) {
+		/* curl checks the name itself once OpenSSL accepted the
+		 * chain, and leaves no verify result of its own: its
+		 * message then names the host. */
+		snprintf(out, len, "%.150s: TLS: the server's certificate "
+			 "does not name '%.80s', the host of the URL: use a URL "
+			 "with a name the certificate holds (its "
+			 "subjectAltName), or have it re-issued (%.120s)",
+			 hs->url, host, why);
+		return;
+	} else {
+		snprintf(out, len, "%.150s: TLS: the server's certificate was "
+			 "refused (%.120s; OpenSSL verify result %ld)", hs->url,
+			 why, verify);
+		return;
+	}
+	snprintf(out, len, "%.150s: TLS: %s (%.120s)", hs->url, what, why);
+}
+
 static void http_complete(struct http_source *hs, CURLcode rc)
 {
 	char msg[DIST_ERROR_MSG_MAX], said[256];
@@ -266,9 +358,11 @@ static void http_complete(struct http_source *hs, CURLcode rc)
 			 "server closed before Content-Length bytes (%s)",
 			 hs->url, why);
 		http_fail(hs, DIST_E_PROTOCOL, status, msg);
+	} else if (tls_failure(rc)) {
+		tls_message(hs, rc, why, msg, sizeof msg);
+		http_fail(hs, DIST_E_TLS, 0, msg);
 	} else if (rc != CURLE_OK) {
 		enum dist_code code = DIST_E_CONNECT_FAILED;
-		const char *hint = "";
 
 		if (rc == CURLE_COULDNT_RESOLVE_HOST)
 			code = DIST_E_RESOLVE;
@@ -276,11 +370,7 @@ static void http_complete(struct http_source *hs, CURLcode rc)
 			code = DIST_E_CONNECT_REFUSED;
 		else if (rc == CURLE_OPERATION_TIMEDOUT)
 			code = DIST_E_TIMEOUT;
-		else if (rc == CURLE_PEER_FAILED_VERIFICATION ||
-			 rc == CURLE_SSL_CACERT_BADFILE ||
-			 rc == CURLE_SSL_CONNECT_ERROR)
-			hint = " (is the server's CA given with --cacert?)";
-		snprintf(msg, sizeof msg, "%s: %s%s", hs->url, why, hint);
+		snprintf(msg, sizeof msg, "%s: %s", hs->url, why);
 		http_fail(hs, code, 0, msg);
 	} else if (status == 401 || status == 403) {
 		server_said(&hs->body, said, sizeof said);

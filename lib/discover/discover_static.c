@@ -1,6 +1,7 @@
 /* discover_static.c - names given as they are: on the command line, or
  * one per line in a file read again at every poll, so that a --watch
- * follows edits to the file (see discover.h). */
+ * follows edits to the file (see discover.h). A line is a bare name or
+ * a JSON record with "node", so a file of our own output reads back. */
 #include "discover/discover.h"
 
 #include <errno.h>
@@ -38,6 +39,40 @@ static void found_name(struct discover_source *s, const char *name)
 	discover_found(s, &n);
 }
 
+static void bad_line(struct static_source *st, long lineno, const char *line,
+		     size_t len, const char *why)
+{
+	struct dist_error err;
+
+	dist_error_set(&err, DIST_E_INVALID_NAME, DIST_STAGE_INPUT,
+		       "'%.200s' line %ld: %s", st->path, lineno, why);
+	discover_invalid(&st->s, line, len, &err);
+}
+
+/* A JSON line: a record with "node" as every program writes, its other
+ * members carried; --stats summaries are skipped. */
+static void found_json(struct static_source *st, long lineno,
+		       const char *line, size_t len)
+{
+	struct discover_node n;
+	json_error_t jerr;
+	json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *extra;
+
+	if (!json_is_object(obj)) {
+		bad_line(st, lineno, line, len, obj ? "not a JSON object"
+							: jerr.text);
+	} else if (json_is_string(json_object_get(obj, "node"))) {
+		extra = discover_node_from_object(obj, &n);
+		discover_found(&st->s, &n);
+		json_decref(extra);
+	} else if (!json_is_true(json_object_get(obj, "summary"))) {
+		bad_line(st, lineno, line, len, "a JSON record without a "
+			 "string \"node\"");
+	}
+	json_decref(obj);
+}
+
 static void trim(char **p, size_t *len)
 {
 	while (*len && strchr(" \t\r", (*p)[0])) {
@@ -53,6 +88,7 @@ static void read_names_file(struct static_source *st)
 	struct dist_error err;
 	char *text, *line, *nl;
 	size_t len = 0, n;
+	long lineno = 0;
 	FILE *f = fopen(st->path, "r");
 
 	if (!f) {
@@ -83,11 +119,19 @@ static void read_names_file(struct static_source *st)
 		if (!nl)
 			nl = text + len;
 		n = (size_t)(nl - line);
+		lineno++;
 		trim(&line, &n);
 		if (n == 0 || line[0] == '#')
 			continue;
+		if (memchr(line, '\0', n)) {
+			bad_line(st, lineno, line, n, "it holds a NUL byte");
+			continue;
+		}
 		line[n] = '\0';
-		found_name(&st->s, line);
+		if (line[0] == '{')
+			found_json(st, lineno, line, n);
+		else
+			found_name(&st->s, line);
 	}
 	free(text);
 }

@@ -71,42 +71,109 @@ short_reply:
 			      "short (%zu bytes)", alive, len);
 }
 
-int epmd_names_parse(const uint8_t *p, size_t len, epmd_name_fn fn,
-		     void *data, struct dist_error *err)
+/* One NAMES line, without its newline: "name <NAME> at port <P>". The
+ * name is everything between, spaces included: the port is after the
+ * last " at port ". */
+static void names_line(struct epmd_names *st, const uint8_t *p, size_t len,
+		       const struct epmd_names_ops *ops, void *data)
 {
-	size_t i = 4;
-	int count = 0;
+	static const char head[] = "name ", tail[] = " at port ";
+	char name[EPMD_NAMES_LINE_MAX + 1];
+	const char *why = NULL;
+	size_t i, nlen = 0, digits = 0;
+	unsigned long port = 0;
 
-	if (len < 4)
-		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_EPMD,
-				      "EPMD NAMES reply is cut short");
-	/* After the u32 EPMD port: "name <N> at port <P>\n" lines. */
+	if (len < sizeof head - 1 || memcmp(p, head, sizeof head - 1))
+		why = "it does not start with 'name '";
+	else if (memchr(p, '\0', len))
+		why = "it holds a NUL byte";
+	for (i = len; !why && i >= sizeof head - 1 + sizeof tail - 1; i--)
+		if (!memcmp(p + i - (sizeof tail - 1), tail, sizeof tail - 1))
+			break;
+	if (!why && i < sizeof head - 1 + sizeof tail - 1)
+		why = "it has no ' at port '";
+	if (!why) {
+		nlen = i - (sizeof tail - 1) - (sizeof head - 1);
+		for (; i < len && p[i] >= '0' && p[i] <= '9' && digits < 6;
+		     i++, digits++)
+			port = port * 10 + (unsigned long)(p[i] - '0');
+		if (i != len || digits == 0 || port > 65535)
+			why = "its port is not a number from 0 to 65535";
+		else if (nlen == 0)
+			why = "the name is empty";
+	}
+	if (why) {
+		st->bad_lines++;
+		if (ops->bad_line)
+			ops->bad_line(data, p, len, why);
+		return;
+	}
+	memcpy(name, p + sizeof head - 1, nlen);
+	name[nlen] = '\0';
+	st->names++;
+	if (ops->name)
+		ops->name(data, name, (uint16_t)port);
+}
+
+long epmd_names_feed(struct epmd_names *st, const uint8_t *p, size_t len,
+		     bool eof, const struct epmd_names_ops *ops, void *data,
+		     struct dist_error *err)
+{
+	size_t i = 0;
+
+	if (st->consumed < 4) {
+		/* The u32 port EPMD listens on: nothing to check there. */
+		if (len < 4 - st->consumed) {
+			if (!eof)
+				return 0;
+			return dist_error_set(err, DIST_E_PROTOCOL,
+					      DIST_STAGE_EPMD,
+					      "EPMD NAMES reply is cut short "
+					      "(%zu bytes)",
+					      st->consumed + len);
+		}
+		i = 4 - st->consumed;
+	}
 	while (i < len) {
 		const uint8_t *nl = memchr(p + i, '\n', len - i);
 		size_t llen = nl ? (size_t)(nl - (p + i)) : len - i;
-		char line[600], name[300];
-		unsigned port;
 
-		if (llen >= sizeof line)
-			return dist_error_set(err, DIST_E_PROTOCOL,
-					      DIST_STAGE_EPMD,
-					      "EPMD NAMES line too long");
-		memcpy(line, p + i, llen);
-		line[llen] = '\0';
-		i += llen + 1;
-		if (llen == 0)
+		if (st->skipping) {
+			/* The rest of a line already reported too long. */
+			if (nl)
+				st->skipping = false;
+			i += llen + (nl ? 1 : 0);
 			continue;
-		if (sscanf(line, "name %299s at port %u", name, &port) != 2 ||
-		    port > 65535)
-			return dist_error_set(err, DIST_E_PROTOCOL,
-					      DIST_STAGE_EPMD,
-					      "EPMD NAMES line not understood: "
-					      "'%.80s'", line);
-		if (fn)
-			fn(data, name, (uint16_t)port);
-		count++;
+		}
+		if (llen > EPMD_NAMES_LINE_MAX) {
+			st->bad_lines++;
+			if (ops->bad_line)
+				ops->bad_line(data, p + i, EPMD_NAMES_LINE_MAX,
+					      "it is longer than any name "
+					      "EPMD can hold");
+			st->skipping = !nl;
+			i += llen + (nl ? 1 : 0);
+			continue;
+		}
+		if (!nl && !eof)
+			break;     /* the rest of this line is still to come */
+		if (llen > 0)
+			names_line(st, p + i, llen, ops, data);
+		i += llen + (nl ? 1 : 0);
 	}
-	return count;
+	st->consumed += i;
+	return (long)i;
+}
+
+int epmd_names_parse(const uint8_t *p, size_t len,
+		     const struct epmd_names_ops *ops, void *data,
+		     struct dist_error *err)
+{
+	struct epmd_names st = { 0 };
+
+	if (epmd_names_feed(&st, p, len, true, ops, data, err) < 0)
+		return -1;
+	return st.names;
 }
 
 int epmd_port_from_env(int flag, struct dist_error *err)

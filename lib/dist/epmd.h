@@ -4,6 +4,7 @@
 #ifndef DIST_EPMD_H
 #define DIST_EPMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,12 +37,43 @@ int epmd_port_reply_parse(const uint8_t *p, size_t len, int eof,
 			  const char *alive, struct epmd_port_info *info,
 			  struct dist_error *err);
 
-/* Walk a complete NAMES reply (read until EOF): calls fn for each
- * "name N at port P" line. Returns the number of names, or -1 with
- * DIST_E_PROTOCOL for a malformed reply. */
-typedef void (*epmd_name_fn)(void *data, const char *name, uint16_t port);
-int epmd_names_parse(const uint8_t *p, size_t len, epmd_name_fn fn,
-		     void *data, struct dist_error *err);
+/* NAMES reply: the u32 EPMD port, then one "name <NAME> at port <P>\n"
+ * line per node. EPMD prints the name as it was registered, so a name
+ * may hold spaces, a newline or anything but invalid UTF-8: each line
+ * stands alone, and a line that is not of that form is reported on its
+ * own (bad_line) while the others are still read. A line longer than
+ * EPMD_NAMES_LINE_MAX is reported once, cut, and skipped to its end. */
+#define EPMD_NAMES_LINE_MAX 1024
+
+struct epmd_names_ops {
+	/* name is NUL-terminated and holds no NUL byte. */
+	void (*name)(void *data, const char *name, uint16_t port);
+	/* line: the bytes as sent, without the newline (at most
+	 * EPMD_NAMES_LINE_MAX); why: what is wrong with it. */
+	void (*bad_line)(void *data, const uint8_t *line, size_t len,
+			 const char *why);
+};
+
+struct epmd_names {
+	size_t consumed;   /* reply bytes parsed so far */
+	bool skipping;     /* inside an over-long line */
+	int names;         /* name callbacks so far */
+	int bad_lines;     /* bad_line callbacks so far */
+};
+
+/* Parse the complete lines of p[0..len), the reply bytes that follow
+ * what earlier calls consumed; at eof the last line too. Returns how
+ * many bytes were consumed (the caller drops them and keeps the rest
+ * for the next call), or -1 with DIST_E_PROTOCOL when the reply ends
+ * before its 4-byte header. */
+long epmd_names_feed(struct epmd_names *st, const uint8_t *p, size_t len,
+		     bool eof, const struct epmd_names_ops *ops, void *data,
+		     struct dist_error *err);
+
+/* A whole reply at once: the number of names, or -1 as above. */
+int epmd_names_parse(const uint8_t *p, size_t len,
+		     const struct epmd_names_ops *ops, void *data,
+		     struct dist_error *err);
 
 /* The EPMD port: `flag` (--epmd-port, 0 if absent), else $ERL_EPMD_PORT,
  * else 4369. -1 with DIST_E_USAGE when $ERL_EPMD_PORT is not a port. */

@@ -7,11 +7,14 @@ plain JSON endpoint would answer. Writes its port to PORTFILE once it
 listens, and each request line (path and whether a bearer token came)
 to LOGFILE.
 
-usage: http_server.py FIXTURE_DIR PORTFILE LOGFILE
+With CERT and KEY (PEM files) it serves HTTPS instead.
+
+usage: http_server.py FIXTURE_DIR PORTFILE LOGFILE [CERT KEY]
 """
 import http.server
 import os
 import socketserver
+import ssl
 import sys
 import time
 import urllib.parse
@@ -109,6 +112,10 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 def main():
     srv = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) > 5:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     tmp = PORTFILE + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % srv.server_address[1])

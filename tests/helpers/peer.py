@@ -6,6 +6,11 @@
   peer.py servfail PORTFILE         a DNS server (UDP) that answers every
                                     question with SERVFAIL, which dnsmasq
                                     cannot be told to do
+  peer.py names PORTFILE FILE       an EPMD that answers every request
+                                    with the bytes of FILE (a NAMES
+                                    reply real epmd cannot be made to
+                                    send: not UTF-8, cut, huge), then
+                                    closes
   peer.py register NAME EPMDPORT PORT
                                     register NAME at PORT with the real
                                     epmd (ALIVE2_REQ) and keep the
@@ -16,6 +21,7 @@ Real nodes cannot be made to misbehave like this, so these stand in for
 a black-holed port, a non-Erlang service and a stale EPMD entry. Each
 listener writes its port to PORTFILE once it listens.
 """
+import os
 import socket
 import struct
 import sys
@@ -77,9 +83,28 @@ def servfail(portfile):
                    b"\0\0\0\0\0\0" + q[12:], addr)
 
 
+def names(portfile, path):
+    srv = listen(portfile)
+    reply = open(path, "rb").read()
+
+    def serve(conn):
+        try:
+            conn.recv(64)
+            conn.sendall(reply)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+
 def register(name, epmd_port, port):
     s = socket.create_connection(("127.0.0.1", int(epmd_port)))
-    nm = name.encode()
+    # The bytes of the argument, even when they are not UTF-8.
+    nm = os.fsencode(name)
     body = struct.pack(">BHBBHHH", 120, int(port), 77, 0, 6, 6, len(nm))
     body += nm + struct.pack(">H", 0)
     s.sendall(struct.pack(">H", len(body)) + body)
@@ -99,7 +124,9 @@ if __name__ == "__main__":
         garbage(sys.argv[2])
     elif mode == "servfail":
         servfail(sys.argv[2])
+    elif mode == "names":
+        names(sys.argv[2], sys.argv[3])
     elif mode == "register":
         register(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
-        sys.exit("usage: peer.py silent|garbage|servfail PORTFILE | register NAME EPMDPORT PORT")
+        sys.exit("usage: peer.py silent|garbage|servfail PORTFILE | names PORTFILE FILE | register NAME EPMDPORT PORT")
