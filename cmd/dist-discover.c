@@ -79,7 +79,7 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 every source answered, 1 some source failed or a name\n"
 "was invalid (the nodes found are still printed), 2 usage error,\n"
-"3 environment error (unreadable token or file).\n"
+"3 environment error (unreadable token or file, stdout unwritable).\n"
 "See dist-discover(1) and dist(7).\n";
 
 enum {

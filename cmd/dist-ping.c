@@ -48,7 +48,8 @@ static const char usage_text[] =
 "$RELEASE_COOKIE, ~/.erlang.cookie; the first that gives one is used.\n"
 "\n"
 "Exit status: 0 all nodes answered, 1 some failed (see the records),\n"
-"2 usage or input error, 3 environment error (cookie).\n"
+"2 usage or input error (nothing after a rejected line is tried; no target\n"
+"at all is one too), 3 environment error (cookie, stdout unwritable).\n"
 "See dist-ping(1) and dist(7).\n";
 
 enum { OPT_COUNT = 'c', OPT_INTERVAL = 'i' };

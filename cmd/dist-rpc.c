@@ -36,7 +36,8 @@ static const char usage_text[] =
 "      --max-size SIZE      largest answer accepted (default 64M; k, M, G)\n"
 "  -o, --output FORMAT      json (default: natural JSON), tagged (lossless\n"
 "                           JSON), term (Erlang syntax), raw (the bare\n"
-"                           value, for $(...)), text, pretty\n"
+"                           value, for $(...)), text, pretty; tagged\n"
+"                           combines with pretty in either order\n"
 "  -t, --timeout DUR        deadline for the whole command (default 60s);\n"
 "                           the call keeps running on the node after it\n"
 "      --connect-timeout DUR  limit for each connection stage (default 5s)\n"
@@ -55,8 +56,9 @@ static const char usage_text[] =
 "  -V, --version            show the version\n"
 "\n"
 "Exit status: 0 every call returned, 1 some failed (badrpc, exception,\n"
-"timeout, connection errors: see the records), 2 usage or input error,\n"
-"3 environment error (cookie). See dist-rpc(1) and dist(7).\n";
+"timeout, connection errors: see the records), 2 usage or input error\n"
+"(no call after a rejected line is made), 3 environment error (cookie,\n"
+"stdout unwritable). See dist-rpc(1) and dist(7).\n";
 
 enum {
 	OPT_JSON_ARGS = 0x200,
