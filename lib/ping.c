@@ -117,8 +117,8 @@ static void on_message(struct dist_conn *c, const struct etf_term *control,
 		struct dist_error err;
 
 		dist_error_set(&err, DIST_E_NOT_ALLOWED, DIST_STAGE_REQUEST,
-			       "%s answered the ping with something other "
-			       "than yes", j->name.full);
+			       "%s: the ping was answered with something "
+			       "other than yes", j->name.full);
 		conn_job_end(j, &p->conn, &err);
 		return;
 	}

@@ -337,10 +337,10 @@ static void finish_exception(struct runner_job *j, const struct etf_term *r)
 
 	if (is_undef_of_call(p, reason, stack)) {
 		dist_error_set(&err, DIST_E_BADRPC, DIST_STAGE_REQUEST,
-			       "undef: %s:%s/%u does not exist on %s (module "
-			       "not loaded or function not exported)",
-			       p->mod->v.atom.name, p->fun->v.atom.name,
-			       list_length(p->args), j->name.full);
+			       "%s: undef: %s:%s/%u does not exist there "
+			       "(module not loaded or function not exported)",
+			       j->name.full, p->mod->v.atom.name,
+			       p->fun->v.atom.name, list_length(p->args));
 	} else {
 		dist_error_set(&err, DIST_E_EXCEPTION, DIST_STAGE_REQUEST,
 			       "%s: %s", class->v.atom.name,

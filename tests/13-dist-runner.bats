@@ -344,6 +344,17 @@ x@127.0.0.1"
 		"$N1" timer sleep '[5000]'
 	assert_failure 1
 	[[ $stderr != *"timeout: $N1:"* ]] || fail "node repeated: $stderr"
+	# The node appears once, at the head, wherever the message came from.
+	for call in "nosuchmod f" "erlang error [boom]" "timer sleep [5000]"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$RPC" --cookie-file "$COOKIE_FILE" -t 300ms \
+			-o raw "$N1" $call
+		assert_failure 1
+		assert_equal "$(grep -o "$N1" <<<"$stderr" | wc -l)" 1
+	done
+	run "$PING" --cookie-file "$COOKIE_FILE" -o text -p "$REC_PORT" x@127.0.0.1
+	assert_failure 1
+	assert_equal "$(grep -o "x@127.0.0.1" <<<"$output" | wc -l)" 1
 }
 
 @test "--stats -o text counts input errors" {
