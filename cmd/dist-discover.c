@@ -83,7 +83,7 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 every source answered, 1 some source failed or a name\n"
 "was invalid (the nodes found are still printed), 2 usage error,\n"
-"3 environment error (unreadable token or file).\n"
+"3 environment error (unreadable token or file, stdout unwritable).\n"
 "See dist-discover(1) and dist(7).\n";
 
 enum {
@@ -125,6 +125,7 @@ struct run {
 	int64_t poll_started_us;
 	bool any_error;
 	bool output_failed;
+	int output_errno;           /* of the failed write to stdout */
 };
 
 static void list_add(struct list *l, const char *s)
@@ -167,6 +168,9 @@ static void emit(struct run *r, json_t *rec, bool is_error)
 	FILE *out = is_error && !r->o->errors_stdout ? stderr : stdout;
 	int rc = 0;
 
+	if (r->output_failed && out == stdout)
+		return;
+	errno = 0;
 	switch (r->o->out) {
 	case OUTPUT_QUIET:
 		return;
@@ -175,13 +179,15 @@ static void emit(struct run *r, json_t *rec, bool is_error)
 			write_text_error(rec, out);
 		else
 			write_text_node(rec, out);
-		rc = fflush(out);
+		rc = fflush(out) != 0 || ferror(out) ? -1 : 0;
 		break;
 	default:
 		rc = record_write_as(rec, r->o->out, out);
 	}
-	if (rc != 0 && out == stdout)
+	if (rc != 0 && out == stdout) {
 		r->output_failed = true;
+		r->output_errno = errno ? errno : EIO;
+	}
 }
 
 static bool seen_before(const json_t *errors, const json_t *rec)
@@ -515,9 +521,10 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			goto usage_error;
 	}
-	if (cli_help_or_version(&cli, usage_text, "dist-discover")) {
+	status = cli_help_or_version(&cli, usage_text, "dist-discover");
+	if (status >= 0) {
 		free(store);
-		return 0;
+		return status;
 	}
 	/* Leading words name strategies; the rest are static names. */
 	for (first = optind; first < argc && strategy_word(&o, argv[first]);
@@ -529,7 +536,7 @@ int main(int argc, char **argv)
 		o.epmd = true;
 	if (check_strategies(&o, argc - first, &err) < 0)
 		goto usage_error;
-	o.out = cli.format;
+	o.out = cli.quiet ? OUTPUT_QUIET : cli.format;
 	o.timeout_ms = cli.timeout_ms;
 	o.resolver = cli_resolver(&cli);
 	o.epmd_port = epmd_port_from_env((int)cli.epmd_port_flag, &err);
@@ -565,7 +572,8 @@ int main(int argc, char **argv)
 	engine_timer_arm(e, &r.next_poll, engine_now_us());
 	if (engine_run(e, &err) < 0)
 		goto env_error;
-	status = r.output_failed || r.any_error ? 1 : 0;
+	status = r.output_failed ? cli_output_failed(r.output_errno)
+		 : r.any_error ? DIST_EXIT_FAILED : DIST_EXIT_OK;
 	json_decref(r.last_errors);
 	discover_watch_free(r.watch);
 	discover_free(r.d);

@@ -48,7 +48,8 @@ static const char usage_text[] =
 "$RELEASE_COOKIE, ~/.erlang.cookie; the first that gives one is used.\n"
 "\n"
 "Exit status: 0 all nodes answered, 1 some failed (see the records),\n"
-"2 usage or input error, 3 environment error (cookie).\n"
+"2 usage or input error (nothing after a rejected line is tried; no target\n"
+"at all is one too), 3 environment error (cookie, stdout unwritable).\n"
 "See dist-ping(1) and dist(7).\n";
 
 enum { OPT_COUNT = 'c', OPT_INTERVAL = 'i' };
@@ -93,8 +94,9 @@ int main(int argc, char **argv)
 			return cli_usage_hint("dist-ping");
 		}
 	}
-	if (cli_help_or_version(&cli, usage_text, "dist-ping"))
-		return 0;
+	rc = cli_help_or_version(&cli, usage_text, "dist-ping");
+	if (rc >= 0)
+		return rc;
 	memset(&pcfg, 0, sizeof pcfg);
 	if (cli_common_finish(&cli, &pcfg.conn, &err) < 0) {
 		cli_report(&err);
@@ -108,6 +110,10 @@ int main(int argc, char **argv)
 	if (optind < argc && !(argc - optind == 1 && !strcmp(argv[optind], "-"))) {
 		rcfg.args = argv + optind;
 		rcfg.nargs = argc - optind;
+		if (cli_check_targets(rcfg.args, rcfg.nargs, &err) < 0) {
+			cli_common_release(&cli, &pcfg.conn);
+			goto usage_error;
+		}
 	}
 	/* "-" asks for stdin even when --vm-args names a node. */
 	if (!(optind < argc) &&
@@ -118,12 +124,12 @@ int main(int argc, char **argv)
 	if (runner_run(&rcfg, &ping_runner_ops, &sum, &err) < 0) {
 		cli_report(&err);
 		cli_common_release(&cli, &pcfg.conn);
-		return 3;
+		return cli_exit_status(&err);
 	}
 	cli_common_release(&cli, &pcfg.conn);
-	return runner_exit_status(&sum);
+	return cli_run_status(&cli, &sum);
 
 usage_error:
 	cli_report(&err);
-	return 2;
+	return DIST_EXIT_USAGE;
 }

@@ -12,6 +12,8 @@
 #include "cli/cli.h"
 #include "base/duration.h"
 #include "run/rpc.h"
+#include "term/term_json.h"
+#include "term/term_parse.h"
 
 #define EVAL_STDIN_MAX (1024 * 1024)
 
@@ -34,7 +36,8 @@ static const char usage_text[] =
 "      --max-size SIZE      largest answer accepted (default 64M; k, M, G)\n"
 "  -o, --output FORMAT      json (default: natural JSON), tagged (lossless\n"
 "                           JSON), term (Erlang syntax), raw (the bare\n"
-"                           value, for $(...)), text, pretty\n"
+"                           value, for $(...)), text, pretty; tagged\n"
+"                           combines with pretty in either order\n"
 "  -t, --timeout DUR        deadline for the whole command (default 60s);\n"
 "                           the call keeps running on the node after it\n"
 "      --connect-timeout DUR  limit for each connection stage (default 5s)\n"
@@ -53,8 +56,9 @@ static const char usage_text[] =
 "  -V, --version            show the version\n"
 "\n"
 "Exit status: 0 every call returned, 1 some failed (badrpc, exception,\n"
-"timeout, connection errors: see the records), 2 usage or input error,\n"
-"3 environment error (cookie). See dist-rpc(1) and dist(7).\n";
+"timeout, connection errors: see the records), 2 usage or input error\n"
+"(no call after a rejected line is made), 3 environment error (cookie,\n"
+"stdout unwritable). See dist-rpc(1) and dist(7).\n";
 
 enum {
 	OPT_JSON_ARGS = 0x200,
@@ -87,6 +91,89 @@ static bool looks_like_node(const char *s)
 	return strchr(s, '@') != NULL;
 }
 
+/* -o: tagged picks the lossless mapping and combines with json or
+ * pretty in either order; of json, pretty, text, term and raw the last
+ * one given wins. */
+struct output_choice {
+	bool tagged;
+	const char *layout;
+};
+
+static void output_choose(const struct output_choice *oc,
+			  struct cli_common *cli, int *out_mode)
+{
+	int m = rpc_output_parse(oc->layout);
+
+	if (!strcmp(oc->layout, "pretty") || m == RPC_OUT_NATURAL) {
+		*out_mode = oc->tagged ? RPC_OUT_TAGGED : RPC_OUT_NATURAL;
+		cli->format = m == RPC_OUT_NATURAL ? OUTPUT_JSON
+						   : OUTPUT_PRETTY;
+		return;
+	}
+	*out_mode = m;
+	cli->format = OUTPUT_TEXT;
+}
+
+/* An atom is at most 255 characters of UTF-8 (the node refuses more). */
+static bool atom_ok(const char *s)
+{
+	long n = s ? node_utf8_length(s) : 0;
+
+	return n >= 0 && n <= 255;
+}
+
+/* The call given on the command line is checked once, before any node
+ * is contacted: a typo in ARGS is a usage error, not one failure per
+ * target. (A record's own module/function/args are checked per record,
+ * as a per-target invalid_args.) */
+static int check_call(const struct rpc_config *c, struct dist_error *err)
+{
+	struct etf_arena *a = etf_arena_new();
+	struct etf_term *t = NULL;
+	json_t *doc = NULL;
+	json_error_t jerr;
+	int rc = 0;
+
+	if (!a)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory");
+	if (!atom_ok(c->module) || !atom_ok(c->function))
+		rc = dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				    "MOD and FUN must be atoms of at most "
+				    "255 characters");
+	else if (c->args_text &&
+		 term_parse_args(c->args_text, strlen(c->args_text), a, NULL,
+				 &t, err) < 0) {
+		char why[DIST_ERROR_MSG_MAX];
+
+		snprintf(why, sizeof why, "%s", err->message);
+		rc = dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				    "ARGS: %s", why);
+	}
+	else if (c->args_json) {
+		doc = json_loads(c->args_json, JSON_DECODE_ANY | JSON_ALLOW_NUL,
+				 &jerr);
+		if (!doc)
+			rc = dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+					    "--json-args: invalid JSON at "
+					    "column %d: %s", jerr.column,
+					    jerr.text);
+		else if (term_from_json_tagged(doc, a, NULL, &t, err) < 0)
+			rc = -1;
+		else if (t->type != ETF_LIST && t->type != ETF_NIL &&
+			 t->type != ETF_STRING)
+			rc = dist_error_set(err, DIST_E_USAGE,
+					    DIST_STAGE_INPUT,
+					    "--json-args must be a JSON array "
+					    "(the argument list)");
+	}
+	json_decref(doc);
+	etf_arena_free(a);
+	if (rc < 0)
+		err->code = DIST_E_USAGE;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -104,6 +191,7 @@ int main(int argc, char **argv)
 	struct dist_error err;
 	char *eval_buf = NULL, *node_arg[1];
 	int opt, rc, npos, out_mode = RPC_OUT_NATURAL;
+	struct output_choice oc = { false, "json" };
 	uint64_t max_size = 64 * 1024 * 1024;
 	char **pos;
 
@@ -120,11 +208,11 @@ int main(int argc, char **argv)
 				       "text or pretty", optarg);
 			goto usage_error;
 		}
-		if (opt == 'o' && rpc_output_parse(optarg) >= 0) {
-			out_mode = rpc_output_parse(optarg);
-			cli.format = out_mode == RPC_OUT_NATURAL ||
-					     out_mode == RPC_OUT_TAGGED
-				? OUTPUT_JSON : OUTPUT_TEXT;
+		if (opt == 'o') {
+			if (!strcmp(optarg, "tagged"))
+				oc.tagged = true;
+			else
+				oc.layout = optarg;
 			continue;
 		}
 		rc = cli_common_option(&cli, opt, optarg, &err);
@@ -150,8 +238,10 @@ int main(int argc, char **argv)
 			return cli_usage_hint("dist-rpc");
 		}
 	}
-	if (cli_help_or_version(&cli, usage_text, "dist-rpc"))
-		return 0;
+	rc = cli_help_or_version(&cli, usage_text, "dist-rpc");
+	if (rc >= 0)
+		return rc;
+	output_choose(&oc, &cli, &out_mode);
 	rcfg_rpc.output = (enum rpc_output)out_mode;
 
 	/* Positionals: [NODE] MOD FUN [ARGS], or [NODE] with --eval. */
@@ -159,6 +249,8 @@ int main(int argc, char **argv)
 	npos = argc - optind;
 	memset(&rcfg, 0, sizeof rcfg);
 	if (npos > 0 && looks_like_node(pos[0])) {
+		if (cli_check_targets(pos, 1, &err) < 0)
+			goto usage_error;
 		node_arg[0] = pos[0];
 		rcfg.args = node_arg;
 		rcfg.nargs = 1;
@@ -206,6 +298,8 @@ int main(int argc, char **argv)
 				       "[ARGS]", npos == 1 ? "FUN" : "MOD FUN");
 			goto usage_error;
 		}
+		if (check_call(&rcfg_rpc, &err) < 0)
+			goto usage_error;
 	}
 	if (cli_common_finish(&cli, &rcfg_rpc.conn, &err) < 0) {
 		cli_report(&err);
@@ -223,8 +317,9 @@ int main(int argc, char **argv)
 		? cli.timeout_ms * 1000 : INT64_MAX / 4;
 	if (rpc_config_prepare(&rcfg_rpc, &err) < 0) {
 		cli_report(&err);
+		cli_common_release(&cli, &rcfg_rpc.conn);
 		free(eval_buf);
-		return 3;
+		return DIST_EXIT_ENV;
 	}
 	{
 		char *const *args = rcfg.args;
@@ -245,12 +340,12 @@ int main(int argc, char **argv)
 	free(eval_buf);
 	if (rc < 0) {
 		cli_report(&err);
-		return 3;
+		return cli_exit_status(&err);
 	}
-	return runner_exit_status(&sum);
+	return cli_run_status(&cli, &sum);
 
 usage_error:
 	cli_report(&err);
 	free(eval_buf);
-	return 2;
+	return DIST_EXIT_USAGE;
 }

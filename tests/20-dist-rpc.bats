@@ -104,7 +104,12 @@ on_node() {
 }
 
 @test "invalid args: a syntax error with its column, nothing sent" {
+	# On the command line: a usage error, before any node is contacted.
 	run "$RPC" "$N1" lists seq '[1,,5]'
+	assert_failure 2
+	assert_output --partial "column 4"
+	# In a record: that target fails, as invalid_args.
+	run "$RPC" lists seq <<<"{\"node\":\"$N1\",\"args\":\"[1,,5]\"}"
 	assert_failure 1
 	assert_equal "$(field "$output" error.code)" invalid_args
 	assert_output --partial "column 4"
@@ -114,6 +119,8 @@ on_node() {
 
 @test "ARGS that is not a list is invalid_args" {
 	run "$RPC" "$N1" erlang node 'notalist'
+	assert_failure 2
+	run "$RPC" erlang node <<<"{\"node\":\"$N1\",\"args\":\"notalist\"}"
 	assert_failure 1
 	assert_equal "$(field "$output" error.code)" invalid_args
 }
@@ -261,16 +268,18 @@ on_node() {
 
 @test "--json-args that is not an array is invalid_args" {
 	run "$RPC" --json-args '{"a":1}' "$N1" erlang node
-	assert_failure 1
-	assert_equal "$(field "$output" error.code)" invalid_args
+	assert_failure 2
+	assert_output --partial "JSON array"
 }
 
 @test "deeply nested args are refused before anything is sent" {
 	deep=$(python3 -c 'print("[" * 5000 + "]" * 5000)')
 	run "$RPC" "$N1" erlang length "[$deep]"
+	assert_failure 2
+	assert_output --partial "deep"
+	run "$RPC" erlang length <<<"{\"node\":\"$N1\",\"args\":\"[$deep]\"}"
 	assert_failure 1
 	assert_equal "$(field "$output" error.code)" invalid_args
-	assert_output --partial "deep"
 	run field "$output" timings
 	assert_failure
 }

@@ -49,6 +49,15 @@ enum dist_stage {
 	DIST_STAGE__COUNT
 };
 
+/* The exit status of every program (dist(7), EXIT STATUS). */
+enum dist_exit {
+	DIST_EXIT_OK = 0,       /* every target succeeded */
+	DIST_EXIT_FAILED = 1,   /* some target failed: see the records */
+	DIST_EXIT_USAGE = 2,    /* bad usage or input: nothing, or nothing
+				 * after a rejected line, was attempted */
+	DIST_EXIT_ENV = 3,      /* cookie, memory, or stdout unwritable */
+};
+
 #define DIST_ERROR_MSG_MAX 512
 
 struct dist_error {

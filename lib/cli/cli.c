@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,10 @@ void cli_common_init(struct cli_common *c)
 	c->connect_timeout_ms = DEFAULT_STAGE_TIMEOUT_MS;
 	c->concurrency = DEFAULT_CONCURRENCY;
 	c->format = OUTPUT_JSON;
+	/* A closed stdout must come back as EPIPE to the run, which then
+	 * stops cleanly (and still writes --prom); cli_output_failed
+	 * dies of the signal afterwards. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int cli_common_option(struct cli_common *c, int opt, const char *arg,
@@ -79,7 +85,7 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 		c->format = (enum output_format)f;
 		return 1;
 	case 'q':
-		c->format = OUTPUT_QUIET;
+		c->quiet = true;
 		return 1;
 	case 'h':
 		c->help = true;
@@ -110,10 +116,58 @@ static void vm_args_target(struct cli_common *c, const struct vm_args *va)
 		 host);
 }
 
+/* --name becomes an atom on every node we reach: refuse a bad one
+ * before anything is sent, not once per target after the traffic. */
+static int check_our_name(const char *name, struct dist_error *err)
+{
+	struct node_name parsed;
+
+	if (!name)
+		return 0;
+	if (strchr(name, '@')) {
+		if (node_name_parse(name, &parsed, err) < 0)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT, "--name: %s",
+					      err->message);
+		return 0;
+	}
+	if (!node_alive_valid(name))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--name '%s': the name may only contain "
+				      "letters, digits, '_' and '-' (then "
+				      "optionally @host)", name);
+	return 0;
+}
+
+/* --prom FILE is replaced at the end of the run, through a temporary
+ * file beside it: a missing or read-only directory is found now. */
+static int check_prom_dir(const char *file, struct dist_error *err)
+{
+	char copy[4096];
+	const char *dir;
+
+	if (!file)
+		return 0;
+	if (!*file || strlen(file) >= sizeof copy)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--prom: give a file name");
+	snprintf(copy, sizeof copy, "%s", file);
+	dir = dirname(copy);
+	if (access(dir, W_OK | X_OK) < 0)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--prom %s: cannot write in %s: %s", file,
+				      dir, strerror(errno));
+	return 0;
+}
+
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err)
 {
 	int port;
+
+	if (check_our_name(c->name, err) < 0 ||
+	    check_prom_dir(c->prom_file, err) < 0)
+		return -1;
 
 	if (c->cookie_opts.vm_args) {
 		struct vm_args va;
@@ -177,8 +231,25 @@ int cli_default_targets(struct cli_common *c, struct runner_config *r,
 	}
 	if (isatty(r->in_fd))
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
-				      "no NODE given and stdin is a terminal: "
-				      "give NODE, or pipe targets in");
+				      "no NODE given%s and stdin is a "
+				      "terminal: give NODE, or pipe targets in",
+				      c->cookie_opts.vm_args
+					      ? ", --vm-args names none "
+						"(no -name or -sname),"
+					      : "");
+	return 0;
+}
+
+int cli_check_targets(char *const *args, int n, struct dist_error *err)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (node_utf8_length(args[i]) < 0)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "NODE argument %d is not valid "
+					      "UTF-8", i + 1);
 	return 0;
 }
 
@@ -195,7 +266,7 @@ void cli_runner_config(const struct cli_common *c, struct runner_config *r,
 	memset(r, 0, sizeof *r);
 	r->concurrency = (int)c->concurrency;
 	r->timeout_us = c->timeout_ms * 1000;
-	r->format = c->format;
+	r->format = c->quiet ? OUTPUT_QUIET : c->format;
 	r->out = stdout;
 	r->in_fd = STDIN_FILENO;
 	r->resolver = c->resolver;
@@ -205,20 +276,69 @@ void cli_runner_config(const struct cli_common *c, struct runner_config *r,
 	r->report = cli_diagnostic;
 }
 
-bool cli_help_or_version(const struct cli_common *c, const char *usage,
-			 const char *prog)
+int cli_help_or_version(const struct cli_common *c, const char *usage,
+			const char *prog)
 {
+	if (!c->help && !c->version)
+		return -1;
+	errno = 0;
 	if (c->help)
 		fputs(usage, stdout);
-	else if (c->version)
+	else
 		printf("%s (dist) %s\n", prog, DIST_VERSION);
-	return c->help || c->version;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return cli_output_failed(errno);
+	return DIST_EXIT_OK;
+}
+
+int cli_output_failed(int errnum)
+{
+	struct dist_error err;
+	sigset_t pipe_set;
+
+	if (errnum == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&pipe_set);
+		sigaddset(&pipe_set, SIGPIPE);
+		sigprocmask(SIG_UNBLOCK, &pipe_set, NULL);
+		raise(SIGPIPE);
+		return DIST_EXIT_ENV;	/* not reached */
+	}
+	dist_error_set(&err, DIST_E_IO, DIST_STAGE_NONE,
+		       "cannot write to stdout (io_error): %s; "
+		       "nothing more was started",
+		       strerror(errnum ? errnum : EIO));
+	cli_diagnostic(&err);
+	return DIST_EXIT_ENV;
+}
+
+int cli_run_status(const struct cli_common *c,
+		   const struct runner_summary *sum)
+{
+	struct dist_error err;
+
+	if (sum->output_failed)
+		return cli_output_failed(sum->output_errno);
+	if (sum->targets == 0 && sum->input_errors == 0 &&
+	    !sum->input_failed) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "no target: no NODE given%s and stdin held "
+			       "no node: give NODE, or pipe name@host lines "
+			       "or JSON records in",
+			       c->cookie_opts.vm_args && !c->vm_args_node[0]
+				       ? ", --vm-args names none (no -name or "
+					 "-sname),"
+				       : "");
+		cli_report(&err);
+		return DIST_EXIT_USAGE;
+	}
+	return runner_exit_status(sum);
 }
 
 int cli_usage_hint(const char *prog)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-	return 2;
+	return DIST_EXIT_USAGE;
 }
 
 int cli_exit_status(const struct dist_error *err)
@@ -227,9 +347,9 @@ int cli_exit_status(const struct dist_error *err)
 	case DIST_E_COOKIE:
 	case DIST_E_IO:
 	case DIST_E_NOMEM:
-		return 3;
+		return DIST_EXIT_ENV;
 	default:
-		return 2;
+		return DIST_EXIT_USAGE;
 	}
 }
 

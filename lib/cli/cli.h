@@ -68,6 +68,7 @@ struct cli_common {
 	bool stats;                 /* --stats */
 	const char *prom_file;      /* --prom FILE */
 	enum output_format format;
+	bool quiet;                 /* -q: wins over any -o, in any order */
 	bool help, version;
 };
 
@@ -78,9 +79,12 @@ void cli_common_init(struct cli_common *c);
 int cli_common_option(struct cli_common *c, int opt, const char *arg,
 		      struct dist_error *err);
 
-/* After option parsing: load the cookie (DIST_E_COOKIE: exit 3), read
- * the default target of --vm-args, resolve the EPMD port, and fill the
- * connection config. Warns on stderr about --cookie. */
+/* After option parsing: check every option value that is not checked
+ * while parsing (--name, the directory of --prom; DIST_E_USAGE: exit
+ * 2), load the cookie (DIST_E_COOKIE: exit 3), read the default target
+ * of --vm-args, resolve the EPMD port, and fill the connection config.
+ * Nothing has been sent when this fails. Warns on stderr about
+ * --cookie. */
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err);
 
@@ -93,6 +97,10 @@ const char *cli_resolver(const struct cli_common *c);
 int cli_default_targets(struct cli_common *c, struct runner_config *r,
 			char **slot, struct dist_error *err);
 
+/* NODE arguments go into JSON records: each must be UTF-8 text. A bad
+ * one is a usage error found before anything is sent. */
+int cli_check_targets(char *const *args, int n, struct dist_error *err);
+
 /* Wipe the cookie and free what cli_common_finish made. */
 void cli_common_release(struct cli_common *c, struct dist_conn_config *conn);
 
@@ -101,9 +109,23 @@ void cli_runner_config(const struct cli_common *c, struct runner_config *r,
 		       const char *program);
 
 /* --help or --version given: print it (usage to stdout, or "prog (dist)
- * VERSION") and return true; the program then exits 0. */
-bool cli_help_or_version(const struct cli_common *c, const char *usage,
-			 const char *prog);
+ * VERSION") and return the exit status (0, or what cli_output_failed
+ * says when stdout cannot take it); -1 when neither was asked for. */
+int cli_help_or_version(const struct cli_common *c, const char *usage,
+			const char *prog);
+
+/* Writing to stdout failed with errnum. A closed pipe (EPIPE: the
+ * reader has gone, as `| head -1` does) ends the process by SIGPIPE,
+ * silently, as it ends cat or yes; any other error is reported as
+ * io_error and the status is DIST_EXIT_ENV. */
+int cli_output_failed(int errnum);
+
+/* The exit status of a finished run, saying on stderr what the records
+ * cannot: a failed write (cli_output_failed), or a run that had no
+ * target at all (no NODE, a --vm-args without -name/-sname, nothing on
+ * stdin), which is a usage error, never a success. */
+int cli_run_status(const struct cli_common *c,
+		   const struct runner_summary *sum);
 
 /* getopt's own complaint has been printed: add the pointer to --help and
  * return the usage exit status. */

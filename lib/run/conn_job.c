@@ -1,7 +1,6 @@
 /* conn_job.c - shared parts of connection-owning jobs (see conn_job.h). */
 #include "run/conn_job.h"
 
-#include <string.h>
 
 void conn_job_end(struct runner_job *j, struct dist_conn *c,
 		  const struct dist_error *err)
@@ -31,12 +30,9 @@ void conn_job_deadline(struct runner_job *j, struct dist_conn *c)
 void conn_job_text_failure(const struct runner_job *j, FILE *out)
 {
 	json_t *e = json_object_get(j->out, "error");
-	const char *msg = json_string_value(json_object_get(e, "message"));
-	size_t nlen = strlen(j->in.node);
+	const char *msg = runner_message_after_node(j->in.node,
+		json_string_value(json_object_get(e, "message")));
 
-	if (msg && !strncmp(msg, j->in.node, nlen) && msg[nlen] == ':' &&
-	    msg[nlen + 1] == ' ')
-		msg += nlen + 2;
 	fprintf(out, "%-32s FAIL  %s (%s): %s\n", j->in.node,
 		json_string_value(json_object_get(e, "code")),
 		json_string_value(json_object_get(e, "stage")),

@@ -17,13 +17,15 @@ static double round3(double ms)
 }
 
 /* --stats: one record after all the others, marked "summary". */
-void metrics_write_summary(const struct runner_config *cfg,
+int metrics_write_summary(const struct runner_config *cfg,
 			  const struct runner_summary *sum)
 {
+	FILE *out = cfg->out;
 	json_t *rec;
+	int rc = 0;
 
 	if (!cfg->stats || cfg->format == OUTPUT_QUIET || sum->output_failed)
-		return;
+		return 0;
 	rec = json_pack("{s:b, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f}",
 			"summary", 1, "targets", (json_int_t)sum->targets,
 			"ok", (json_int_t)sum->ok, "failed",
@@ -32,18 +34,26 @@ void metrics_write_summary(const struct runner_config *cfg,
 			round3(latency_percentile(&sum->time, 50)), "p99_ms",
 			round3(latency_percentile(&sum->time, 99)), "max_ms",
 			round3(sum->time.max), "wall_ms", round3(sum->wall_ms));
-	if (!rec)
-		return;
-	if (cfg->format != OUTPUT_TEXT)
-		record_write_as(rec, cfg->format, cfg->out);
-	else
-		fprintf(cfg->summary_out ? cfg->summary_out : cfg->out,
-			"# %ld targets, %ld ok, %ld failed, p50 %.3f "
-			"ms, p99 %.3f ms\n", sum->targets, sum->ok,
-			sum->failed, latency_percentile(&sum->time, 50),
+	if (!rec) {
+		errno = ENOMEM;
+		return -1;
+	}
+	errno = 0;
+	if (cfg->format != OUTPUT_TEXT) {
+		rc = record_write_as(rec, cfg->format, out);
+	} else {
+		if (cfg->summary_out)
+			out = cfg->summary_out;
+		fprintf(out, "# %ld targets, %ld ok, %ld failed, %ld input "
+			"errors, p50 %.3f ms, p99 %.3f ms\n", sum->targets,
+			sum->ok, sum->failed, sum->input_errors,
+			latency_percentile(&sum->time, 50),
 			latency_percentile(&sum->time, 99));
-	fflush(cfg->out);
+		rc = fflush(out) != 0 || ferror(out) ? -1 : 0;
+	}
 	json_decref(rec);
+	/* A summary sent to stderr (-o raw, -o term) cannot fail stdout. */
+	return out == cfg->out ? rc : 0;
 }
 
 /* --prom FILE: node_exporter's textfile collector reads *.prom files;

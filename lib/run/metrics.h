@@ -6,8 +6,9 @@
 
 #include "run/runner.h"
 
-void metrics_write_summary(const struct runner_config *cfg,
-			   const struct runner_summary *sum);
+/* 0, or -1 (errno set) when the summary could not be written. */
+int metrics_write_summary(const struct runner_config *cfg,
+			  const struct runner_summary *sum);
 int metrics_write_prom(const struct runner_config *cfg,
 		       const struct runner_summary *sum,
 		       struct dist_error *err);

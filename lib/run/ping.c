@@ -70,10 +70,14 @@ static void on_interval(struct engine *e, struct engine_timer *t)
 	ping_send_or_fail(t->data);
 }
 
-static void ping_done(struct runner_job *j)
+/* The round trips measured so far: all of them on success, those done
+ * before a failure or the deadline otherwise (count says how many). */
+static void put_rtts(struct runner_job *j)
 {
 	struct ping_job *p = j->priv;
 
+	if (p->received == 0)
+		return;
 	json_object_set_new(j->out, "rtt_ms", json_real(p->rtt_sum / p->received));
 	if (cfg_of(j)->count > 1) {
 		json_object_set_new(j->out, "count", json_integer(p->received));
@@ -83,6 +87,13 @@ static void ping_done(struct runner_job *j)
 					      p->rtt_sum / p->received, "max",
 					      p->rtt_max));
 	}
+}
+
+static void ping_done(struct runner_job *j)
+{
+	struct ping_job *p = j->priv;
+
+	put_rtts(j);
 	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
 	conn_job_end(j, &p->conn, NULL);
 }
@@ -106,8 +117,8 @@ static void on_message(struct dist_conn *c, const struct etf_term *control,
 		struct dist_error err;
 
 		dist_error_set(&err, DIST_E_NOT_ALLOWED, DIST_STAGE_REQUEST,
-			       "%s answered the ping with something other "
-			       "than yes", j->name.full);
+			       "%s: the ping was answered with something "
+			       "other than yes", j->name.full);
 		conn_job_end(j, &p->conn, &err);
 		return;
 	}
@@ -137,8 +148,7 @@ static void on_failed(struct dist_conn *c, const struct dist_error *err)
 	struct ping_job *p = j->priv;
 
 	engine_timer_disarm(runner_engine(j->r), &p->interval);
-	if (p->received > 0)
-		json_object_set_new(j->out, "count", json_integer(p->received));
+	put_rtts(j);
 	conn_job_end(j, c, err);
 }
 
@@ -167,9 +177,26 @@ static void ping_start(struct runner_job *j)
 	dist_conn_start(&p->conn, &j->name);
 }
 
+/* -c N cut short by --timeout once pings have been answered: the
+ * connection works, so this is a timeout of the request stage (between
+ * pings the connection rests at stage none), and the round trips
+ * already measured stay in the record. */
 static void ping_deadline(struct runner_job *j)
 {
-	conn_job_deadline(j, &((struct ping_job *)j->priv)->conn);
+	struct ping_job *p = j->priv;
+	struct dist_error err;
+
+	if (p->received == 0 || j->finished) {
+		conn_job_deadline(j, &p->conn);
+		return;
+	}
+	engine_timer_disarm(runner_engine(j->r), &p->interval);
+	put_rtts(j);
+	dist_error_set(&err, DIST_E_TIMEOUT, DIST_STAGE_REQUEST,
+		       "%s: the command deadline (--timeout) passed after "
+		       "%d of %d pings", j->name.full, p->received,
+		       cfg_of(j)->count);
+	conn_job_end(j, &p->conn, &err);
 }
 
 static void ping_release(struct runner_job *j)
@@ -194,8 +221,13 @@ static void ping_text(const struct runner_job *j, FILE *out)
 		json_real_value(json_object_get(j->out, "rtt_ms")));
 }
 
+static const char *const ping_owned_fields[] = {
+	"rtt_ms", "rtt", "count", NULL
+};
+
 const struct runner_ops ping_runner_ops = {
 	.job_size = sizeof(struct ping_job),
+	.owned_fields = ping_owned_fields,
 	.start = ping_start,
 	.deadline = ping_deadline,
 	.release = ping_release,

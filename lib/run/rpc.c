@@ -337,10 +337,10 @@ static void finish_exception(struct runner_job *j, const struct etf_term *r)
 
 	if (is_undef_of_call(p, reason, stack)) {
 		dist_error_set(&err, DIST_E_BADRPC, DIST_STAGE_REQUEST,
-			       "undef: %s:%s/%u does not exist on %s (module "
-			       "not loaded or function not exported)",
-			       p->mod->v.atom.name, p->fun->v.atom.name,
-			       list_length(p->args), j->name.full);
+			       "%s: undef: %s:%s/%u does not exist there "
+			       "(module not loaded or function not exported)",
+			       j->name.full, p->mod->v.atom.name,
+			       p->fun->v.atom.name, list_length(p->args));
 	} else {
 		dist_error_set(&err, DIST_E_EXCEPTION, DIST_STAGE_REQUEST,
 			       "%s: %s", class->v.atom.name,
@@ -543,7 +543,8 @@ static void rpc_text(const struct runner_job *j, FILE *out)
 		dist_error_set(&d, DIST_E_IO, DIST_STAGE_REQUEST, "%s: %s: %s",
 			       j->in.node,
 			       json_string_value(json_object_get(e, "code")),
-			       msg ? msg : "");
+			       msg ? runner_message_after_node(j->in.node, msg)
+				   : "");
 		runner_report(j->r, &d);
 		return;
 	}
@@ -553,8 +554,13 @@ static void rpc_text(const struct runner_job *j, FILE *out)
 	}
 }
 
+static const char *const rpc_owned_fields[] = {
+	"result", "exception", "output", NULL
+};
+
 const struct runner_ops rpc_runner_ops = {
 	.job_size = sizeof(struct rpc_job),
+	.owned_fields = rpc_owned_fields,
 	.start = rpc_start,
 	.deadline = rpc_deadline,
 	.release = rpc_release,

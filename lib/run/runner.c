@@ -55,20 +55,54 @@ void runner_report(struct runner *r, const struct dist_error *err)
 		r->cfg->report(err);
 }
 
+/* stdout is gone (full disk, closed, the reader left): nothing more
+ * can be told, so nothing more is started, and the jobs in flight end
+ * from a timer, outside the event of the job whose write failed. */
+static void output_failed(struct runner *r, int errnum)
+{
+	if (r->sum->output_failed)
+		return;
+	r->sum->output_failed = true;
+	r->sum->output_errno = errnum ? errnum : EIO;
+	engine_timer_arm(r->e, &r->deadline_timer, engine_now_us());
+}
+
 static void write_record(struct runner *r, struct runner_job *j)
 {
 	FILE *out = r->cfg->out;
+	int rc;
 
 	if (r->sum->output_failed)
 		return;
+	errno = 0;
 	if (r->cfg->format == OUTPUT_TEXT) {
 		r->ops->text(j, out);
-		if (fflush(out) != 0)
-			r->sum->output_failed = true;
-		return;
+		rc = fflush(out) != 0 || ferror(out) ? -1 : 0;
+	} else {
+		rc = record_write_as(j->out, r->cfg->format, out);
 	}
-	if (record_write_as(j->out, r->cfg->format, out) < 0)
-		r->sum->output_failed = true;
+	if (rc < 0)
+		output_failed(r, errno);
+}
+
+const char *runner_message_after_node(const char *node, const char *msg)
+{
+	size_t n = strlen(node);
+
+	if (msg && !strncmp(msg, node, n) && msg[n] == ':' && msg[n + 1] == ' ')
+		return msg + n + 2;
+	return msg;
+}
+
+/* The fields every runner program writes itself (runner_ops). */
+static const char *const runner_owned_fields[] = {
+	"ok", "error", "time_ms", "timings", "self", NULL
+};
+
+static void drop_fields(json_t *out, const char *const *names)
+{
+	for (; names && *names; names++)
+		json_object_del(out, *names);
 }
 
 static void on_reap(struct engine *e, struct engine_timer *t)
@@ -151,6 +185,8 @@ static struct runner_job *job_new(struct runner *r, struct input_record *in)
 		free(j);
 		return NULL;
 	}
+	drop_fields(j->out, runner_owned_fields);
+	drop_fields(j->out, r->ops->owned_fields);
 	return j;
 }
 
@@ -232,7 +268,11 @@ static int next_stdin_record(struct runner *r, struct input_record *rec)
 		if (rc > 0)
 			return 1;
 		if (rc < 0) {
+			/* dist(7): nothing after a rejected line is
+			 * attempted; what already started finishes. */
 			input_error(r, &err);
+			buf_reset(&r->inbuf);
+			r->in_eof = true;
 			return -1;
 		}
 	}
@@ -254,7 +294,9 @@ static void read_stdin_chunk(struct runner *r)
 			struct dist_error err;
 
 			dist_error_set(&err, DIST_E_IO, DIST_STAGE_INPUT,
-				       "reading stdin: %s", strerror(errno));
+				       "cannot read stdin after line %ld: %s",
+				       r->line_no, strerror(errno));
+			r->sum->input_failed = true;
 			runner_report(r, &err);
 		}
 		r->in_eof = true;
@@ -273,6 +315,8 @@ static void on_stdin(struct engine *e, struct engine_io *io, unsigned ev)
 
 static bool input_done(const struct runner *r)
 {
+	if (r->sum->output_failed)
+		return true;
 	if (r->cfg->nargs > 0)
 		return r->next_arg >= r->cfg->nargs;
 	return r->in_eof && r->inbuf.len == 0;
@@ -403,7 +447,10 @@ int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 	engine_free(r.e);
 	buf_free(&r.inbuf);
 	sum->wall_ms = (double)(engine_now_us() - t0) / 1000.0;
-	metrics_write_summary(cfg, sum);
+	if (metrics_write_summary(cfg, sum) < 0 && !sum->output_failed) {
+		sum->output_failed = true;
+		sum->output_errno = errno ? errno : EIO;
+	}
 	if (rc == 0 && metrics_write_prom(cfg, sum, err) < 0)
 		return -1;
 	return rc;
@@ -411,9 +458,11 @@ int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 
 int runner_exit_status(const struct runner_summary *sum)
 {
+	if (sum->output_failed || sum->input_failed)
+		return DIST_EXIT_ENV;
 	if (sum->input_errors)
-		return 2;
+		return DIST_EXIT_USAGE;
 	if (sum->failed)
-		return 1;
-	return 0;
+		return DIST_EXIT_FAILED;
+	return DIST_EXIT_OK;
 }

@@ -48,6 +48,11 @@ struct runner_ops {
 	void (*release)(struct runner_job *j);
 	/* -o text: print the job's line(s), newline included. */
 	void (*text)(const struct runner_job *j, FILE *out);
+	/* The result fields this program writes (NULL-terminated, or
+	 * NULL). With the runner's own (ok, error, time_ms, timings,
+	 * self) they are dropped from the carried input record, so an
+	 * earlier stage's outcome never survives into this one's. */
+	const char *const *owned_fields;
 };
 
 struct runner_config {
@@ -72,7 +77,11 @@ struct runner_config {
 
 struct runner_summary {
 	long targets, ok, failed, input_errors;
-	bool output_failed;         /* stdout went away (EPIPE) */
+	bool input_failed;          /* reading stdin failed (DIST_E_IO) */
+	/* A write to stdout failed (errno in output_errno: EPIPE for a
+	 * closed pipe): nothing more was written or started. */
+	bool output_failed;
+	int output_errno;
 	struct latency time;        /* time_ms of every finished target */
 	double wall_ms;
 };
@@ -89,11 +98,18 @@ void runner_report(struct runner *r, const struct dist_error *err);
 void runner_job_finish(struct runner_job *j, const struct dist_error *err);
 
 /* Run everything. Input errors are reported on stderr as they happen
- * (counted in summary). Returns 0, or -1 when the loop itself failed. */
+ * (counted in summary); a rejected line ends the input: the records
+ * started before it finish and are written, nothing after it starts.
+ * A failed write to stdout ends the run at once. Returns 0, or -1 when
+ * the loop itself failed. */
 int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 	       struct runner_summary *sum, struct dist_error *err);
 
-/* The exit status of DESIGN.md for a finished run. */
+/* The exit status of DESIGN.md for a finished run (enum dist_exit). */
 int runner_exit_status(const struct runner_summary *sum);
+
+/* msg without a leading "node: ", for a line that names the node
+ * already: "dist-rpc: a@h: timeout: ...", not "a@h: timeout: a@h: ...". */
+const char *runner_message_after_node(const char *node, const char *msg);
 
 #endif
