@@ -16,6 +16,10 @@
 
 #define DIST_PASS_THROUGH 112
 #define HANDSHAKE_MAX_INPUT 4096
+/* Closes before the status that may be a busy name rather than a port
+ * that is no distribution port: runs of other users, which share no
+ * locks with us, can walk into a few such names in a row. */
+#define EARLY_CLOSES_MAX 4
 
 static void conn_on_io(struct engine *e, struct engine_io *io,
 		       unsigned events);
@@ -618,10 +622,12 @@ static void on_eof(struct dist_conn *c)
 				   "(ours came from %s)", c->target.full,
 				   c->cfg->cookie->source);
 		else if (c->hs.state == HS_AWAIT_STATUS &&
-			 !c->cfg->our_name && c->early_closes < 2) {
-			/* A node that still has our name half-connected
-			 * from a moment ago (already_pending) hangs up
-			 * without a status: take the next name. */
+			 !c->cfg->our_name &&
+			 c->early_closes < EARLY_CLOSES_MAX) {
+			/* A node that is still asking another connection
+			 * under our name whether to replace its live one
+			 * (status alive; net_kernel's already_pending)
+			 * hangs up without a status: take the next name. */
 			c->early_closes++;
 			retry_with_next_name(c, false);
 		} else if (c->hs.state == HS_AWAIT_STATUS)
