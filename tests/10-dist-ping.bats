@@ -306,8 +306,8 @@ setup() {
 	run "$PING" --cookie-file "$COOKIE_FILE" "n1@$HOST"
 	wait "$first"
 	assert_success
-	assert_equal "$(field "$output" self)" "dist1@$HOST"
-	assert_equal "$(field "$(cat "$BATS_TEST_TMPDIR/first")" self)" "dist0@$HOST"
+	assert_equal "$(field "$output" self)" "-dist1@$HOST"
+	assert_equal "$(field "$(cat "$BATS_TEST_TMPDIR/first")" self)" "-dist0@$HOST"
 }
 
 @test "a connection survives past the node's tick interval" {

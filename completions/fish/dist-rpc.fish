@@ -41,7 +41,7 @@ function __dist_rpc_no_operand
             continue
         end
         switch $t
-            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --resolver --max-size --prom
+            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --address --resolver --max-size --prom
                 set skip 1
             case '-*'
             case '*'
@@ -66,6 +66,7 @@ complete -c dist-rpc -l cookie -x -d 'The cookie itself (visible in ps)'
 complete -c dist-rpc -s n -l name -x -d 'Our node name'
 complete -c dist-rpc -l epmd-port -x -d 'EPMD port'
 complete -c dist-rpc -s p -l port -x -d 'No EPMD: connect straight to PORT'
+complete -c dist-rpc -l address -x -a '(__fish_print_hostnames)' -d 'Connect to HOST[:PORT] instead of the target\'s host'
 complete -c dist-rpc -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
 complete -c dist-rpc -s q -l quiet -d 'Print nothing; exit status only'
 complete -c dist-rpc -l stats -d 'End with a summary record (counts, p50/p99)'

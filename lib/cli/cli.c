@@ -66,6 +66,9 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 	case 'p':
 		return count_parse(arg, 1, 65535, &c->direct_port, err) < 0
 			       ? -1 : 1;
+	case CLI_OPT_ADDRESS:
+		c->address = arg;
+		return 1;
 	case CLI_OPT_RESOLVER:
 		c->resolver = arg;
 		return 1;
@@ -160,6 +163,43 @@ static int check_prom_dir(const char *file, struct dist_error *err)
 	return 0;
 }
 
+/* --address HOST[:PORT], as erl_call -address: HOST, HOST:PORT,
+ * [IPV6]:PORT or a bare IPv6 address; the port is the node's (then
+ * EPMD is not asked), and --port may give it instead. */
+static int address_parse(struct cli_common *c, struct dist_error *err)
+{
+	const char *a = c->address, *port = NULL, *colon = strrchr(a, ':');
+	size_t hlen = strlen(a);
+
+	if (a[0] == '[') {
+		const char *close = strchr(a, ']');
+
+		if (!close || (close[1] && close[1] != ':'))
+			goto bad;
+		hlen = (size_t)(close - a - 1);
+		a++;
+		port = close[1] ? close + 2 : NULL;
+	} else if (colon && colon == strchr(a, ':')) {
+		hlen = (size_t)(colon - a);
+		port = colon + 1;
+	}
+	if (hlen == 0 || hlen >= sizeof c->address_host)
+		goto bad;
+	memcpy(c->address_host, a, hlen);
+	c->address_host[hlen] = '\0';
+	if (!port)
+		return 0;
+	if (c->direct_port > 0)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--address '%s' and --port both give "
+				      "the port: keep one", c->address);
+	return count_parse(port, 1, 65535, &c->direct_port, err);
+bad:
+	return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			      "--address '%s': give HOST, HOST:PORT or "
+			      "[IPV6]:PORT", c->address);
+}
+
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err)
 {
@@ -180,6 +220,8 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 			vm_args_target(c, &va);
 		explicit_bzero(&va, sizeof va);
 	}
+	if (c->address && address_parse(c, err) < 0)
+		return -1;
 	c->resolver = cli_resolver(c);
 	port = epmd_port_from_env((int)c->epmd_port_flag, err);
 	if (port < 0)
@@ -197,6 +239,7 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 	conn->cookie = &c->cookie;
 	conn->epmd_port = port;
 	conn->direct_port = (int)c->direct_port;
+	conn->address = c->address ? c->address_host : NULL;
 	conn->our_name = c->name;
 	conn->stage_timeout_us = c->connect_timeout_ms > 0
 		? c->connect_timeout_ms * 1000 : INT64_MAX / 4;

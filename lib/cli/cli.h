@@ -31,6 +31,7 @@ enum {
 	CLI_OPT_RESOLVER,
 	CLI_OPT_STATS,
 	CLI_OPT_PROM,
+	CLI_OPT_ADDRESS,
 };
 
 #define CLI_COMMON_SHORT "t:j:n:p:o:qhV"
@@ -45,6 +46,7 @@ enum {
 	{ "name", required_argument, NULL, 'n' },                           \
 	{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },        \
 	{ "port", required_argument, NULL, 'p' },                           \
+	{ "address", required_argument, NULL, CLI_OPT_ADDRESS },            \
 	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },          \
 	{ "stats", no_argument, NULL, CLI_OPT_STATS },                      \
 	{ "prom", required_argument, NULL, CLI_OPT_PROM },                  \
@@ -64,6 +66,8 @@ struct cli_common {
 	const char *name;           /* --name */
 	long epmd_port_flag;
 	long direct_port;
+	const char *address;        /* --address HOST[:PORT] as given */
+	char address_host[256];     /* its host part */
 	const char *resolver;       /* --resolver, else $DIST_RESOLVER */
 	bool stats;                 /* --stats */
 	const char *prom_file;      /* --prom FILE */

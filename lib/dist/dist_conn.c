@@ -16,6 +16,10 @@
 
 #define DIST_PASS_THROUGH 112
 #define HANDSHAKE_MAX_INPUT 4096
+/* Closes before the status that may be a busy name rather than a port
+ * that is no distribution port: runs of other users, which share no
+ * locks with us, can walk into a few such names in a row. */
+#define EARLY_CLOSES_MAX 4
 
 static void conn_on_io(struct engine *e, struct engine_io *io,
 		       unsigned events);
@@ -53,15 +57,12 @@ static void close_socket(struct dist_conn *c)
 	engine_io_remove(c->e, &c->io);
 	close(c->io.fd);
 	c->io.fd = -1;
+	c->socket_gen++;
 }
 
 static void release_pool_name(struct dist_conn *c)
 {
-	if (c->pool_held) {
-		namepool_release(c->cfg->names, c->target.full,
-				 c->pool_index);
-		c->pool_held = false;
-	}
+	namepool_release(c->cfg->names, c->pool_key, &c->pool);
 }
 
 void dist_conn_close(struct dist_conn *c)
@@ -193,6 +194,7 @@ void dist_conn_init(struct dist_conn *c, struct engine *e,
 	c->ops = ops;
 	c->data = data;
 	c->io.fd = -1;
+	c->pool.lock_fd = -1;
 	c->io.cb = conn_on_io;
 	c->io.data = c;
 	c->stage_timer.cb = on_stage_timer;
@@ -267,6 +269,13 @@ static void on_resolved(void *data, int status,
 	epmd_start(c);
 }
 
+/* The host we connect to: the target's, or the one of --address (a
+ * port-forward, a tunnel), while the name we greet stays the target's. */
+static const char *dialled_host(const struct dist_conn *c)
+{
+	return c->cfg->address ? c->cfg->address : c->target.host;
+}
+
 void dist_conn_start(struct dist_conn *c, const struct node_name *target)
 {
 	c->target = *target;
@@ -274,7 +283,7 @@ void dist_conn_start(struct dist_conn *c, const struct node_name *target)
 	c->t_start_us = engine_now_us();
 	c->state = CONN_RESOLVING;
 	dist_conn_stage(c, DIST_STAGE_RESOLVE);
-	c->rreq = resolve_host(c->resolver, target->host, on_resolved, c);
+	c->rreq = resolve_host(c->resolver, dialled_host(c), on_resolved, c);
 	if (!c->rreq)
 		conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
 }
@@ -290,17 +299,21 @@ static void conn_connect_node(struct dist_conn *c)
 	int rc;
 
 	c->state = CONN_CONNECTING;
-	/* This run's other connections to the same node hold names too:
-	 * take one they do not use, or wait a moment when this run alone
-	 * holds all 32 (the stage timeout still bounds the wait). */
-	if (!c->cfg->our_name && !c->pool_held && c->cfg->names) {
-		c->pool_index = namepool_acquire(
-			c->cfg->names, c->target.full,
-			c->pool_tries == 0
-				? -1 : (int)(c->pool_index % NAME_POOL_SIZE),
-			&c->pool_held);
-		if (!c->pool_held &&
-		    namepool_all_ours(c->cfg->names, c->target.full)) {
+	/* Other connections to the same node, of this run or of another
+	 * run on this host, hold names too: take one nobody holds, or wait
+	 * a moment while all 32 are held (the stage timeout still bounds
+	 * the wait). See namepool.h for what the node does otherwise. */
+	if (!c->cfg->our_name && !c->pool.held) {
+		namepool_node_key(c->target.alive,
+				  &c->addrs.addrs[c->addr_index],
+				  c->node_port, c->pool_key,
+				  sizeof c->pool_key);
+		if (namepool_acquire(c->cfg->names, c->pool_key,
+				     c->pool_tries == 0
+					     ? -1
+					     : (int)(c->pool.index %
+						     NAME_POOL_SIZE),
+				     &c->pool) == NAMEPOOL_ALL_BUSY) {
 			engine_timer_arm(c->e, &c->name_wait,
 					 engine_now_us() + 2000);
 			return;
@@ -312,7 +325,53 @@ static void conn_connect_node(struct dist_conn *c)
 			   strerror(-rc));
 }
 
-/* A failed connect: EPMD refusals try the host's next address. */
+/* The node port refused or failed at one address: the node may listen
+ * on one interface only (-kernel inet_dist_use_interface, an IPv6-only
+ * node, Debian's 127.0.1.1 line for the host name in /etc/hosts) while
+ * EPMD answers on all of them, so the host's other addresses get their
+ * turn, as they do for EPMD. */
+static bool next_node_address(struct dist_conn *c)
+{
+	size_t used = strlen(c->node_tried);
+
+	snprintf(c->node_tried + used, sizeof c->node_tried - used, "%s%s",
+		 used ? ", " : "", c->address);
+	if (c->node_addr_tries + 1 >= c->addrs.naddrs)
+		return false;
+	c->node_addr_tries++;
+	c->addr_index = (c->addr_index + 1) % c->addrs.naddrs;
+	/* The pool key names the address: take the name again there. */
+	namepool_release(c->cfg->names, c->pool_key, &c->pool);
+	conn_connect_node(c);
+	return true;
+}
+
+static void node_connect_failed(struct dist_conn *c, int soerr)
+{
+	char where[512];
+
+	snprintf(where, sizeof where, "port %u of %s (tried %s)",
+		 c->node_port, dialled_host(c), c->node_tried);
+	if (soerr != ECONNREFUSED)
+		conn_failf(c, DIST_E_CONNECT_FAILED,
+			   "%s: cannot connect to %s: %s", c->target.full,
+			   where, strerror(soerr));
+	else if (c->cfg->direct_port > 0)
+		conn_failf(c, DIST_E_CONNECT_REFUSED,
+			   "%s: connection refused at %s: nothing listens "
+			   "on that port", c->target.full, where);
+	else
+		conn_failf(c, DIST_E_CONNECT_REFUSED,
+			   "%s: connection refused at %s, the port EPMD "
+			   "gave for it: the node listens on another address "
+			   "than the host name resolves to (check -kernel "
+			   "inet_dist_use_interface, the host's line in "
+			   "/etc/hosts, an IPv6-only node; --address dials "
+			   "another address), or it is going down or has "
+			   "just died", c->target.full, where);
+}
+
+/* A failed connect: EPMD and the node port try the host's next address. */
 static void on_connect_error(struct dist_conn *c, int soerr)
 {
 	char detail[600];
@@ -326,27 +385,15 @@ static void on_connect_error(struct dist_conn *c, int soerr)
 		}
 		snprintf(detail, sizeof detail,
 			 "%s port %d (%s): %s", c->address, c->cfg->epmd_port,
-			 c->target.host, strerror(soerr));
+			 dialled_host(c), strerror(soerr));
 		conn_failf(c, DIST_E_EPMD_UNREACHABLE,
 			   "%s: no EPMD answers at %s; no Erlang node runs "
 			   "on that host, or EPMD listens on another port "
 			   "(--epmd-port, $ERL_EPMD_PORT)", c->target.full, detail);
 		return;
 	}
-	snprintf(detail, sizeof detail, "%s port %u: %s", c->address,
-		 c->node_port, strerror(soerr));
-	if (soerr == ECONNREFUSED)
-		conn_failf(c, DIST_E_CONNECT_REFUSED,
-			   c->cfg->direct_port > 0
-				   ? "%s: connection refused at %s; nothing "
-				     "listens on that port"
-				   : "%s: connection refused at %s; EPMD "
-				     "still lists the node, which is going "
-				     "down or has just died", c->target.full,
-			   detail);
-	else
-		conn_failf(c, DIST_E_CONNECT_FAILED,
-			   "%s: cannot connect to %s", c->target.full, detail);
+	if (!next_node_address(c))
+		node_connect_failed(c, soerr);
 }
 
 static void handshake_begin(struct dist_conn *c)
@@ -359,7 +406,7 @@ static void handshake_begin(struct dist_conn *c)
 	dist_conn_stage(c, DIST_STAGE_HANDSHAKE);
 	if (getsockname(c->io.fd, (struct sockaddr *)&local, &llen) < 0)
 		memset(&local, 0, sizeof local);
-	if (namepool_name(c->cfg->our_name, c->pool_index,
+	if (namepool_name(c->cfg->our_name, c->pool.index,
 			  c->target.long_style, &local, c->our_name,
 			  sizeof c->our_name, &err) < 0) {
 		conn_fail(c, &err);
@@ -401,7 +448,7 @@ static void epmd_input(struct dist_conn *c)
 				       "named '%s': the node is not running "
 				       "or runs under another name (see "
 				       "epmd -names)", c->target.full,
-				       c->target.host, c->address,
+				       dialled_host(c), c->address,
 				       c->cfg->epmd_port, c->target.alive);
 		conn_fail(c, &err);
 		return;
@@ -426,8 +473,7 @@ static void epmd_input(struct dist_conn *c)
 static void retry_with_next_name(struct dist_conn *c, bool answer)
 {
 	static const uint8_t give_up[] = { 0, 6, 's', 'f', 'a', 'l', 's', 'e' };
-	unsigned taken = c->pool_index;
-	bool held = c->pool_held;
+	struct namepool_hold taken = c->pool;
 
 	/* Answer "false": the existing connection with that name belongs
 	 * to someone else (another probe) and must not be replaced. */
@@ -437,13 +483,10 @@ static void retry_with_next_name(struct dist_conn *c, bool answer)
 	close_socket(c);
 	/* Take the next name before letting go of this one, so that a
 	 * sibling connection does not walk into it meanwhile. */
-	c->pool_held = false;
 	c->pool_tries++;
-	c->pool_index = namepool_acquire(c->cfg->names, c->target.full,
-					 (int)(taken + 1) % NAME_POOL_SIZE,
-					 &c->pool_held);
-	if (held)
-		namepool_release(c->cfg->names, c->target.full, taken);
+	namepool_acquire(c->cfg->names, c->pool_key,
+			 (int)(taken.index + 1) % NAME_POOL_SIZE, &c->pool);
+	namepool_release(c->cfg->names, c->pool_key, &taken);
 	dist_conn_stage(c, DIST_STAGE_CONNECT);
 	conn_connect_node(c);
 }
@@ -566,6 +609,8 @@ static void on_eof(struct dist_conn *c)
 {
 	switch (c->state) {
 	case CONN_EPMD:
+		/* The reply was parsed with epmd_eof set: an incomplete one
+		 * has failed already; a complete one moved on. */
 		c->epmd_eof = true;
 		epmd_input(c);
 		return;
@@ -577,10 +622,12 @@ static void on_eof(struct dist_conn *c)
 				   "(ours came from %s)", c->target.full,
 				   c->cfg->cookie->source);
 		else if (c->hs.state == HS_AWAIT_STATUS &&
-			 !c->cfg->our_name && c->early_closes < 2) {
-			/* A node that still has our name half-connected
-			 * from a moment ago (already_pending) hangs up
-			 * without a status: take the next name. */
+			 !c->cfg->our_name &&
+			 c->early_closes < EARLY_CLOSES_MAX) {
+			/* A node that is still asking another connection
+			 * under our name whether to replace its live one
+			 * (status alive; net_kernel's already_pending)
+			 * hangs up without a status: take the next name. */
 			c->early_closes++;
 			retry_with_next_name(c, false);
 		} else if (c->hs.state == HS_AWAIT_STATUS)
@@ -600,8 +647,38 @@ static void on_eof(struct dist_conn *c)
 	}
 }
 
+static void conn_input(struct dist_conn *c)
+{
+	unsigned socket_gen = c->socket_gen;
+
+	switch (c->state) {
+	case CONN_EPMD:
+		epmd_input(c);
+		break;
+	case CONN_HANDSHAKE:
+		handshake_input(c);
+		/* The node's first frames may follow its challenge ack in
+		 * the same read: they are not to wait for the next one. */
+		if (c->state == CONN_READY && c->socket_gen == socket_gen)
+			ready_input(c);
+		break;
+	case CONN_READY:
+		ready_input(c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Read what the socket holds, then handle it, and only then its end: a
+ * peer that answers and hangs up (EPMD's PORT2_RESP, the status "nok" or
+ * "not_allowed", a last frame) often delivers both in one wake-up, and
+ * the answer says more than the close. */
 static void conn_read(struct dist_conn *c)
 {
+	unsigned socket_gen = c->socket_gen;
+	int end = 0;          /* 0 open, -1 EOF, else errno */
+
 	for (;;) {
 		ssize_t n;
 
@@ -614,36 +691,29 @@ static void conn_read(struct dist_conn *c)
 			c->in.len += (size_t)n;
 			continue;
 		}
-		if (n == 0) {
-			on_eof(c);
-			return;
-		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			break;
-		if (errno == EINTR)
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (c->state == CONN_HANDSHAKE && c->hs.state == HS_AWAIT_ACK &&
-		    errno == ECONNRESET) {
-			on_eof(c);
-			return;
-		}
-		conn_failf(c, DIST_E_CLOSED, "%s: connection lost: %s", c->target.full,
-			   strerror(errno));
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		end = n == 0 ? -1 : errno;
+		break;
+	}
+	if (end == -1 && c->state == CONN_EPMD)
+		c->epmd_eof = true;
+	conn_input(c);
+	/* The input may have finished this socket's work: EPMD answered
+	 * and the node's port is being dialled, or a taken name made us
+	 * reconnect. Its end is then no news. */
+	if (end == 0 || c->state == CONN_CLOSED || c->socket_gen != socket_gen)
+		return;
+	/* A reset in the handshake is the node hanging up on us, like a
+	 * close (it resets when our bytes were still unread). */
+	if (end == -1 || (end == ECONNRESET && c->state == CONN_HANDSHAKE)) {
+		on_eof(c);
 		return;
 	}
-	switch (c->state) {
-	case CONN_EPMD:
-		epmd_input(c);
-		break;
-	case CONN_HANDSHAKE:
-		handshake_input(c);
-		break;
-	case CONN_READY:
-		ready_input(c);
-		break;
-	default:
-		break;
-	}
+	conn_failf(c, DIST_E_CLOSED, "%s: connection lost: %s", c->target.full,
+		   strerror(end));
 }
 
 static void conn_write(struct dist_conn *c)

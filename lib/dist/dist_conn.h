@@ -28,6 +28,8 @@ struct dist_conn_config {
 	const struct cookie *cookie;
 	int epmd_port;
 	int direct_port;          /* >0: skip EPMD, connect here */
+	const char *address;      /* --address: dial this host instead of
+				   * the target's (the name stays) */
 	const char *our_name;     /* --name, or NULL for the pool */
 	int64_t stage_timeout_us;
 	int64_t request_timeout_us; /* the request stage; 0: stage_timeout */
@@ -73,6 +75,8 @@ struct dist_conn {
 	struct resolve_req *rreq;
 	struct resolve_result addrs;
 	int addr_index;
+	int node_addr_tries;        /* addresses tried for the node port */
+	char node_tried[200];       /* their text, for the error */
 	uint16_t node_port;
 	char address[64];           /* text of the address in use */
 
@@ -82,13 +86,14 @@ struct dist_conn {
 	struct engine_timer name_wait;   /* every pool name busy in this run */
 	struct buf in, out;
 	bool epmd_eof;
+	unsigned socket_gen;         /* counts closed sockets */
 	bool connecting;             /* connect() in progress */
 
 	struct handshake hs;
-	unsigned pool_index;         /* our name is dist<pool_index> */
+	struct namepool_hold pool;   /* our pool name and its lock */
+	char pool_key[128];          /* the node, as cfg->names knows it */
 	unsigned pool_tries;         /* names tried on this node so far */
 	unsigned early_closes;       /* closed before the status answer */
-	bool pool_held;              /* pool_index is ours in cfg->names */
 	char our_name[512];
 	uint32_t creation;
 	struct etf_arena *arena;

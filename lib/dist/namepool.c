@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "dist/nodename.h"
+#include "dist/namepool_lock.h"
 #include "io/resolve.h"
 
 static void our_host(bool long_style, const struct sockaddr_storage *local,
@@ -84,18 +87,23 @@ struct inuse_entry {
 	struct inuse_entry *next;
 	uint32_t mask;
 	unsigned cursor;    /* where the next acquire starts */
-	char node[];
+	char key[];
 };
 
 /* A list: it holds at most one entry per node in flight, which the
  * concurrency bounds. */
 struct namepool_inuse {
 	struct inuse_entry *head;
+	int lock_dir;       /* the runtime directory, or -1 */
 };
 
 struct namepool_inuse *namepool_inuse_new(void)
 {
-	return calloc(1, sizeof(struct namepool_inuse));
+	struct namepool_inuse *u = calloc(1, sizeof *u);
+
+	if (u)
+		u->lock_dir = namepool_lock_dir_open();
+	return u;
 }
 
 void namepool_inuse_free(struct namepool_inuse *u)
@@ -108,74 +116,107 @@ void namepool_inuse_free(struct namepool_inuse *u)
 		u->head = e->next;
 		free(e);
 	}
+	if (u->lock_dir >= 0)
+		close(u->lock_dir);
 	free(u);
 }
 
-static struct inuse_entry **find(struct namepool_inuse *u, const char *node)
+static bool sockaddr_is_loopback(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr)
+			>> 24) == 127;
+	if (ss->ss_family != AF_INET6)
+		return false;
+	if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
+		return true;
+	return IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
+	       s6->sin6_addr.s6_addr[12] == 127;
+}
+
+void namepool_node_key(const char *alive, const struct sockaddr_storage *addr,
+		       unsigned port, char *out, size_t len)
+{
+	char host[64];
+
+	if (sockaddr_is_loopback(addr))
+		snprintf(host, sizeof host, "loopback");
+	else
+		sockaddr_text(addr, host, sizeof host);
+	snprintf(out, len, "%s@%s:%u", alive, host, port);
+}
+
+static struct inuse_entry **find(struct namepool_inuse *u, const char *key)
 {
 	struct inuse_entry **pp = &u->head;
 
-	while (*pp && strcmp((*pp)->node, node) != 0)
+	while (*pp && strcmp((*pp)->key, key) != 0)
 		pp = &(*pp)->next;
 	return pp;
 }
 
-unsigned namepool_acquire(struct namepool_inuse *u, const char *node,
-			  int start, bool *held)
+enum namepool_got namepool_acquire(struct namepool_inuse *u, const char *key,
+				   int start, struct namepool_hold *h)
 {
 	struct inuse_entry **pp, *e;
 	unsigned first;
 	size_t n;
 
-	*held = false;
+	h->held = false;
+	h->lock_fd = -1;
+	h->index = start < 0 ? 0 : (unsigned)start % NAME_POOL_SIZE;
 	if (!u)
-		return start < 0 ? 0 : (unsigned)start;
-	pp = find(u, node);
+		return NAMEPOOL_UNTRACKED;
+	pp = find(u, key);
 	if (!*pp) {
-		n = strlen(node) + 1;
+		n = strlen(key) + 1;
 		e = calloc(1, sizeof *e + n);
 		if (!e)
-			return start < 0 ? 0 : (unsigned)start;
-		memcpy(e->node, node, n);
+			return NAMEPOOL_UNTRACKED;
+		memcpy(e->key, key, n);
 		*pp = e;
 	}
 	e = *pp;
-	first = start < 0 ? e->cursor : (unsigned)start % NAME_POOL_SIZE;
+	first = start < 0 ? e->cursor : h->index;
 	for (unsigned k = 0; k < NAME_POOL_SIZE; k++) {
 		unsigned i = (first + k) % NAME_POOL_SIZE;
+		int fd = -1;
 
-		if (!(e->mask & (1u << i))) {
-			e->mask |= 1u << i;
-			e->cursor = (i + 1) % NAME_POOL_SIZE;
-			*held = true;
-			return i;
-		}
+		if (e->mask & (1u << i))
+			continue;
+		if (u->lock_dir >= 0 &&
+		    namepool_lock_try(u->lock_dir, key, i, &fd) == 0)
+			continue;    /* another run holds it */
+		e->mask |= 1u << i;
+		e->cursor = (i + 1) % NAME_POOL_SIZE;
+		h->index = i;
+		h->held = true;
+		h->lock_fd = fd;
+		return NAMEPOOL_HELD;
 	}
-	return first;
+	h->index = first;
+	return NAMEPOOL_ALL_BUSY;
 }
 
-void namepool_release(struct namepool_inuse *u, const char *node,
-		      unsigned index)
-{
-	struct inuse_entry **pp, *e;
-
-	if (!u || index >= NAME_POOL_SIZE)
-		return;
-	pp = find(u, node);
-	if (!*pp)
-		return;
-	e = *pp;
-	/* The entry stays, with its cursor, for the rest of the run: one
-	 * per distinct node, the size of the run's own input. */
-	e->mask &= ~(1u << index);
-}
-
-bool namepool_all_ours(struct namepool_inuse *u, const char *node)
+void namepool_release(struct namepool_inuse *u, const char *key,
+		      struct namepool_hold *h)
 {
 	struct inuse_entry **pp;
 
-	if (!u)
-		return false;
-	pp = find(u, node);
-	return *pp && (*pp)->mask == (uint32_t)((1ULL << NAME_POOL_SIZE) - 1);
+	if (h->lock_fd >= 0) {
+		close(h->lock_fd);
+		h->lock_fd = -1;
+	}
+	if (!h->held)
+		return;
+	h->held = false;
+	if (!u || h->index >= NAME_POOL_SIZE)
+		return;
+	pp = find(u, key);
+	/* The entry stays, with its cursor, for the rest of the run: one
+	 * per distinct node, the size of the run's own input. */
+	if (*pp)
+		(*pp)->mask &= ~(1u << h->index);
 }
