@@ -22,6 +22,14 @@ struct resolver {
 	ares_channel channel;
 	struct engine_timer timer;
 	struct resolver_fd fds[RESOLVER_MAX_FDS];
+	/* Questions inside c-ares, and how many of those nobody waits for
+	 * any more. c-ares cannot drop one question, only all of them; so
+	 * once every question left is abandoned, the sweep drops them all.
+	 * Otherwise a black-holed DNS server keeps retrying for 75 s after
+	 * the command deadline, and the loop (so the process) with it. */
+	int in_flight;
+	int abandoned;
+	struct engine_timer sweep;
 };
 
 struct resolve_req {
@@ -29,6 +37,7 @@ struct resolve_req {
 	void *data;
 	struct resolver *r;
 	bool starting;    /* inside ares_getaddrinfo */
+	bool in_ares;     /* counted in r->in_flight */
 	bool finished;
 	int status;
 	struct resolve_result res;
@@ -38,6 +47,42 @@ struct resolve_req {
 };
 
 static void resolver_rearm(struct resolver *r);
+
+/* From the loop, never inside a c-ares callback: ares_cancel runs the
+ * callbacks of the questions it drops, and c-ares may be walking its
+ * list of questions when one of our callbacks cancels another. */
+static void on_sweep(struct engine *e, struct engine_timer *t)
+{
+	struct resolver *r = t->data;
+
+	(void)e;
+	if (r->in_flight > 0 && r->abandoned == r->in_flight) {
+		ares_cancel(r->channel);
+		resolver_rearm(r);
+	}
+}
+
+static void resolver_maybe_sweep(struct resolver *r)
+{
+	if (r->in_flight > 0 && r->abandoned == r->in_flight)
+		engine_timer_arm(r->e, &r->sweep, engine_now_us());
+}
+
+/* A question left c-ares (answered, failed, dropped). */
+static void resolver_question_done(struct resolver *r, bool abandoned)
+{
+	r->in_flight--;
+	if (abandoned)
+		r->abandoned--;
+	resolver_maybe_sweep(r);
+}
+
+/* Its owner gave up on a question still inside c-ares. */
+static void resolver_question_abandoned(struct resolver *r)
+{
+	r->abandoned++;
+	resolver_maybe_sweep(r);
+}
 
 static void on_ares_io(struct engine *e, struct engine_io *io,
 		       unsigned events)
@@ -147,6 +192,8 @@ static struct resolver *resolver_create(struct engine *e, int flags,
 	r->e = e;
 	r->timer.cb = on_ares_timer;
 	r->timer.data = r;
+	r->sweep.cb = on_sweep;
+	r->sweep.data = r;
 	return r;
 }
 
@@ -180,6 +227,7 @@ void resolver_free(struct resolver *r)
 	 * frees them; live ones are cancelled by their owners first. */
 	ares_destroy(r->channel);
 	engine_timer_disarm(r->e, &r->timer);
+	engine_timer_disarm(r->e, &r->sweep);
 	for (int i = 0; i < RESOLVER_MAX_FDS; i++)
 		if (r->fds[i].used)
 			engine_io_remove(r->e, &r->fds[i].io);
@@ -237,6 +285,10 @@ static void on_addrinfo(void *arg, int status, int timeouts,
 	struct resolve_req *req = arg;
 
 	(void)timeouts;
+	if (req->in_ares) {
+		req->in_ares = false;
+		resolver_question_done(req->r, !req->cb);
+	}
 	if (status == ARES_SUCCESS && ai) {
 		/* Erlang nodes listen on IPv4 unless started with
 		 * -proto_dist inet6_tcp: try IPv4 first. */
@@ -316,6 +368,10 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 	else
 		req->finished = true;
 	req->starting = false;
+	if (!req->finished) {
+		req->in_ares = true;
+		r->in_flight++;
+	}
 	if (req->finished)
 		engine_timer_arm(r->e, &req->deliver, engine_now_us());
 	resolver_rearm(r);
@@ -324,8 +380,11 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 
 void resolve_cancel(struct resolve_req *req)
 {
-	if (req)
-		req->cb = NULL;
+	if (!req || !req->cb)
+		return;
+	req->cb = NULL;
+	if (req->in_ares)
+		resolver_question_abandoned(req->r);
 }
 
 void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
@@ -343,7 +402,9 @@ void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
 struct resolve_query_req {
 	resolve_query_cb cb;  /* NULL once cancelled */
 	void *data;
+	struct resolver *r;
 	bool starting;        /* inside ares_query */
+	bool in_ares;         /* counted in r->in_flight */
 	bool finished;
 	int status;
 	unsigned char *abuf;  /* a copy: c-ares frees its own after the call */
@@ -424,6 +485,10 @@ static void on_query_answer(void *arg, int status, int timeouts,
 	struct resolve_query_req *req = arg;
 
 	(void)timeouts;
+	if (req->in_ares) {
+		req->in_ares = false;
+		resolver_question_done(req->r, !req->cb);
+	}
 	if (status == ARES_SUCCESS || status == ARES_ENODATA) {
 		/* NOERROR without records of the type is an empty answer. */
 		req->status = 0;
@@ -460,6 +525,7 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 		return NULL;
 	req->cb = cb;
 	req->data = data;
+	req->r = r;
 	req->type = type;
 	req->deliver.cb = on_query_deliver_timer;
 	req->deliver.data = req;
@@ -468,6 +534,10 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 	ares_query(r->channel, name, 1 /* class IN */, type, on_query_answer,
 		   req);
 	req->starting = false;
+	if (!req->finished) {
+		req->in_ares = true;
+		r->in_flight++;
+	}
 	if (req->finished)
 		engine_timer_arm(r->e, &req->deliver, engine_now_us());
 	resolver_rearm(r);
@@ -476,6 +546,9 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 
 void resolve_query_cancel(struct resolve_query_req *req)
 {
-	if (req)
-		req->cb = NULL;
+	if (!req || !req->cb)
+		return;
+	req->cb = NULL;
+	if (req->in_ares)
+		resolver_question_abandoned(req->r);
 }

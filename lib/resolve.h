@@ -42,7 +42,10 @@ void resolver_free(struct resolver *r);
 /* Start resolving host (a name or an address literal). The callback runs
  * later from the loop, never from inside this call. Returns a handle that
  * resolve_cancel() uses when the caller gives up first (deadline): the
- * callback will then never run. NULL when out of memory. */
+ * callback will then never run, and once no question left in the
+ * resolver is waited for, they are all dropped, so a DNS server that
+ * never answers holds nothing past the deadline. NULL when out of
+ * memory. */
 struct resolve_req *resolve_host(struct resolver *r, const char *host,
 				 resolve_cb cb, void *data);
 void resolve_cancel(struct resolve_req *req);

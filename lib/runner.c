@@ -323,6 +323,10 @@ static void runner_fill(struct runner *r)
 	}
 	if (input_done(r) && r->active == 0) {
 		engine_timer_disarm(r->e, &r->deadline_timer);
+		/* Every target has its record: after the deadline nothing
+		 * left in the loop may keep the process alive. */
+		if (r->deadline_passed)
+			engine_stop(r->e);
 	}
 }
 
