@@ -96,3 +96,41 @@ bounded() {
 	assert_failure 1
 	assert_output --partial '"code":"timeout"'
 }
+
+# ---- what is started can be stopped -----------------------------------
+
+@test "a node is stoppable by SIGTERM as soon as start_node returns" {
+	# Before kernel's signal server runs, erl drops SIGTERM: a node
+	# that is only registered with EPMD may never stop.
+	start_node early short
+	run --separate-stderr stop_node early
+	assert_success
+	refute [ -n "$stderr" ]
+	pid=$(cat "$DIST_STATE/early.pid")
+	run kill -0 "$pid"
+	assert_failure
+}
+
+@test "stop_pid ends a process that ignores SIGTERM" {
+	bash -c 'trap "" TERM; while :; do sleep 1; done' 3>&- &
+	pid=$!
+	run --separate-stderr stop_pid "$pid"
+	assert_success
+	assert_equal "$stderr" "pid $pid ignored SIGTERM for 5 s: SIGKILL"
+	run kill -0 "$pid"
+	assert_failure
+}
+
+@test "make demo ends, says stopped, and leaves no process behind" {
+	[ -x "$DIST_ROOT/bin/dist-ping" ] || skip "bin/ not built (make all)"
+	dir="$BATS_TEST_TMPDIR/demo-tmp"
+	mkdir -p "$dir"
+	TMPDIR=$dir run timeout 120 "$DIST_ROOT/scripts/demo"
+	assert_success
+	assert_line "demo done: everything it started is stopped."
+	# Everything the demo started inherited its TMPDIR.
+	run bash -c 'grep -lsx "TMPDIR='"$dir"'" -z /proc/[0-9]*/environ'
+	assert_output ""
+	run ls -A "$dir"
+	assert_output ""
+}
