@@ -9,6 +9,9 @@ setup_file() {
 	load helpers/nodes
 	nodes_setup
 	start_node n1 short
+	# A cookie outside ASCII; the node runs in a UTF-8 locale, as the
+	# suite does (LANG=C.UTF-8), so it holds the atom 'café'.
+	LANG=C.UTF-8 start_node latin short 'café'
 	start_udp_blackhole deaddns
 }
 
@@ -133,4 +136,104 @@ bounded() {
 	assert_output ""
 	run ls -A "$dir"
 	assert_output ""
+}
+
+# ---- cookies outside ASCII ----------------------------------------------
+
+cafe_ping() {
+	run "$PING" -t 10s "latin@$HOST" "$@"
+}
+
+@test "a Latin-1 cookie works from \$ERLANG_COOKIE and \$RELEASE_COOKIE" {
+	ERLANG_COOKIE='café' cafe_ping
+	assert_success
+	RELEASE_COOKIE='café' cafe_ping
+	assert_success
+	# The bytes matter: the ASCII look-alike is another cookie.
+	ERLANG_COOKIE='cafe' cafe_ping
+	assert_failure 1
+	assert_equal "$(field "$output" error.code)" not_allowed
+}
+
+@test "a Latin-1 cookie works from --cookie, for dist-ping and dist-rpc" {
+	cafe_ping --cookie 'café'
+	assert_success
+	run --separate-stderr "$RPC" -t 10s --cookie 'café' "latin@$HOST" erlang node
+	assert_success
+	assert_equal "$(field "$output" result)" "latin@$HOST"
+}
+
+@test "a Latin-1 cookie works from vm.args -setcookie, quoted or not" {
+	va="$BATS_TEST_TMPDIR/vm.args"
+	printf -- '-sname latin\n-setcookie café\n' > "$va"
+	cafe_ping --vm-args "$va"
+	assert_success
+	printf -- "-sname latin\n-setcookie 'café'\n" > "$va"
+	cafe_ping --vm-args "$va"
+	assert_success
+}
+
+@test "a cookie file holding UTF-8 is refused, as erl refuses it" {
+	home="$BATS_TEST_TMPDIR/home"
+	mkdir -p "$home"
+	printf 'café\n' > "$home/.erlang.cookie"
+	chmod 400 "$home/.erlang.cookie"
+	run "$PING" --cookie-file "$home/.erlang.cookie" "latin@$HOST"
+	assert_failure 3
+	assert_output --partial "printable ASCII"
+	run env -u ERLANG_COOKIE -u RELEASE_COOKIE HOME="$home" \
+		XDG_CONFIG_HOME="$home/xdg" "$PING" "latin@$HOST"
+	assert_failure 3
+	assert_output --partial "$home/.erlang.cookie"
+	# The reference: erl with the same file cannot start distribution.
+	run env HOME="$home" XDG_CONFIG_HOME="$home/xdg" timeout 60 \
+		erl -sname utf8file -noshell -start_epmd false -eval 'halt().'
+	assert_output --partial "Bad characters in cookie"
+}
+
+@test "an ASCII ~/.erlang.cookie is read with \$HOME elsewhere" {
+	home="$BATS_TEST_TMPDIR/home2"
+	mkdir -p "$home"
+	cp "$COOKIE_FILE" "$home/.erlang.cookie"
+	chmod 400 "$home/.erlang.cookie"
+	run env -u ERLANG_COOKIE -u RELEASE_COOKIE HOME="$home" \
+		XDG_CONFIG_HOME="$home/xdg" "$PING" "n1@$HOST"
+	assert_success
+}
+
+@test "a cookie with a character past U+00FF is refused: no node can digest it" {
+	run "$PING" --cookie 'a€' "latin@$HOST"
+	assert_failure 3
+	assert_output --partial "U+20AC"
+	refute_output --partial "a€"
+}
+
+@test "vm.args: a nested -args_file is followed, a loop is refused" {
+	inner="$BATS_TEST_TMPDIR/inner.args"
+	va="$BATS_TEST_TMPDIR/vm.args"
+	printf -- '-setcookie café\n' > "$inner"
+	printf -- '-sname latin\n-args_file %s\n+K true\n' "$inner" > "$va"
+	cafe_ping --vm-args "$va"
+	assert_success
+	loop="$BATS_TEST_TMPDIR/loop.args"
+	printf -- '-args_file %s\n' "$loop" > "$loop"
+	run "$PING" --vm-args "$loop" "latin@$HOST"
+	assert_failure 3
+	assert_output --partial "nested deeper"
+	printf -- '-args_file %s\n' "$BATS_TEST_TMPDIR/missing" > "$va"
+	run "$PING" --vm-args "$va" "latin@$HOST"
+	assert_failure 3
+	assert_output --partial "missing (-args_file in $va)"
+}
+
+@test "vm.args: an unrendered \${COOKIE} template is refused, named" {
+	va="$BATS_TEST_TMPDIR/vm.args"
+	printf -- '-sname latin\n-setcookie ${RELEASE_COOKIE}\n' > "$va"
+	ERLANG_COOKIE='café' run "$PING" --vm-args "$va" "latin@$HOST"
+	assert_failure 3
+	assert_output --partial 'template variable ${RELEASE_COOKIE}'
+	printf -- '-sname ${NODE_NAME}\n' > "$va"
+	ERLANG_COOKIE='café' run "$PING" --vm-args "$va"
+	assert_failure 3
+	assert_output --partial 'template variable ${NODE_NAME}'
 }
