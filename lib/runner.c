@@ -117,6 +117,8 @@ void runner_job_finish(struct runner_job *j, const struct dist_error *err)
 		r->sum->ok++;
 	}
 	write_record(r, j);
+	if (r->cfg->prom_file)
+		metrics_target_add(r->sum, j->out);
 	if (r->ops->release)
 		r->ops->release(j);
 	/* Unlink from the active list now; free from a timer, after the
@@ -409,7 +411,8 @@ int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 	sum->wall_ms = (double)(engine_now_us() - t0) / 1000.0;
 	metrics_write_summary(cfg, sum);
 	if (rc == 0 && metrics_write_prom(cfg, sum, err) < 0)
-		return -1;
+		rc = -1;
+	metrics_targets_free(sum);
 	return rc;
 }
 

@@ -70,11 +70,14 @@ struct runner_config {
 	void (*report)(const struct dist_error *err);
 };
 
+struct prom_targets;
+
 struct runner_summary {
 	long targets, ok, failed, input_errors;
 	bool output_failed;         /* stdout went away (EPIPE) */
 	struct latency time;        /* time_ms of every finished target */
 	double wall_ms;
+	struct prom_targets *per_target; /* --prom only (metrics.c) */
 };
 
 struct engine *runner_engine(struct runner *r);

@@ -237,3 +237,59 @@ cafe_ping() {
 	assert_failure 3
 	assert_output --partial 'template variable ${NODE_NAME}'
 }
+
+# ---- --prom files -------------------------------------------------------
+
+# promtool_ok FILE: Prometheus' own checker accepts FILE.
+promtool_ok() {
+	command -v promtool >/dev/null || skip "promtool not installed (scripts/install-deps)"
+	run promtool check metrics < "$1"
+	assert_success
+}
+
+@test "dist-ping --prom passes promtool and names each node, up or not, and why" {
+	prom="$BATS_TEST_TMPDIR/ping.prom"
+	run "$PING" --cookie-file "$COOKIE_FILE" --prom "$prom" \
+		"n1@$HOST" "nosuch@$HOST" "n1@$HOST"
+	assert_failure 1
+	promtool_ok "$prom"
+	run cat "$prom"
+	assert_line "dist_ping_up{node=\"n1@$HOST\"} 1"
+	assert_line "dist_ping_up{node=\"nosuch@$HOST\"} 0"
+	assert_line --regexp "^dist_ping_rtt_seconds\\{node=\"n1@$HOST\"\\} [0-9.]+$"
+	assert_line --regexp "^dist_ping_target_time_seconds\\{node=\"nosuch@$HOST\"\\} [0-9.]+$"
+	assert_line --regexp "^dist_ping_target_error\\{node=\"nosuch@$HOST\",code=\"not_registered\",stage=\"epmd\",message=\".*\"\\} 1$"
+	# A node given twice is one series (scrapers refuse duplicates).
+	run grep -c "^dist_ping_up{node=\"n1@$HOST\"}" "$prom"
+	assert_output 1
+	refute_output --partial 'dist_ping_target_error{node="n1@'
+	run grep -c 'quantile=' "$prom"
+	assert_output 2
+}
+
+@test "dist-rpc --prom passes promtool, per node" {
+	prom="$BATS_TEST_TMPDIR/rpc.prom"
+	run --separate-stderr "$RPC" --cookie-file "$COOKIE_FILE" --prom "$prom" \
+		erlang node < <(printf 'n1@%s\nnosuch@%s\n' "$HOST" "$HOST")
+	assert_failure 1
+	promtool_ok "$prom"
+	run cat "$prom"
+	assert_line "dist_rpc_up{node=\"n1@$HOST\"} 1"
+	assert_line "dist_rpc_up{node=\"nosuch@$HOST\"} 0"
+	assert_line --partial "dist_rpc_target_error{node=\"nosuch@$HOST\",code=\"not_registered\""
+}
+
+@test "--prom escapes quotes, backslashes and newlines in names and messages" {
+	prom="$BATS_TEST_TMPDIR/nasty.prom"
+	run "$PING" --cookie-file "$COOKIE_FILE" --prom "$prom" \
+		< <(printf '%s\n' '{"node":"a\"b\\c@h"}' '{"node":"x\ny@h"}' '{"node":"caf\u00e9@h"}')
+	assert_failure 1
+	promtool_ok "$prom"
+	run cat "$prom"
+	assert_line 'dist_ping_up{node="a\"b\\c@h"} 0'
+	assert_line 'dist_ping_up{node="x\ny@h"} 0'
+	assert_line 'dist_ping_up{node="café@h"} 0'
+	# Every sample is one line: no raw newline got through.
+	run grep -c '^dist_ping_target_error{' "$prom"
+	assert_output 3
+}
