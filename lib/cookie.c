@@ -472,14 +472,15 @@ static int refuse_template(const char *path, const char *flag,
 
 	if (!var)
 		return 0;
+	/* "${NAME}" with its brace, at most 64 bytes of it. */
 	n = strcspn(var, "}");
+	n = var[n] == '}' ? n + 1 : n;
 	return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-		"vm.args %s: %s is the unrendered template variable %.*s%s: "
+		"vm.args %s: %s is the unrendered template variable %.*s: "
 		"the release start script replaces it from the environment "
 		"(RELX_REPLACE_OS_VARS); pass the vm.args the running release "
 		"uses, or the cookie with $ERLANG_COOKIE or --cookie-file",
-		path, flag, (int)(n < 64 ? n : 64), var,
-		var[n] == '}' && n < 64 ? "}" : "");
+		path, flag, (int)(n < 64 ? n : 64), var);
 }
 
 static int fill_vm_args(const char *path, const struct vm_scan *v,

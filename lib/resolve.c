@@ -207,10 +207,103 @@ struct resolver *resolver_new_exact(struct engine *e, struct dist_error *err)
 	return resolver_create(e, ARES_FLAG_NOCHECKRESP, err);
 }
 
+/* "53" -> 53; 0 when not a port number (1..65535). */
+static int parse_port(const char *s, size_t n)
+{
+	long v = 0;
+
+	if (n == 0 || n > 5)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= 1 && v <= 65535 ? (int)v : 0;
+}
+
+static bool address_is(int family, const char *s, size_t n)
+{
+	char text[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a;
+
+	if (n == 0 || n >= sizeof text)
+		return false;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	return inet_pton(family, text, &a) == 1;
+}
+
+#define SERVERS_FORMS "192.0.2.1, 192.0.2.1:5353, 2001:db8::1 or " \
+	"[2001:db8::1]:5353, comma-separated"
+
+/* One "HOST[:PORT]" of a --resolver list. */
+static int check_server(const char *s, size_t n, struct dist_error *err)
+{
+	const char *colon = memchr(s, ':', n), *end = s + n, *port = NULL;
+	const char *host = s;
+	size_t hlen = n;
+	int family = AF_INET;
+
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (!close || (close + 1 < end && close[1] != ':'))
+			return dist_error_set(err, DIST_E_USAGE,
+				DIST_STAGE_INPUT,
+				"DNS server '%.*s': a bracketed IPv6 address "
+				"is [ADDRESS] or [ADDRESS]:PORT", (int)n, s);
+		host = s + 1;
+		hlen = (size_t)(close - host);
+		family = AF_INET6;
+		port = close + 1 < end ? close + 2 : NULL;
+	} else if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+		family = AF_INET6;    /* a bare IPv6 address: no port */
+	} else if (colon) {
+		hlen = (size_t)(colon - s);
+		port = colon + 1;
+	}
+	if (!address_is(family, host, hlen))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			"DNS server '%.*s': '%.*s' is not an IP%s address; "
+			"--resolver and $DIST_RESOLVER take addresses, not "
+			"names (" SERVERS_FORMS ")", (int)n, s, (int)hlen, host,
+			family == AF_INET6 ? "v6" : "");
+	if (port && !parse_port(port, (size_t)(end - port)))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			"DNS server '%.*s': the port '%.*s' is not a number "
+			"from 1 to 65535", (int)n, s, (int)(end - port), port);
+	return 0;
+}
+
+int resolver_servers_check(const char *csv, struct dist_error *err)
+{
+	const char *p = csv;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0)
+			return dist_error_set(err, DIST_E_USAGE,
+				DIST_STAGE_INPUT,
+				"DNS servers '%s': an empty entry; give "
+				SERVERS_FORMS, csv);
+		if (check_server(p, n, err) < 0)
+			return -1;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 int resolver_set_servers(struct resolver *r, const char *csv,
 			 struct dist_error *err)
 {
-	int rc = ares_set_servers_ports_csv(r->channel, csv);
+	int rc;
+
+	if (resolver_servers_check(csv, err) < 0)
+		return -1;
+	rc = ares_set_servers_ports_csv(r->channel, csv);
 
 	if (rc != ARES_SUCCESS)
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,

@@ -293,3 +293,32 @@ promtool_ok() {
 	run grep -c '^dist_ping_target_error{' "$prom"
 	assert_output 3
 }
+
+# ---- --resolver is checked before anything is sent ----------------------
+
+@test "--resolver and \$DIST_RESOLVER take address literals and ports 1..65535, or exit 2" {
+	for prog in "$PING a@h" "$RPC a@h erlang node" "$DISCOVER --query a.test -b a"; do
+		# shellcheck disable=SC2086
+		for bad in nosuch:53 nosuch 127.0.0.1:99999 127.0.0.1:0 \
+			127.0.0.1:53x '[::1' '[nosuch]:53' '127.0.0.1,,::1' ''; do
+			ERLANG_COOKIE=$COOKIE run --separate-stderr $prog --resolver "$bad"
+			assert_failure 2
+			[[ $stderr == *"DNS server"* ]]
+			[[ $stderr != *Misformatted* ]]
+		done
+	done
+	run --separate-stderr "$PING" --resolver nosuch:53 a@h
+	assert_failure 2
+	assert_equal "${stderr%%$'\n'*}" "dist-ping: DNS server 'nosuch:53': 'nosuch' is not an IP address; --resolver and \$DIST_RESOLVER take addresses, not names (192.0.2.1, 192.0.2.1:5353, 2001:db8::1 or [2001:db8::1]:5353, comma-separated)"
+	DIST_RESOLVER=127.0.0.1:99999 run --separate-stderr "$PING" a@h
+	assert_failure 2
+	assert_output ""
+	[[ $stderr == *"the port '99999' is not a number from 1 to 65535"* ]]
+}
+
+@test "--resolver accepts IPv4, bare IPv6 and [IPv6]:port, several" {
+	for good in "$DEADDNS" ::1 '[::1]:5353' "$DEADDNS,[::1]:53,::1"; do
+		run "$PING" --cookie-file "$COOKIE_FILE" --resolver "$good" -t 5s "n1@$HOST"
+		assert_success
+	done
+}
