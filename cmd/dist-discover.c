@@ -539,6 +539,8 @@ int main(int argc, char **argv)
 	o.out = cli.quiet ? OUTPUT_QUIET : cli.format;
 	o.timeout_ms = cli.timeout_ms;
 	o.resolver = cli_resolver(&cli);
+	if (o.resolver && resolver_servers_check(o.resolver, &err) < 0)
+		goto usage_error;
 	o.epmd_port = epmd_port_from_env((int)cli.epmd_port_flag, &err);
 	if (o.epmd_port < 0)
 		goto usage_error;

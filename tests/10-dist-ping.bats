@@ -330,6 +330,8 @@ setup() {
 	assert_success
 	run grep -E '^dist_ping_time_seconds\{quantile="0.99"\} [0-9.]+$' "$BATS_TEST_TMPDIR/dist.prom"
 	assert_success
+	run promtool check metrics < "$BATS_TEST_TMPDIR/dist.prom"
+	assert_success
 	run ls "$BATS_TEST_TMPDIR"
 	refute_output --partial ".tmp."
 }

@@ -223,6 +223,8 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 	if (c->address && address_parse(c, err) < 0)
 		return -1;
 	c->resolver = cli_resolver(c);
+	if (c->resolver && resolver_servers_check(c->resolver, err) < 0)
+		return -1;
 	port = epmd_port_from_env((int)c->epmd_port_flag, err);
 	if (port < 0)
 		return -1;

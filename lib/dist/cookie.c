@@ -136,28 +136,109 @@ static enum cookie_text parse_cookie_text(const char *buf, size_t n,
 	return COOKIE_TEXT_OK;
 }
 
-/* A cookie given as a value (flag, environment, -setcookie): taken as it
- * is, but never empty, over-long or holding control characters. */
-static int set_cookie_value(struct cookie *out, const char *value,
-			    const char *source, struct dist_error *err)
+/* Length of the UTF-8 sequence at s (at most n bytes) and its code
+ * point, or 0 when it is not well-formed UTF-8 (overlong forms,
+ * surrogates and values past U+10FFFF included). */
+static size_t utf8_char(const unsigned char *s, size_t n, unsigned *cp)
 {
-	size_t len = strlen(value), i;
+	size_t len, i;
+	unsigned v, min;
 
-	if (len == 0)
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, v = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, v = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, v = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	size_t k;
+
+	for (size_t i = 0; i < n; i += k)
+		if (!(k = utf8_char(s + i, n - i, &cp)))
+			return false;
+	return true;
+}
+
+/* The bytes the node digests for a cookie written as text. A node
+ * turns -setcookie's argument into an atom, decoding it as UTF-8 in a
+ * UTF-8 locale (file:native_name_encoding() utf8), and dist_util digests
+ * atom_to_list(Cookie): one byte per character. So "café" (UTF-8
+ * 63 61 66 c3 a9) is digested as 63 61 66 e9. A character past U+00FF
+ * cannot be digested at all (erlang:md5/1 takes bytes: two erl nodes
+ * with such a cookie cannot connect either): refused. Text that is not
+ * UTF-8 is taken byte for byte, as a node in a Latin-1 locale takes it. */
+static int cookie_digest_bytes(const char *value, struct cookie *out,
+			       const char *source, struct dist_error *err)
+{
+	const unsigned char *s = (const unsigned char *)value;
+	size_t n = strlen(value), i, k, len = 0;
+	bool utf8 = valid_utf8(s, n);
+	size_t chars = n;
+	unsigned cp;
+
+	if (utf8)
+		for (i = 0, chars = 0; i < n; i++)
+			chars += (s[i] & 0xc0) != 0x80;
+	if (chars > COOKIE_MAX)
 		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
-				      "the cookie from %s is empty", source);
-	if (len > COOKIE_MAX)
-		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
-			"the cookie from %s is %zu bytes, Erlang cookies are "
-			"limited to %d", source, len, COOKIE_MAX);
-	for (i = 0; i < len; i++)
-		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+			"the cookie from %s is %zu characters, Erlang cookies "
+			"are limited to %d", source, chars, COOKIE_MAX);
+	for (i = 0; i < n; i += k) {
+		k = utf8 ? utf8_char(s + i, n - i, &cp) : 1;
+		if (!utf8)
+			cp = s[i];
+		if (cp > 0xff)
+			return dist_error_set(err, DIST_E_COOKIE,
+				DIST_STAGE_NONE,
+				"the cookie from %s has a character past "
+				"U+00FF (U+%04X); Erlang digests a cookie as "
+				"Latin-1 bytes, so no node can use it", source,
+				cp);
+		if (cp < 0x20 || cp == 0x7f)
 			return dist_error_set(err, DIST_E_COOKIE,
 				DIST_STAGE_NONE,
 				"the cookie from %s contains control characters",
 				source);
-	memcpy(out->value, value, len + 1);
+		out->value[len++] = (char)cp;
+	}
+	out->value[len] = '\0';
 	out->len = len;
+	return 0;
+}
+
+/* A cookie given as a value (flag, environment, -setcookie): never
+ * empty, over-long or holding control characters; kept as the bytes the
+ * node digests. */
+static int set_cookie_value(struct cookie *out, const char *value,
+			    const char *source, struct dist_error *err)
+{
+	if (!*value)
+		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+				      "the cookie from %s is empty", source);
+	if (cookie_digest_bytes(value, out, source, err) < 0)
+		return -1;
 	snprintf(out->source, sizeof(out->source), "%s", source);
 	return 0;
 }
@@ -191,8 +272,11 @@ static int cookie_text_error(const char *path, enum cookie_text r,
 				      "cookie file %s is empty", path);
 	case COOKIE_TEXT_BAD_CHARS:
 		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
-			"cookie file %s has characters erl refuses: a cookie "
-			"is one line of printable ASCII", path);
+			"cookie file %s has characters erl refuses (\"Bad "
+			"characters in cookie\"): a cookie file is one line of "
+			"printable ASCII; a cookie with other characters can "
+			"only be given as text (--cookie, $ERLANG_COOKIE, "
+			"-setcookie)", path);
 	case COOKIE_TEXT_TOO_LONG:
 		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
 			"cookie file %s holds more than %d characters, Erlang "
@@ -376,6 +460,29 @@ static void scan_args(const char *args, size_t count, struct vm_scan *v)
 	apply_flag(v, &f);
 }
 
+/* A value still holding "${VAR}": a release template (relx replaces
+ * ${VAR} from the environment at start when RELX_REPLACE_OS_VARS is
+ * set) that nothing rendered. Taken as it is, it would be a wrong
+ * cookie or a wrong node name with no hint why. */
+static int refuse_template(const char *path, const char *flag,
+			   const char *value, struct dist_error *err)
+{
+	const char *var = strstr(value, "${");
+	size_t n;
+
+	if (!var)
+		return 0;
+	/* "${NAME}" with its brace, at most 64 bytes of it. */
+	n = strcspn(var, "}");
+	n = var[n] == '}' ? n + 1 : n;
+	return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+		"vm.args %s: %s is the unrendered template variable %.*s: "
+		"the release start script replaces it from the environment "
+		"(RELX_REPLACE_OS_VARS); pass the vm.args the running release "
+		"uses, or the cookie with $ERLANG_COOKIE or --cookie-file",
+		path, flag, (int)(n < 64 ? n : 64), var);
+}
+
 static int fill_vm_args(const char *path, const struct vm_scan *v,
 			struct vm_args *out, struct dist_error *err)
 {
@@ -384,16 +491,21 @@ static int fill_vm_args(const char *path, const struct vm_scan *v,
 
 	if (v->our_cookies == 1 && v->cookie) {
 		len = strlen(v->cookie);
-		if (len > COOKIE_MAX)
+		if (refuse_template(path, "-setcookie", v->cookie, err) < 0)
+			return -1;
+		if (len >= sizeof(out->cookie))
 			return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
 				"the -setcookie value in vm.args %s is %zu bytes, "
-				"Erlang cookies are limited to %d", path, len,
-				COOKIE_MAX);
+				"Erlang cookies are limited to %d characters",
+				path, len, COOKIE_MAX);
 		memcpy(out->cookie, v->cookie, len + 1);
 		out->has_cookie = true;
 	}
 	if (name) {
 		len = strlen(name);
+		if (refuse_template(path, v->sname ? "-sname" : "-name", name,
+				    err) < 0)
+			return -1;
 		if (len >= sizeof(out->name))
 			return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
 				"the -%s value in vm.args %s is %zu bytes, too "
@@ -406,53 +518,129 @@ static int fill_vm_args(const char *path, const struct vm_scan *v,
 	return 0;
 }
 
+/* Arguments of a vm.args and the files it includes, NUL-separated. */
+struct arg_buf {
+	char *p;
+	size_t len, cap, count;
+};
+
+static int arg_buf_add(struct arg_buf *ab, const char *a)
+{
+	size_t n = strlen(a) + 1;
+	char *bigger;
+
+	if (ab->len + n > ab->cap) {
+		size_t cap = (ab->cap ? ab->cap * 2 : 4096) + n;
+
+		bigger = grow_secret(ab->p, ab->len, cap);
+		if (!bigger)
+			return -1;
+		ab->p = bigger;
+		ab->cap = cap;
+	}
+	memcpy(ab->p + ab->len, a, n);
+	ab->len += n;
+	ab->count++;
+	return 0;
+}
+
+static int read_args_file(const char *path, const char *included_from,
+			  int depth, struct arg_buf *ab,
+			  struct dist_error *err);
+
+/* Split one file's text and splice in every "-args_file FILE" it names,
+ * in place, as erlexec does. */
+static int expand_args(const char *path, const char *text, size_t len,
+		       int depth, struct arg_buf *ab, struct dist_error *err)
+{
+	char *args = malloc(len + 2);
+	const char *a;
+	size_t count, i;
+	int rc = 0;
+
+	if (!args)
+		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				      "out of memory reading vm.args %s", path);
+	count = split_args(text, len, args);
+	a = args;
+	for (i = 0; i < count && rc == 0; i++, a += strlen(a) + 1) {
+		if (!strcmp(a, "-args_file") && i + 1 < count) {
+			a += strlen(a) + 1;
+			i++;
+			rc = read_args_file(a, path, depth + 1, ab, err);
+		} else if (arg_buf_add(ab, a) < 0) {
+			rc = dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
+				"out of memory reading vm.args %s", path);
+		}
+	}
+	explicit_bzero(args, len + 2);
+	free(args);
+	return rc;
+}
+
+static int read_args_file(const char *path, const char *included_from,
+			  int depth, struct arg_buf *ab,
+			  struct dist_error *err)
+{
+	char from[320] = "";
+	char *text;
+	size_t len;
+	int fd, rc;
+
+	if (included_from)
+		snprintf(from, sizeof(from), " (-args_file in %s)",
+			 included_from);
+	if (depth > VM_ARGS_DEPTH_MAX)
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+			"vm.args %s%s: -args_file nested deeper than %d files; "
+			"do the files include each other?", path, from,
+			VM_ARGS_DEPTH_MAX);
+	/* A relative path is relative to the current directory, as for
+	 * erlexec. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				      "cannot read vm.args %s%s: %s", path,
+				      from, strerror(errno));
+	text = slurp_fd(fd, VM_ARGS_MAX, &len);
+	if (!text) {
+		if (errno == EFBIG)
+			rc = dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"vm.args %s%s is larger than %d bytes", path,
+				from, VM_ARGS_MAX);
+		else
+			rc = dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"cannot read vm.args %s%s: %s", path, from,
+				strerror(errno));
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	rc = expand_args(path, text, len, depth, ab, err);
+	explicit_bzero(text, len);
+	free(text);
+	return rc;
+}
+
 int vm_args_read(const char *path, struct vm_args *out,
 		 struct dist_error *err)
 {
 	struct vm_scan scan = { 0 };
-	char *text, *args = NULL;
-	size_t len, count;
-	int fd, rc = -1;
+	struct arg_buf ab = { 0 };
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				      "cannot read vm.args %s: %s", path,
-				      strerror(errno));
-	text = slurp_fd(fd, VM_ARGS_MAX, &len);
-	if (!text) {
-		if (errno == EFBIG)
-			dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				"vm.args %s is larger than %d bytes", path,
-				VM_ARGS_MAX);
-		else
-			dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				"cannot read vm.args %s: %s", path,
-				strerror(errno));
-		goto out;
+	rc = read_args_file(path, NULL, 0, &ab, err);
+	if (rc == 0) {
+		scan_args(ab.p ? ab.p : "", ab.count, &scan);
+		rc = fill_vm_args(path, &scan, out, err);
 	}
-	args = malloc(len + 2);
-	if (!args) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory reading vm.args %s", path);
-		goto out;
-	}
-	count = split_args(text, len, args);
-	scan_args(args, count, &scan);
-	rc = fill_vm_args(path, &scan, out, err);
-out:
 	if (rc < 0)
 		vm_args_wipe(out);
-	if (args) {
-		explicit_bzero(args, len + 2);
-		free(args);
+	if (ab.p) {
+		explicit_bzero(ab.p, ab.cap);
+		free(ab.p);
 	}
-	if (text) {
-		explicit_bzero(text, len);
-		free(text);
-	}
-	close(fd);
 	return rc;
 }
 

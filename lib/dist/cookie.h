@@ -23,6 +23,13 @@
  * (space included, so trailing spaces on the first line ARE part of the
  * cookie, as in erl), followed only by newlines, CRs and spaces.
  *
+ * A cookie given as text (--cookie, the environment, -setcookie) is
+ * kept as the bytes the node digests: UTF-8 text is decoded and each
+ * character, U+0000..U+00FF, becomes one byte, as a node in a UTF-8
+ * locale digests atom_to_list(Cookie) (dist_util); a character past
+ * U+00FF is refused (no node can digest it); text that is not UTF-8 is
+ * taken byte for byte. Cookie files are ASCII only, as erl's are.
+ *
  * A cookie value never appears in an error message; every buffer that
  * held one is wiped with explicit_bzero.
  */
@@ -38,6 +45,8 @@
 #define COOKIE_MAX 255
 /* vm.args files larger than this are refused. */
 #define VM_ARGS_MAX (1024 * 1024)
+/* -args_file inside -args_file: how deep we follow (a loop ends here). */
+#define VM_ARGS_DEPTH_MAX 8
 
 struct cookie_opts {
 	const char *cookie_file;   /* --cookie-file */
@@ -59,7 +68,12 @@ struct cookie {
  * to the end of the line; "..." and '...' quote (blanks, '#' and '\' are
  * literal inside); '\' outside quotes makes the next character literal.
  * Values of a flag are the following arguments up to the next one that
- * starts with '-' or '+'; "-extra" ends the file's flags.
+ * starts with '-' or '+'; "-extra" ends the file's flags. "-args_file F"
+ * is replaced by F's arguments, as erlexec does (F relative to the
+ * current directory), up to VM_ARGS_DEPTH_MAX files deep.
+ *
+ * A -setcookie, -sname or -name value holding "${VAR}" is an unrendered
+ * release template (relx): refused with an error naming the variable.
  *
  * has_cookie: exactly one -setcookie with a single value, as
  * auth:init_setcookie/3 requires (two -setcookie lines make erl fall back
@@ -70,7 +84,7 @@ struct cookie {
  * and may lack "@host". */
 struct vm_args {
 	bool has_cookie;
-	char cookie[COOKIE_MAX + 1];
+	char cookie[4 * COOKIE_MAX + 1];   /* text: up to 4 bytes a char */
 	bool has_name;
 	char name[2 * 255 + 2];
 	bool long_names;            /* -name: true, -sname: false */

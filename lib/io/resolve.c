@@ -22,6 +22,14 @@ struct resolver {
 	ares_channel channel;
 	struct engine_timer timer;
 	struct resolver_fd fds[RESOLVER_MAX_FDS];
+	/* Questions inside c-ares, and how many of those nobody waits for
+	 * any more. c-ares cannot drop one question, only all of them; so
+	 * once every question left is abandoned, the sweep drops them all.
+	 * Otherwise a black-holed DNS server keeps retrying for 75 s after
+	 * the command deadline, and the loop (so the process) with it. */
+	int in_flight;
+	int abandoned;
+	struct engine_timer sweep;
 };
 
 struct resolve_req {
@@ -29,6 +37,7 @@ struct resolve_req {
 	void *data;
 	struct resolver *r;
 	bool starting;    /* inside ares_getaddrinfo */
+	bool in_ares;     /* counted in r->in_flight */
 	bool finished;
 	int status;
 	struct resolve_result res;
@@ -38,6 +47,42 @@ struct resolve_req {
 };
 
 static void resolver_rearm(struct resolver *r);
+
+/* From the loop, never inside a c-ares callback: ares_cancel runs the
+ * callbacks of the questions it drops, and c-ares may be walking its
+ * list of questions when one of our callbacks cancels another. */
+static void on_sweep(struct engine *e, struct engine_timer *t)
+{
+	struct resolver *r = t->data;
+
+	(void)e;
+	if (r->in_flight > 0 && r->abandoned == r->in_flight) {
+		ares_cancel(r->channel);
+		resolver_rearm(r);
+	}
+}
+
+static void resolver_maybe_sweep(struct resolver *r)
+{
+	if (r->in_flight > 0 && r->abandoned == r->in_flight)
+		engine_timer_arm(r->e, &r->sweep, engine_now_us());
+}
+
+/* A question left c-ares (answered, failed, dropped). */
+static void resolver_question_done(struct resolver *r, bool abandoned)
+{
+	r->in_flight--;
+	if (abandoned)
+		r->abandoned--;
+	resolver_maybe_sweep(r);
+}
+
+/* Its owner gave up on a question still inside c-ares. */
+static void resolver_question_abandoned(struct resolver *r)
+{
+	r->abandoned++;
+	resolver_maybe_sweep(r);
+}
 
 static void on_ares_io(struct engine *e, struct engine_io *io,
 		       unsigned events)
@@ -147,6 +192,8 @@ static struct resolver *resolver_create(struct engine *e, int flags,
 	r->e = e;
 	r->timer.cb = on_ares_timer;
 	r->timer.data = r;
+	r->sweep.cb = on_sweep;
+	r->sweep.data = r;
 	return r;
 }
 
@@ -160,10 +207,103 @@ struct resolver *resolver_new_exact(struct engine *e, struct dist_error *err)
 	return resolver_create(e, ARES_FLAG_NOCHECKRESP, err);
 }
 
+/* "53" -> 53; 0 when not a port number (1..65535). */
+static int parse_port(const char *s, size_t n)
+{
+	long v = 0;
+
+	if (n == 0 || n > 5)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= 1 && v <= 65535 ? (int)v : 0;
+}
+
+static bool address_is(int family, const char *s, size_t n)
+{
+	char text[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a;
+
+	if (n == 0 || n >= sizeof text)
+		return false;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	return inet_pton(family, text, &a) == 1;
+}
+
+#define SERVERS_FORMS "192.0.2.1, 192.0.2.1:5353, 2001:db8::1 or " \
+	"[2001:db8::1]:5353, comma-separated"
+
+/* One "HOST[:PORT]" of a --resolver list. */
+static int check_server(const char *s, size_t n, struct dist_error *err)
+{
+	const char *colon = memchr(s, ':', n), *end = s + n, *port = NULL;
+	const char *host = s;
+	size_t hlen = n;
+	int family = AF_INET;
+
+	if (n > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (!close || (close + 1 < end && close[1] != ':'))
+			return dist_error_set(err, DIST_E_USAGE,
+				DIST_STAGE_INPUT,
+				"DNS server '%.*s': a bracketed IPv6 address "
+				"is [ADDRESS] or [ADDRESS]:PORT", (int)n, s);
+		host = s + 1;
+		hlen = (size_t)(close - host);
+		family = AF_INET6;
+		port = close + 1 < end ? close + 2 : NULL;
+	} else if (colon && memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+		family = AF_INET6;    /* a bare IPv6 address: no port */
+	} else if (colon) {
+		hlen = (size_t)(colon - s);
+		port = colon + 1;
+	}
+	if (!address_is(family, host, hlen))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			"DNS server '%.*s': '%.*s' is not an IP%s address; "
+			"--resolver and $DIST_RESOLVER take addresses, not "
+			"names (" SERVERS_FORMS ")", (int)n, s, (int)hlen, host,
+			family == AF_INET6 ? "v6" : "");
+	if (port && !parse_port(port, (size_t)(end - port)))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			"DNS server '%.*s': the port '%.*s' is not a number "
+			"from 1 to 65535", (int)n, s, (int)(end - port), port);
+	return 0;
+}
+
+int resolver_servers_check(const char *csv, struct dist_error *err)
+{
+	const char *p = csv;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0)
+			return dist_error_set(err, DIST_E_USAGE,
+				DIST_STAGE_INPUT,
+				"DNS servers '%s': an empty entry; give "
+				SERVERS_FORMS, csv);
+		if (check_server(p, n, err) < 0)
+			return -1;
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 int resolver_set_servers(struct resolver *r, const char *csv,
 			 struct dist_error *err)
 {
-	int rc = ares_set_servers_ports_csv(r->channel, csv);
+	int rc;
+
+	if (resolver_servers_check(csv, err) < 0)
+		return -1;
+	rc = ares_set_servers_ports_csv(r->channel, csv);
 
 	if (rc != ARES_SUCCESS)
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
@@ -180,6 +320,7 @@ void resolver_free(struct resolver *r)
 	 * frees them; live ones are cancelled by their owners first. */
 	ares_destroy(r->channel);
 	engine_timer_disarm(r->e, &r->timer);
+	engine_timer_disarm(r->e, &r->sweep);
 	for (int i = 0; i < RESOLVER_MAX_FDS; i++)
 		if (r->fds[i].used)
 			engine_io_remove(r->e, &r->fds[i].io);
@@ -237,6 +378,10 @@ static void on_addrinfo(void *arg, int status, int timeouts,
 	struct resolve_req *req = arg;
 
 	(void)timeouts;
+	if (req->in_ares) {
+		req->in_ares = false;
+		resolver_question_done(req->r, !req->cb);
+	}
 	if (status == ARES_SUCCESS && ai) {
 		/* Erlang nodes listen on IPv4 unless started with
 		 * -proto_dist inet6_tcp: try IPv4 first. */
@@ -316,6 +461,10 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 	else
 		req->finished = true;
 	req->starting = false;
+	if (!req->finished) {
+		req->in_ares = true;
+		r->in_flight++;
+	}
 	if (req->finished)
 		engine_timer_arm(r->e, &req->deliver, engine_now_us());
 	resolver_rearm(r);
@@ -324,8 +473,11 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 
 void resolve_cancel(struct resolve_req *req)
 {
-	if (req)
-		req->cb = NULL;
+	if (!req || !req->cb)
+		return;
+	req->cb = NULL;
+	if (req->in_ares)
+		resolver_question_abandoned(req->r);
 }
 
 void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
@@ -343,7 +495,9 @@ void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
 struct resolve_query_req {
 	resolve_query_cb cb;  /* NULL once cancelled */
 	void *data;
+	struct resolver *r;
 	bool starting;        /* inside ares_query */
+	bool in_ares;         /* counted in r->in_flight */
 	bool finished;
 	int status;
 	unsigned char *abuf;  /* a copy: c-ares frees its own after the call */
@@ -424,6 +578,10 @@ static void on_query_answer(void *arg, int status, int timeouts,
 	struct resolve_query_req *req = arg;
 
 	(void)timeouts;
+	if (req->in_ares) {
+		req->in_ares = false;
+		resolver_question_done(req->r, !req->cb);
+	}
 	if (status == ARES_SUCCESS || status == ARES_ENODATA) {
 		/* NOERROR without records of the type is an empty answer. */
 		req->status = 0;
@@ -460,6 +618,7 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 		return NULL;
 	req->cb = cb;
 	req->data = data;
+	req->r = r;
 	req->type = type;
 	req->deliver.cb = on_query_deliver_timer;
 	req->deliver.data = req;
@@ -468,6 +627,10 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 	ares_query(r->channel, name, 1 /* class IN */, type, on_query_answer,
 		   req);
 	req->starting = false;
+	if (!req->finished) {
+		req->in_ares = true;
+		r->in_flight++;
+	}
 	if (req->finished)
 		engine_timer_arm(r->e, &req->deliver, engine_now_us());
 	resolver_rearm(r);
@@ -476,6 +639,9 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 
 void resolve_query_cancel(struct resolve_query_req *req)
 {
-	if (req)
-		req->cb = NULL;
+	if (!req || !req->cb)
+		return;
+	req->cb = NULL;
+	if (req->in_ares)
+		resolver_question_abandoned(req->r);
 }

@@ -37,12 +37,19 @@ struct resolver *resolver_new_exact(struct engine *e, struct dist_error *err);
  * entries separated by commas (--resolver, $DIST_RESOLVER). */
 int resolver_set_servers(struct resolver *r, const char *csv,
 			 struct dist_error *err);
+/* The check resolver_set_servers makes first, for programs to run
+ * before they send anything: each entry an address literal (IPv4,
+ * bare IPv6, or [IPv6]), a port 1..65535. Errors are DIST_E_USAGE. */
+int resolver_servers_check(const char *csv, struct dist_error *err);
 void resolver_free(struct resolver *r);
 
 /* Start resolving host (a name or an address literal). The callback runs
  * later from the loop, never from inside this call. Returns a handle that
  * resolve_cancel() uses when the caller gives up first (deadline): the
- * callback will then never run. NULL when out of memory. */
+ * callback will then never run, and once no question left in the
+ * resolver is waited for, they are all dropped, so a DNS server that
+ * never answers holds nothing past the deadline. NULL when out of
+ * memory. */
 struct resolve_req *resolve_host(struct resolver *r, const char *host,
 				 resolve_cb cb, void *data);
 void resolve_cancel(struct resolve_req *req);

@@ -151,6 +151,8 @@ void runner_job_finish(struct runner_job *j, const struct dist_error *err)
 		r->sum->ok++;
 	}
 	write_record(r, j);
+	if (r->cfg->prom_file)
+		metrics_target_add(r->sum, j->out);
 	if (r->ops->release)
 		r->ops->release(j);
 	/* Unlink from the active list now; free from a timer, after the
@@ -367,6 +369,10 @@ static void runner_fill(struct runner *r)
 	}
 	if (input_done(r) && r->active == 0) {
 		engine_timer_disarm(r->e, &r->deadline_timer);
+		/* Every target has its record: after the deadline nothing
+		 * left in the loop may keep the process alive. */
+		if (r->deadline_passed)
+			engine_stop(r->e);
 	}
 }
 
@@ -452,7 +458,8 @@ int runner_run(const struct runner_config *cfg, const struct runner_ops *ops,
 		sum->output_errno = errno ? errno : EIO;
 	}
 	if (rc == 0 && metrics_write_prom(cfg, sum, err) < 0)
-		return -1;
+		rc = -1;
+	metrics_targets_free(sum);
 	return rc;
 }
 

@@ -75,6 +75,8 @@ struct runner_config {
 	void (*report)(const struct dist_error *err);
 };
 
+struct prom_targets;
+
 struct runner_summary {
 	long targets, ok, failed, input_errors;
 	bool input_failed;          /* reading stdin failed (DIST_E_IO) */
@@ -84,6 +86,7 @@ struct runner_summary {
 	int output_errno;
 	struct latency time;        /* time_ms of every finished target */
 	double wall_ms;
+	struct prom_targets *per_target; /* --prom only (metrics.c) */
 };
 
 struct engine *runner_engine(struct runner *r);

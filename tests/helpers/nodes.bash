@@ -102,20 +102,40 @@ start_node() {
 		full=$name@::1
 		set -- -proto_dist inet6_tcp "$@"
 	fi
+	# A node registers with EPMD before kernel starts the process that
+	# turns SIGTERM into init:stop(): a SIGTERM in between is lost and
+	# the node runs on. -eval runs once the boot is complete, so a
+	# node is "started" only when it can also be stopped.
+	rm -f "$DIST_STATE/$name.ready"
+	DIST_NODE_READY="$DIST_STATE/$name.ready" \
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
 	erl $flag "$full" -setcookie "$cookie" -noinput -noshell -start_epmd false "$@" \
+		-eval 'ok = file:write_file(os:getenv("DIST_NODE_READY"), <<>>)' \
 		>"$DIST_STATE/$name.log" 2>&1 3>&- &
 	echo $! >> "$DIST_STATE/pids"
 	echo $! > "$DIST_STATE/$name.pid"
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
 		wait_for "node $name" node_registered "$name"
+	wait_for "node $name to finish booting" test -e "$DIST_STATE/$name.ready"
+}
+
+# stop_pid PID: SIGTERM, up to 5 s, then SIGKILL, so that no process
+# that ignores SIGTERM can hang the suite. The caller may not be the
+# parent (bats runs setup_file and the tests in different shells), so
+# "gone" is kill -0 failing, not wait returning.
+stop_pid() {
+	local pid=$1 _
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for _ in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "pid $pid ignored SIGTERM for 5 s: SIGKILL" >&2
+	kill -KILL "$pid" 2>/dev/null || true
 }
 
 stop_node() {
-	local pid
-	pid=$(cat "$DIST_STATE/$1.pid")
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null || true
+	stop_pid "$(cat "$DIST_STATE/$1.pid")"
 }
 
 # start_peer MODE NAME: a peer.py listener; its port in $DIST_STATE/NAME.port
@@ -152,11 +172,14 @@ nodes_teardown() {
 		kill "$pid" 2>/dev/null || true
 	done
 	for pid in $(tac "$DIST_STATE/pids"); do
-		for _ in $(seq 1 40); do
+		for _ in $(seq 1 100); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.05
 		done
-		kill -9 "$pid" 2>/dev/null || true
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "pid $pid ignored SIGTERM for 5 s: SIGKILL" >&2
+			kill -9 "$pid" 2>/dev/null || true
+		fi
 	done
 }
 

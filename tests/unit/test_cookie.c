@@ -362,7 +362,7 @@ static void test_fallthrough_and_errors(void)
 		memcpy(longv, "SECRET", 6);
 		longv[sizeof(longv) - 1] = '\0';
 		setenv("ERLANG_COOKIE", longv, 1);
-		ok(load_fails(&o, "is 399 bytes, Erlang cookies are limited to 255"),
+		ok(load_fails(&o, "is 399 characters, Erlang cookies are limited to 255"),
 		   "over-long env cookie");
 		unsetenv("ERLANG_COOKIE");
 	}
@@ -388,6 +388,30 @@ static void cleanup(void)
 		printf("# could not remove %s\n", base);
 }
 
+/* Text cookies become the bytes a node in a UTF-8 locale digests. */
+static void test_text_bytes(void)
+{
+	struct cookie_opts o = { .home = path_of("home") };
+
+	clear_env();
+	setenv("ERLANG_COOKIE", "SECRETcaf\xc3\xa9", 1);
+	ok(loads(&o, "SECRETcaf\xe9", "$ERLANG_COOKIE"),
+	   "UTF-8 e-acute digests as the Latin-1 byte e9");
+	setenv("ERLANG_COOKIE", "SECRETcaf\xe9", 1);
+	ok(loads(&o, "SECRETcaf\xe9", NULL),
+	   "text that is not UTF-8 is taken byte for byte");
+	setenv("ERLANG_COOKIE", "SECRET\xc3\xbf\xc2\xa0", 1);
+	ok(loads(&o, "SECRET\xff\xa0", NULL), "U+00FF and U+00A0 kept");
+	setenv("ERLANG_COOKIE", "SECRETa\xe2\x82\xac", 1);
+	ok(load_fails(&o, "U+20AC"), "a character past U+00FF refused");
+	setenv("ERLANG_COOKIE", "SECRET\xc2\x85x", 1);
+	ok(loads(&o, "SECRET\x85x", NULL), "C1 range is Latin-1 too");
+	setenv("ERLANG_COOKIE", "SECRET\xc0\xafx", 1);
+	ok(loads(&o, "SECRET\xc0\xafx", NULL),
+	   "an overlong form is not UTF-8: bytes kept");
+	clear_env();
+}
+
 int main(void)
 {
 	if (!mkdtemp(base)) {
@@ -405,6 +429,7 @@ int main(void)
 	test_vm_args();
 	test_order();
 	test_fallthrough_and_errors();
+	test_text_bytes();
 	cleanup();
 	return tap_done();
 }
