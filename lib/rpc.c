@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conn_job.h"
+#include "json_exact.h"
 #include "term_json.h"
 #include "term_parse.h"
 
@@ -122,8 +123,8 @@ static int resolve_mfa(struct runner_job *j, struct dist_error *err)
 					     &p->args, err) < 0 ? -1 : 0;
 	if (args_json) {
 		json_error_t jerr;
-		json_t *doc = json_loads(args_json,
-					 JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+		json_t *doc = json_exact_loadb(args_json, strlen(args_json),
+			JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 		int rc;
 
 		if (!doc)
@@ -396,8 +397,7 @@ static void finish_result(struct runner_job *j, const struct etf_term *v)
 	else if (cfg->output == RPC_OUT_RAW)
 		p->text = json_is_string(res)
 			? strdup(json_string_value(res))
-			: json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY |
-					     JSON_REAL_PRECISION(17));
+			: json_exact_dumps(res, 0);
 	json_object_set_new(j->out, "result", res);
 	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
 	conn_job_end(j, &p->conn, NULL);
