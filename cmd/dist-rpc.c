@@ -26,7 +26,7 @@ static const char usage_text[] =
 "term syntax, as erl_call -a takes it: '[1, <<\"bin\">>, {a, b}]'.\n"
 "Without NODE, targets are read from stdin (bare name@host lines or JSON\n"
 "records with \"node\"; a record may carry its own \"module\",\n"
-"\"function\" and \"args\").\n"
+"\"function\" and \"args\", or \"eval\").\n"
 "\n"
 "  -e, --eval EXPRS         evaluate 'Expr, Expr.' on the node; '-' reads\n"
 "                           the expressions from stdin\n"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json_exact.h"
 #include "dist/nodename.h"
 
 /* How much of a rejected line an error message quotes. */
@@ -157,13 +158,31 @@ static int line_error(struct record_reader *r, struct dist_error *err,
 			      "stdin line %ld: %s%s", r->line, what, detail);
 }
 
+/* The node as a C string. A NUL cannot travel in one: it becomes \x01,
+ * which node_name_parse refuses as a control character (invalid_name,
+ * as any NUL in a name must be), and record_output_new prints the
+ * record's own text. */
+static char *node_text(const json_t *node)
+{
+	size_t n = json_string_length(node), i;
+	char *s = malloc(n + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, json_string_value(node), n + 1);
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = '\x01';
+	return s;
+}
+
 static int json_line(struct record_reader *r, const char *text, size_t len,
 		     struct input_record *rec, struct dist_error *err)
 {
 	json_error_t jerr;
 	json_t *obj, *node;
 
-	obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	obj = json_exact_loadb(text, len, JSON_ALLOW_NUL, &jerr);
 	if (!obj)
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
 			"stdin line %ld: invalid JSON: %s (column %d)", r->line,
@@ -181,7 +200,7 @@ static int json_line(struct record_reader *r, const char *text, size_t len,
 		return line_error(r, err, "JSON record has no \"node\" string",
 				  "");
 	}
-	rec->node = strdup(json_string_value(node));
+	rec->node = node_text(node);
 	if (!rec->node) {
 		json_decref(obj);
 		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
@@ -315,11 +334,14 @@ int record_parse_line(const char *line, size_t len, long lineno,
 
 json_t *record_output_new(const struct input_record *in, const char *node)
 {
-	json_t *out = json_object(), *copy;
+	json_t *out = json_object(), *copy, *given = NULL;
 	const char *key;
 	json_t *value;
 
-	if (!out || json_object_set_new(out, "node", json_string(node)) < 0)
+	if (in && node == in->node)
+		given = json_object_get(in->fields, "node");
+	if (!out || json_object_set_new(out, "node", json_is_string(given) ?
+			json_copy(given) : json_string(node)) < 0)
 		goto fail;
 	if (!in || !json_is_object(in->fields))
 		return out;
@@ -335,6 +357,8 @@ fail:
 	json_decref(out);
 	return NULL;
 }
+
+static int write_text(json_t *rec, int indent, FILE *out);
 
 int output_format_parse(const char *s)
 {
@@ -353,15 +377,19 @@ int record_write_as(json_t *rec, enum output_format f, FILE *out)
 		return record_write(rec, out);
 	if (f != OUTPUT_PRETTY)
 		return 0;
-	if (json_dumpf(rec, out, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) < 0 ||
-	    fputc('\n', out) == EOF || fflush(out) != 0)
-		return -1;
-	return 0;
+	return write_text(rec, 2, out);
 }
 
 int record_write(json_t *rec, FILE *out)
 {
-	char *text = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	return write_text(rec, 0, out);
+}
+
+/* Reals print as the shortest text that reads back as the same double,
+ * numbers kept as text as they came (json_exact.h). */
+static int write_text(json_t *rec, int indent, FILE *out)
+{
+	char *text = json_exact_dumps(rec, indent);
 	size_t len;
 	int rc = 0;
 

@@ -23,8 +23,14 @@
  * Output: record_output_new puts "node" first and carries every other
  * input field; the caller's json_object_set_new wins over carried ones.
  * record_write prints UTF-8 (not \u escapes), compact, one line, flushed.
- * Reals are printed with 15 significant digits so 0.84 stays "0.84"
- * (17 would print 0.83999999999999997); integers are exact.
+ * Numbers are exact: a real is the shortest text that reads back as the
+ * same double (0.84 stays "0.84", 0.1+0.2 is 0.30000000000000004), and
+ * a number of the input that fits no C type (an integer beyond 64 bits,
+ * 1e400) is carried through as its text (json_exact.h).
+ *
+ * A "node" string with a NUL inside cannot be a C string: rec->node has
+ * the NUL as \x01, which node_name_parse refuses (invalid_name), and
+ * the output record shows the text as given.
  */
 #ifndef DIST_RECORDS_H
 #define DIST_RECORDS_H

@@ -2,11 +2,14 @@
 #include "run/rpc.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "run/conn_job.h"
+#include "base/json_exact.h"
 #include "term/term_json.h"
 #include "term/term_parse.h"
 
@@ -16,6 +19,7 @@ struct rpc_job {
 	struct etf_term *mod, *fun, *args;
 	struct buf output;           /* captured io (rex_stdout) */
 	char *text;                  /* -o term / -o raw line */
+	const char *eval_text;       /* --eval or the record's "eval" */
 };
 
 static const struct rpc_config *cfg_of(const struct runner_job *j)
@@ -88,27 +92,138 @@ static void rpc_fail(struct runner_job *j, const struct dist_error *err)
 	conn_job_end(j, &((struct rpc_job *)j->priv)->conn, err);
 }
 
-/* The call's M, F and A: the record's own fields win over the command
- * line's. Nothing is sent when they do not parse. */
-static int resolve_mfa(struct runner_job *j, struct dist_error *err)
+static int field_error(struct dist_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A bad field of the input record: nothing is sent. */
+static int field_error(struct dist_error *err, const char *fmt, ...)
+{
+	char what[DIST_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return dist_error_set(err, DIST_E_INVALID_ARGS, DIST_STAGE_INPUT,
+			      "input record: %s", what);
+}
+
+static const char *json_kind(const json_t *v)
+{
+	if (json_number_text(v) || json_is_number(v))
+		return "a number";
+	if (json_is_boolean(v))
+		return "a boolean";
+	if (json_is_null(v))
+		return "null";
+	if (json_is_array(v))
+		return "an array";
+	return json_is_object(v) ? "an object" : "a string";
+}
+
+/* "module" / "function": an atom's name, as a JSON string. NULL and no
+ * error when the record has no such field. */
+static int name_field(json_t *f, const char *key, const char **out,
+		      struct dist_error *err)
+{
+	json_t *v = json_object_get(f, key);
+	size_t chars = 0, i, n;
+	const char *s;
+
+	if (!v)
+		return 0;
+	s = json_string_value(v);
+	if (!s)
+		return field_error(err, "\"%s\" must be a string (an atom "
+				   "name), not %s", key, json_kind(v));
+	n = json_string_length(v);
+	for (i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	if (n == 0 || strlen(s) != n || chars > 255)
+		return field_error(err, "\"%s\" must be an atom name: 1 to "
+				   "255 characters, no NUL", key);
+	*out = s;
+	return 0;
+}
+
+/* The record's "args": term syntax in a string, or tagged JSON; a list
+ * either way. */
+static int args_field(struct rpc_job *p, json_t *v, struct dist_error *err)
+{
+	struct dist_error e;
+	int rc;
+
+	dist_error_clear(&e);
+	if (json_is_string(v))
+		rc = term_parse_args(json_string_value(v),
+				     json_string_length(v), p->arena, NULL,
+				     &p->args, &e);
+	else if (!json_is_array(v))
+		return field_error(err, "\"args\" must be a list: a JSON "
+				   "array in the tagged form, or a string in "
+				   "term syntax like \"[1, b]\"; not %s",
+				   json_kind(v));
+	else
+		rc = term_from_json_tagged(v, p->arena, NULL, &p->args, &e);
+	if (rc < 0)
+		return field_error(err, "\"args\": %s", e.message);
+	return 0;
+}
+
+/* --json-args: a JSON array in the tagged form. */
+static int json_args(struct rpc_job *p, const char *text,
+		     struct dist_error *err)
+{
+	json_error_t jerr;
+	json_t *doc = json_exact_loadb(text, strlen(text),
+				       JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	int rc;
+
+	if (!doc)
+		return dist_error_set(err, DIST_E_INVALID_ARGS,
+				      DIST_STAGE_INPUT,
+				      "--json-args: invalid JSON at column "
+				      "%d: %s", jerr.column, jerr.text);
+	rc = json_is_array(doc) ? term_from_json_tagged(doc, p->arena, NULL,
+							&p->args, err) : 1;
+	json_decref(doc);
+	if (rc > 0)
+		return dist_error_set(err, DIST_E_INVALID_ARGS,
+				      DIST_STAGE_INPUT,
+				      "--json-args must be a JSON array (the "
+				      "argument list)");
+	return rc;
+}
+
+/* What to ask of the node: the record's own fields win over the command
+ * line's; a record's "eval" replaces the call. Every field is checked
+ * first: nothing is sent when one is wrong. */
+static int resolve_request(struct runner_job *j, struct dist_error *err)
 {
 	const struct rpc_config *cfg = cfg_of(j);
 	struct rpc_job *p = j->priv;
-	json_t *f = j->in.fields;
+	json_t *f = j->in.fields, *ev = json_object_get(f, "eval");
 	const char *m = cfg->module, *fn = cfg->function;
-	const char *args_text = cfg->args_text, *args_json = cfg->args_json;
-	json_t *args_rec = NULL;
 
-	if (f && json_is_string(json_object_get(f, "module")))
-		m = json_string_value(json_object_get(f, "module"));
-	if (f && json_is_string(json_object_get(f, "function")))
-		fn = json_string_value(json_object_get(f, "function"));
-	if (f && json_object_get(f, "args")) {
-		args_rec = json_object_get(f, "args");
-		args_text = json_is_string(args_rec)
-			? json_string_value(args_rec) : NULL;
-		args_json = NULL;
-	}
+	if (name_field(f, "module", &m, err) < 0 ||
+	    name_field(f, "function", &fn, err) < 0)
+		return -1;
+	if (ev && !json_is_string(ev))
+		return field_error(err, "\"eval\" must be a string of Erlang "
+				   "expressions, not %s", json_kind(ev));
+	if (ev && strlen(json_string_value(ev)) != json_string_length(ev))
+		return field_error(err, "\"eval\" holds a NUL character");
+	if (ev && (json_object_get(f, "module") ||
+		   json_object_get(f, "function") ||
+		   json_object_get(f, "args")))
+		return field_error(err, "give \"eval\" or \"module\", "
+				   "\"function\" and \"args\", not both");
+	if (json_object_get(f, "args") &&
+	    args_field(p, json_object_get(f, "args"), err) < 0)
+		return -1;
+	p->eval_text = ev ? json_string_value(ev) : cfg->eval_text;
+	if (p->eval_text)
+		return 0;
 	if (!m || !fn)
 		return dist_error_set(err, DIST_E_INVALID_ARGS,
 				      DIST_STAGE_INPUT,
@@ -117,39 +232,16 @@ static int resolve_mfa(struct runner_job *j, struct dist_error *err)
 				      "\"module\"/\"function\" in the record");
 	p->mod = etf_atom(p->arena, m);
 	p->fun = etf_atom(p->arena, fn);
-	if (args_rec && !json_is_string(args_rec))
-		return term_from_json_tagged(args_rec, p->arena, NULL,
-					     &p->args, err) < 0 ? -1 : 0;
-	if (args_json) {
-		json_error_t jerr;
-		json_t *doc = json_loads(args_json,
-					 JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-		int rc;
-
-		if (!doc)
-			return dist_error_set(err, DIST_E_INVALID_ARGS,
-					      DIST_STAGE_INPUT,
-					      "--json-args: invalid JSON at "
-					      "column %d: %s", jerr.column,
-					      jerr.text);
-		rc = term_from_json_tagged(doc, p->arena, NULL, &p->args, err);
-		json_decref(doc);
-		if (rc < 0)
-			return -1;
-		if (p->args->type != ETF_LIST && p->args->type != ETF_NIL &&
-		    p->args->type != ETF_STRING)
-			return dist_error_set(err, DIST_E_INVALID_ARGS,
-					      DIST_STAGE_INPUT,
-					      "--json-args must be a JSON "
-					      "array (the argument list)");
+	if (p->args)
 		return 0;
-	}
-	if (!args_text) {
+	if (cfg->args_json)
+		return json_args(p, cfg->args_json, err);
+	if (!cfg->args_text) {
 		p->args = etf_nil(p->arena);
 		return 0;
 	}
-	return term_parse_args(args_text, strlen(args_text), p->arena, NULL,
-			       &p->args, err);
+	return term_parse_args(cfg->args_text, strlen(cfg->args_text),
+			       p->arena, NULL, &p->args, err);
 }
 
 /* erl_eval bindings are an orddict: keep the keys sorted. */
@@ -187,12 +279,12 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 	struct etf_term *self = dist_conn_self_pid(&p->conn, a);
 	struct etf_term *exprs, *bindings, *call_args;
 
-	if (cfg->eval_text) {
+	if (p->eval_text) {
 		exprs = cfg->eval_exprs;
 		bindings = etf_list_new(a, 1, etf_nil(a));
 		if (bindings)
 			bindings->v.list.elems[0] = binding(
-				a, "DistText", eval_text_term(a, cfg->eval_text));
+				a, "DistText", eval_text_term(a, p->eval_text));
 	} else {
 		exprs = cfg->call_exprs;
 		bindings = etf_list_new(a, 3, etf_nil(a));
@@ -396,8 +488,7 @@ static void finish_result(struct runner_job *j, const struct etf_term *v)
 	else if (cfg->output == RPC_OUT_RAW)
 		p->text = json_is_string(res)
 			? strdup(json_string_value(res))
-			: json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY |
-					     JSON_REAL_PRECISION(17));
+			: json_exact_dumps(res, 0);
 	json_object_set_new(j->out, "result", res);
 	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
 	conn_job_end(j, &p->conn, NULL);
@@ -489,7 +580,7 @@ static void rpc_start(struct runner_job *j)
 		runner_job_finish(j, &err);
 		return;
 	}
-	if (!cfg_of(j)->eval_text && resolve_mfa(j, &err) < 0) {
+	if (resolve_request(j, &err) < 0) {
 		/* Oversized or too deep arguments are bad arguments: the
 		 * limit is ours, nothing was sent. */
 		if (err.code == DIST_E_TOO_LARGE)

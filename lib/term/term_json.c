@@ -2,8 +2,10 @@
  * the two tables). Reading tagged JSON back is term_json_read.c. */
 #include "term/term_json.h"
 #include "term/term_json_internal.h"
+#include "base/json_exact.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -386,10 +388,21 @@ static json_t *fun(struct conv *c, const struct etf_term *t)
 	return o ? tag(c, "$etf", o) : nomem(c);
 }
 
+/* Integers beyond 2^53 in magnitude, which jq 1.6 and JavaScript read
+ * as doubles and round, are tagged as text; the natural form is for
+ * reading and keeps every 64-bit integer a number. */
+#define EXACT_IN_DOUBLE 9007199254740992LL
+
 static json_t *number(struct conv *c, const struct etf_term *t)
 {
 	double f = t->v.f;
+	char text[24];
 
+	if (t->type == ETF_INT && c->tagged &&
+	    (t->v.i > EXACT_IN_DOUBLE || t->v.i < -EXACT_IN_DOUBLE)) {
+		snprintf(text, sizeof text, "%lld", (long long)t->v.i);
+		return tag(c, "$int", json_string(text));
+	}
 	if (t->type == ETF_INT)
 		return json_integer((json_int_t)t->v.i);
 	if (t->type == ETF_BIG)

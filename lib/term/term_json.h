@@ -28,9 +28,10 @@
  * TAGGED (-o tagged, and the input of --json-args; lossless, so tagged
  * output read back gives a term =:= the original):
  *   term                                   JSON
- *   integer (64 bits)                      number
- *   larger integer                         {"$int":"-123..."}
- *   float with a fraction                  number (17 significant digits)
+ *   integer within +-2^53                  number
+ *   larger integer                         {"$int":"-123..."} (jq 1.6 and
+ *                                          JavaScript would round it)
+ *   float with a fraction                  number
  *   float without one (1.0, 1.0e300)       {"$float":1.0}: stays a float
  *                                          even through tools that write
  *                                          1.0 as 1
@@ -57,13 +58,18 @@
  *                                            "function":"f","arity":1}}
  *   closure                                {"$etf":"<base64 of its ETF>"}
  *
+ * Floats in both forms are numbers whose text is the shortest that reads
+ * back as the same double (float_text.h), once printed by json_exact.
+ *
  * Reading tagged JSON also accepts: null -> the atom null; any JSON
  * object with one member whose key starts with '$' is a tag (an unknown
  * one is an error); every other object is a map with binary keys;
  * {"$etf":"<base64>"} holds any term in external format (decoded under
  * the limits). Errors name the JSON path: "$[2].$tuple[0]: ...".
  * Binaries may hold NUL bytes ("\u0000" in JSON): load the JSON with
- * JSON_ALLOW_NUL so they read back.
+ * JSON_ALLOW_NUL so they read back. A number json_exact_loadb kept as
+ * text is an integer of any size, or an error when it is a real beyond
+ * the largest double.
  *
  * Errors: DIST_E_INVALID_ARGS (bad tagged JSON, stage input),
  * DIST_E_TOO_LARGE (a limit), DIST_E_NOMEM. Nesting is bounded (the

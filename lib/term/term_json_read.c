@@ -7,8 +7,10 @@
  */
 #include "term/term_json.h"
 #include "term/term_json_internal.h"
+#include "base/json_exact.h"
 #include "term/term_parse_internal.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -501,6 +503,34 @@ static struct etf_term *read_int(struct rd *r, json_t *j)
 	return counted(r, t);
 }
 
+/* A JSON number that fits no C type (json_exact.h): an integer of any
+ * size is a bignum; a real beyond the largest double has no float. */
+static struct etf_term *read_big_number(struct rd *r, const char *text)
+{
+	struct dist_error perr = { 0 };
+	struct etf_term *t;
+
+	if (strpbrk(text, ".eE"))
+		return bad(r, DIST_E_INVALID_ARGS, "the number %.40s%s is too "
+			   "large for a float (Erlang floats are 64-bit "
+			   "doubles, at most 1.7976931348623157e308)", text,
+			   strlen(text) > 40 ? "..." : "");
+	if (term_parse(text, strlen(text), r->a, &r->lim, &t, &perr))
+		return bad(r, perr.code, "%s", perr.message);
+	return counted(r, t);
+}
+
+/* {"$float": N} where N fits no C type: a big integer written as a
+ * float is one if a double holds it. */
+static struct etf_term *read_big_float(struct rd *r, const char *text)
+{
+	double f = strtod(text, NULL);
+
+	if (isinf(f))
+		return read_big_number(r, text);
+	return counted(r, etf_float(r->a, f));
+}
+
 /* {"$str": "text"}: a list of the code points. */
 static struct etf_term *read_str(struct rd *r, json_t *j)
 {
@@ -546,6 +576,8 @@ static struct etf_term *read_tag(struct rd *r, const char *key, json_t *v,
 		return key[1] == 'm' ? read_pairs(r, v, depth)
 				     : read_list(r, v, depth, true);
 	}
+	if (strcmp(key, "$float") == 0 && json_number_text(v))
+		return read_big_float(r, json_number_text(v));
 	if (strcmp(key, "$float") == 0)
 		return json_is_number(v) ?
 			counted(r, etf_float(r->a, json_number_value(v))) :
@@ -576,6 +608,8 @@ static struct etf_term *read_json(struct rd *r, json_t *j, size_t depth)
 	if (depth >= r->lim.max_depth)
 		return bad(r, DIST_E_TOO_LARGE, "nested deeper than %zu",
 			   r->lim.max_depth);
+	if (json_number_text(j))
+		return read_big_number(r, json_number_text(j));
 	switch (json_typeof(j)) {
 	case JSON_NULL:
 		return atom_of(r, "null", 4);

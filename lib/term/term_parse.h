@@ -16,9 +16,13 @@
  *                \NNN octal, \xNN, \x{H..}, \^C); adjacent strings are
  *                joined ("ab" "c"); a string is a list of code points
  *   binaries     <<>>, <<1,2,3>>, <<"text">>, <<"text"/utf8>>,
- *                <<1:4, -1:12/little, 2.5/float>>: literal values and
- *                literal sizes only; types integer, float, utf8, utf16,
- *                utf32, signed, unsigned, big, little, unit:N
+ *                <<1:4, -1:12/little, 2.5/float>>, <<"a"/float>>,
+ *                <<(<<"ab">>)/binary, (<<1:3>>)/bitstring>>: literal
+ *                values and literal sizes only; types integer, float,
+ *                utf8, utf16, utf32, binary (bytes), bitstring (bits),
+ *                signed, unsigned, big, little, unit:N. A string or a
+ *                number is no /binary value (<<"abc"/binary>>):
+ *                erl_parse refuses it too
  *   tuples {..}, lists [..] incl. improper [H|T], maps #{K => V}
  *                (a repeated key: the last one wins, as in Erlang)
  *   funs         fun Module:Function/Arity

@@ -15,6 +15,7 @@ enum seg_type { SEG_INTEGER, SEG_FLOAT, SEG_UTF8, SEG_UTF16, SEG_UTF32,
 
 struct segment {
 	enum seg_type type;
+	bool bitstring;         /* /bitstring or /bits: any number of bits */
 	bool little;
 	bool has_size;
 	uint64_t size;
@@ -167,15 +168,26 @@ static int put_float(struct parser *p, struct bitw *w, size_t at, double d,
 
 static int segment_word(struct parser *p, struct segment *s)
 {
-	static const struct { const char *name; int type; int little; }
-	words[] = {
-		{ "integer", SEG_INTEGER, -1 }, { "float", SEG_FLOAT, -1 },
-		{ "binary", SEG_BINARY, -1 }, { "bytes", SEG_BINARY, -1 },
-		{ "bitstring", SEG_BINARY, -1 }, { "bits", SEG_BINARY, -1 },
-		{ "utf8", SEG_UTF8, -1 }, { "utf16", SEG_UTF16, -1 },
-		{ "utf32", SEG_UTF32, -1 }, { "signed", -1, -1 },
-		{ "unsigned", -1, -1 }, { "big", -1, 0 }, { "little", -1, 1 },
-		{ "native", -1, __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ },
+	/* type and little: -1 leaves the segment's as they are; bits: the
+	 * type takes any number of bits (bitstring), not whole bytes. */
+	static const struct {
+		const char *name;
+		int type, little;
+		bool bits;
+	} words[] = {
+		{ "integer", SEG_INTEGER, -1, false },
+		{ "float", SEG_FLOAT, -1, false },
+		{ "binary", SEG_BINARY, -1, false },
+		{ "bytes", SEG_BINARY, -1, false },
+		{ "bitstring", SEG_BINARY, -1, true },
+		{ "bits", SEG_BINARY, -1, true },
+		{ "utf8", SEG_UTF8, -1, false },
+		{ "utf16", SEG_UTF16, -1, false },
+		{ "utf32", SEG_UTF32, -1, false },
+		{ "signed", -1, -1, false }, { "unsigned", -1, -1, false },
+		{ "big", -1, 0, false }, { "little", -1, 1, false },
+		{ "native", -1, __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+		  false },
 	};
 	size_t at = p->pos, n = 0, i;
 	struct number unit;
@@ -207,8 +219,10 @@ static int segment_word(struct parser *p, struct segment *s)
 		if (strlen(words[i].name) != n ||
 		    memcmp(words[i].name, p->s + at, n) != 0)
 			continue;
-		if (words[i].type >= 0)
+		if (words[i].type >= 0) {
 			s->type = (enum seg_type)words[i].type;
+			s->bitstring = words[i].bits;
+		}
 		if (words[i].little >= 0)
 			s->little = words[i].little;
 		return 0;
@@ -291,6 +305,13 @@ static uint64_t value_bits(const struct segment *s)
 	return s->size * (s->unit ? s->unit : 1);
 }
 
+static int not_a_binary(struct parser *p, size_t at)
+{
+	return tp_fail(p, at, DIST_E_INVALID_ARGS, "a /binary segment takes "
+		       "a binary, such as (<<\"abc\">>)/binary; a string or "
+		       "a number is refused there, as erl_parse refuses it");
+}
+
 /* Write one value of a segment: a float, or the integer in p->mag. */
 static int put_value(struct parser *p, struct bitw *w, size_t at,
 		     const struct segment *s, const struct number *n)
@@ -298,9 +319,7 @@ static int put_value(struct parser *p, struct bitw *w, size_t at,
 	uint64_t bits = value_bits(s), cp = 0;
 
 	if (s->type == SEG_BINARY)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
-			       "a binary-typed segment needs a binary value, "
-			       "which a literal term cannot hold");
+		return not_a_binary(p, at);
 	if (s->type != SEG_FLOAT && n->is_float)
 		return tp_fail(p, at, DIST_E_INVALID_ARGS,
 			       "a float value needs the type /float");
@@ -334,9 +353,8 @@ static int put_chars(struct parser *p, struct bitw *w, size_t at,
 	struct number n = { .is_float = false };
 	size_t i;
 
-	if (s->type == SEG_FLOAT)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
-			       "a string segment cannot be /float");
+	if (s->type == SEG_BINARY)
+		return not_a_binary(p, at);   /* even "" */
 	for (i = 0; i < p->chars.len; i++) {
 		p->int_negative = 0;
 		if (tp_small_to_mag(p, ((uint32_t *)p->chars.data)[i]) ||
@@ -346,11 +364,64 @@ static int put_chars(struct parser *p, struct bitw *w, size_t at,
 	return 0;
 }
 
+/* A binary value, (<<...>>)/binary: its first size * unit bits, or all
+ * of them; /binary wants whole bytes, as erl_eval does. */
+static int put_bits(struct parser *p, struct bitw *w, size_t at,
+		    const struct segment *s, const struct etf_term *v)
+{
+	uint64_t have = v->v.bin.len ? (uint64_t)(v->v.bin.len - 1) * 8 +
+			v->v.bin.bits : 0, want = have, i;
+	const uint8_t *d = v->v.bin.data;
+
+	if (s->type != SEG_BINARY)
+		return tp_fail(p, at, DIST_E_INVALID_ARGS, "a binary value "
+			       "needs the type /binary or /bitstring");
+	if (s->has_size)
+		want = s->size * (s->unit ? s->unit : s->bitstring ? 1 : 8);
+	if (want > have)
+		return tp_fail(p, at, DIST_E_INVALID_ARGS, "the binary has "
+			       "%llu bits, fewer than the segment's size",
+			       (unsigned long long)have);
+	if (!s->has_size && !s->bitstring && want % 8)
+		return tp_fail(p, at, DIST_E_INVALID_ARGS, "a /binary "
+			       "segment takes whole bytes: use /bitstring");
+	if (want > (uint64_t)p->lim.max_binary * 8 - w->nbits)
+		return tp_fail(p, at, DIST_E_TOO_LARGE,
+			       "binary larger than %zu bytes",
+			       p->lim.max_binary);
+	for (i = 0; i + 8 <= want; i += 8)
+		if (put_byte(p, w, d[i / 8]))
+			return -1;
+	for (; i < want; i++)
+		if (put_bit(p, w, (d[i / 8] >> (7 - i % 8)) & 1))
+			return -1;
+	return 0;
+}
+
+/* (<<...>>) as a segment's value. */
+static int nested_binary(struct parser *p, struct etf_term **v)
+{
+	int r;
+
+	if (p->binary_nesting >= 32)
+		return tp_fail(p, p->pos, DIST_E_TOO_LARGE,
+			       "binaries nested deeper than 32");
+	p->pos += 2;
+	p->binary_nesting++;
+	r = tp_binary(p, v);
+	p->binary_nesting--;
+	if (r)
+		return -1;
+	tp_skip_blank(p);
+	return tp_take(p, ")") ? 0 : tp_expected(p, p->pos, "')'");
+}
+
 /* One segment: Value[:Size][/Types]. */
 static int segment(struct parser *p, struct bitw *w)
 {
 	struct segment s = { .type = SEG_INTEGER };
 	struct number n = { .is_float = false };
+	struct etf_term *bin;
 	struct vec value;
 	size_t at = p->pos;
 	int c = tp_peek(p, 0), negative, r;
@@ -364,9 +435,16 @@ static int segment(struct parser *p, struct bitw *w)
 		if (tp_number(p, &n))
 			return -1;
 	} else if (c == '(') {
-		/* <<(-5):8>>: a parenthesised number, as erl_parse allows */
+		/* <<(-5):8>>, <<(<<"ab">>)/binary>>: a parenthesised
+		 * number or binary, as erl_parse allows */
 		p->pos++;
 		tp_skip_blank(p);
+		if (tp_peek(p, 0) == '<' && tp_peek(p, 1) == '<') {
+			if (nested_binary(p, &bin))
+				return -1;
+			return segment_spec(p, &s) ||
+			       put_bits(p, w, at, &s, bin);
+		}
 		if (tp_number(p, &n))
 			return -1;
 		tp_skip_blank(p);

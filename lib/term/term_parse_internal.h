@@ -27,6 +27,7 @@ struct parser {
 	struct term_parse_limits lim;
 	size_t terms;                   /* terms made so far */
 	size_t binary_bytes;            /* bytes of binaries made so far */
+	unsigned binary_nesting;        /* <<(<<...>>)/binary>> depth */
 	struct dist_error *err;
 
 	struct vec vals;                /* struct etf_term *: finished values */

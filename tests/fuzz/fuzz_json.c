@@ -1,12 +1,14 @@
 /* fuzz_json - term_from_json_tagged on arbitrary JSON text: the
  * --json-args of dist-rpc and the "args" member of its input records.
  *
- * The text is loaded as rpc.c loads --json-args (any value, NUL bytes
- * allowed). Invariants when a term comes out:
+ * The text is loaded as rpc.c loads --json-args (json_exact_loadb: any
+ * value, NUL bytes allowed, numbers beyond C types kept as text).
+ * Invariants when a term comes out:
  *  - etf_encode succeeds and decodes again to an etf_equal term;
  *  - etf_print succeeds;
  *  - its tagged JSON reads back to an etf_equal term (the form is
- *    lossless both ways).
+ *    lossless both ways), also once printed as text and parsed again
+ *    (the text of every float reads back as the same double).
  * Known exception, still open: a "$ref" with fewer
  * than 3 ids is built with that many (etf_ref), but etf_decode pads
  * every reference to 3 words, so it comes back from the wire longer
@@ -17,6 +19,7 @@
 #include <jansson.h>
 
 #include "etf/etf.h"
+#include "base/json_exact.h"
 #include "term/term_json.h"
 
 /* Recursion is bounded by the reader's depth limit. */
@@ -55,6 +58,7 @@ static void check_term(const struct etf_term *t)
 	struct etf_term *t2 = NULL, *t3 = NULL;
 	struct buf out;
 	size_t used = 0;
+	char *text;
 	json_t *j;
 
 	if (!a2)
@@ -73,6 +77,15 @@ static void check_term(const struct etf_term *t)
 	FUZZ_CHECK(j != NULL);
 	FUZZ_CHECK(term_from_json_tagged(j, a2, NULL, &t3, &err) == 0);
 	FUZZ_CHECK(etf_equal(t, t3));
+	text = json_exact_dumps(j, 0);
+	json_decref(j);
+	FUZZ_CHECK(text != NULL);
+	j = json_exact_loadb(text, strlen(text),
+			     JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	free(text);
+	FUZZ_CHECK(j != NULL);
+	FUZZ_CHECK(term_from_json_tagged(j, a2, NULL, &t3, &err) == 0);
+	FUZZ_CHECK(etf_equal(t, t3));
 	json_decref(j);
 	etf_arena_free(a2);
 }
@@ -85,8 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_error_t jerr;
 	json_t *j;
 
-	j = json_loadb((const char *)data, size,
-		       JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	j = json_exact_loadb((const char *)data, size,
+			     JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	if (!j)
 		return 0;
 	a = etf_arena_new();

@@ -89,8 +89,8 @@ static void test_lines(void)
 		   "invalid JSON"), "duplicate keys refused");
 	ok(rejects("{\"node\":\"a@h\"} x\n", "", "invalid JSON"),
 	   "trailing garbage after JSON");
-	ok(rejects("{\"node\":\"a\\u0000b@h\"}\n", "", "invalid JSON"),
-	   "\\u0000 in JSON refused");
+	ok(reads("{\"node\":\"a\\u0000b@h\"}\n", "a\x01" "b@h|1j;"),
+	   "\\u0000 in a node: a record, its name refused later");
 	ok(rejects("a@h\xff\n", "", "stdin line 1: is not valid UTF-8"),
 	   "invalid UTF-8");
 	ok(rejects("x\x01y z\n", "", "'x?y z'"), "control characters not echoed");

@@ -251,8 +251,13 @@ static void test_binaries(void)
 	   "float needs /float");
 	ok(fails("<<1/foo>>", DIST_E_INVALID_ARGS, "unknown binary segment type"),
 	   "unknown type");
-	ok(fails("<<\"a\"/binary>>", DIST_E_INVALID_ARGS, "binary value"),
-	   "binary-typed segment");
+	ok(fails("<<\"a\"/binary>>", DIST_E_INVALID_ARGS,
+		 "(<<\"abc\">>)/binary"),
+	   "a string is no /binary value: the message shows what is");
+	ok(fails("<<(<<1:3>>)/binary>>", DIST_E_INVALID_ARGS, "whole bytes"),
+	   "/binary takes whole bytes");
+	ok(fails("<<(<<1>>):2/binary>>", DIST_E_INVALID_ARGS, "fewer"),
+	   "a binary shorter than its segment's size");
 	ok(fails("<<1:8/utf8>>", DIST_E_INVALID_ARGS, "no size"),
 	   "utf with size");
 	ok(fails("<<0:1000000000000>>", DIST_E_TOO_LARGE, "larger"),

@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# The programs composed as a user composes them: discovery into probes
+# into calls, fields carried from stage to stage, a consumer that stops
+# early, an error record in the middle of a stream.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load helpers/nodes
+	nodes_setup
+	start_node p1 short
+	start_node p2 short
+}
+
+teardown_file() {
+	load helpers/nodes
+	nodes_teardown
+}
+
+setup() {
+	load helpers/nodes
+	load /usr/lib/bats/bats-support/load
+	load /usr/lib/bats/bats-assert/load
+	nodes_load
+	export ERLANG_COOKIE="$COOKIE"
+	D="$DIST_BIN"
+}
+
+# line N TEXT: the Nth line (1-based) of TEXT.
+line() {
+	sed -n "${1}p" <<<"$2"
+}
+
+@test "discover | ping | rpc: every node called, fields of each stage carried" {
+	run bash -c "'$D/dist-discover' --epmd | '$D/dist-ping' | '$D/dist-rpc' erlang node"
+	assert_success
+	[ "$(wc -l <<<"$output")" -eq 2 ]
+	for n in 1 2; do
+		rec=$(line "$n" "$output")
+		# dist-discover's fields, dist-ping's round trip, dist-rpc's result.
+		assert_equal "$(field "$rec" source)" "epmd:localhost"
+		assert_equal "$(field "$rec" ok)" true
+		[ -n "$(field "$rec" rtt_ms)" ]
+		assert_equal "$(field "$rec" result)" "$(field "$rec" node)"
+	done
+}
+
+@test "a user's own fields ride through every stage" {
+	run bash -c "printf '%s\n' '{\"node\":\"p1@$HOST\",\"team\":\"db\",\"n\":[1,2]}' |
+		'$D/dist-ping' | '$D/dist-rpc' erlang node"
+	assert_success
+	assert_equal "$(field "$output" team)" db
+	assert_equal "$(field "$output" n)" "[1, 2]"
+}
+
+@test "| head -1: the producer stops cleanly, the line is whole" {
+	run bash -c "set -o pipefail; '$D/dist-discover' --epmd | '$D/dist-ping' | head -1"
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	python3 -c 'import json,sys; json.loads(sys.argv[1])' "$output"
+}
+
+@test "a failure mid-stream stays a record; the stages after it go on" {
+	run bash -c "printf '%s\n' p1@$HOST nosuch@$HOST p2@$HOST |
+		'$D/dist-ping' | '$D/dist-rpc' erlang node"
+	assert_failure 1
+	[ "$(wc -l <<<"$output")" -eq 3 ]
+	assert_equal "$(field "$(grep "p1@" <<<"$output")" ok)" true
+	assert_equal "$(field "$(grep "p2@" <<<"$output")" ok)" true
+	# The record of the node that is not there keeps one error, its own.
+	bad=$(grep nosuch <<<"$output")
+	assert_equal "$(field "$bad" ok)" false
+	assert_equal "$(field "$bad" error.code)" not_registered
+}
+
+@test "a failed stage's error does not survive a later success" {
+	run bash -c "ERLANG_COOKIE=wrong '$D/dist-ping' p1@$HOST |
+		'$D/dist-rpc' erlang node"
+	assert_success
+	assert_equal "$(field "$output" ok)" true
+	run field "$output" error
+	assert_failure
+}
+
+@test "an invalid name from discovery is a record, not the end of the pipe" {
+	run bash -c "printf '%s\n' '{\"node\":\"bad name@$HOST\"}' '{\"node\":\"p1@$HOST\"}' |
+		'$D/dist-ping'"
+	assert_failure 1
+	assert_equal "$(field "$(grep "bad name" <<<"$output")" error.code)" invalid_name
+	assert_equal "$(field "$(grep "p1@" <<<"$output")" ok)" true
+}
