@@ -78,3 +78,12 @@ const char *dist_stage_name(enum dist_stage stage)
 		return "unknown";
 	return stage_names[stage];
 }
+
+int dist_error_nomem(struct dist_error *err, enum dist_stage stage,
+		     const char *doing)
+{
+	if (doing)
+		return dist_error_set(err, DIST_E_NOMEM, stage,
+				      "out of memory %s", doing);
+	return dist_error_set(err, DIST_E_NOMEM, stage, "out of memory");
+}

@@ -74,6 +74,12 @@ int dist_error_set(struct dist_error *err, enum dist_code code,
 
 void dist_error_clear(struct dist_error *err);
 
+/* The one out-of-memory error: DIST_E_NOMEM, "out of memory" and, when
+ * doing is given, what was being done ("out of memory decoding a
+ * term"). Returns -1 like dist_error_set. */
+int dist_error_nomem(struct dist_error *err, enum dist_stage stage,
+		     const char *doing);
+
 /* "not_registered", "timeout", ... : the stable names of dist(7). */
 const char *dist_code_name(enum dist_code code);
 /* "resolve", "epmd", "connect", "handshake", "request", "input" */
