@@ -24,9 +24,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
+	suite_setup
 	PING="$DIST_BIN/dist-ping"
 	export DIST_RESOLVER="127.0.0.1:$(cat "$DIST_STATE/dns_port")"
 }

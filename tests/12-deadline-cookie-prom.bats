@@ -22,9 +22,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
+	suite_setup
 	PING="$DIST_BIN/dist-ping"
 	RPC="$DIST_BIN/dist-rpc"
 	DISCOVER="$DIST_BIN/dist-discover"

@@ -18,9 +18,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
+	suite_setup
 	RPC="$DIST_BIN/dist-rpc"
 	N1="r1@$HOST"
 	export ERLANG_COOKIE="$COOKIE"

@@ -36,9 +36,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
+	suite_setup
 	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 	DISCOVER="$DIST_BIN/dist-discover"
 	# Never the system resolver: always our dnsmasq.

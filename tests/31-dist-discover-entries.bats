@@ -156,9 +156,7 @@ start_fixture_server() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
+	suite_setup
 	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 	DISCOVER="$DIST_BIN/dist-discover"
 	PING="$DIST_BIN/dist-ping"

@@ -19,9 +19,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
+	suite_setup
 	export ERLANG_COOKIE="$COOKIE"
 	D="$DIST_BIN"
 }
@@ -38,7 +36,7 @@ line() {
 	for n in 1 2; do
 		rec=$(line "$n" "$output")
 		# dist-discover's fields, dist-ping's round trip, dist-rpc's result.
-		assert_equal "$(field "$rec" source)" "epmd:localhost"
+		assert_equal "$(field "$rec" source)" "epmd:$HOST"
 		assert_equal "$(field "$rec" ok)" true
 		[ -n "$(field "$rec" rtt_ms)" ]
 		assert_equal "$(field "$rec" result)" "$(field "$rec" node)"

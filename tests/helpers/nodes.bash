@@ -66,6 +66,15 @@ nodes_load() {
 	export HOST
 }
 
+# suite_setup: what every test of a suite that talks to components
+# starts with, in its setup(): the bats assertions and the file's
+# components (nodes_load).
+suite_setup() {
+	load /usr/lib/bats/bats-support/load
+	load /usr/lib/bats/bats-assert/load
+	nodes_load
+}
+
 epmd_alive() {
 	epmd -port "$ERL_EPMD_PORT" -names >/dev/null 2>&1
 }
