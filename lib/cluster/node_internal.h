@@ -88,6 +88,7 @@ struct node {
 	struct buf in;
 	long in_line;
 	bool in_eof, in_skipping, had_command;
+	bool draining;            /* input over: leave once sends are out */
 	/* ending */
 	struct engine_timer deadline, drain, reap;
 	long messages;

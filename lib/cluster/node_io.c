@@ -270,8 +270,10 @@ static void in_eof(struct node *n)
 	 * a server started with </dev/null does not. */
 	if (n->cfg->at_eof == NODE_EOF_EXIT ||
 	    (n->cfg->at_eof == NODE_EOF_AUTO && n->had_command &&
-	     n->cfg->max_messages == 0))
+	     n->cfg->max_messages == 0)) {
+		n->draining = true;
 		node_check_drained(n);
+	}
 }
 
 /* Read one chunk; returns false at the end of input. */

@@ -221,7 +221,7 @@ void node_link_ready(struct node_link *l)
 			send_result(l->n, p->id, p->to, l->peer, NULL);
 		pending_free(p);
 	}
-	if (l->n->in_eof)
+	if (l->n->draining)
 		node_check_drained(l->n);
 }
 
@@ -256,7 +256,7 @@ static void out_failed(struct dist_conn *c, const struct dist_error *err)
 	}
 	l->pending_tail = &l->pending;
 	node_link_close(l, "connection_closed");
-	if (l->n->in_eof)
+	if (l->n->draining)
 		node_check_drained(l->n);
 }
 
