@@ -65,6 +65,15 @@ stop_dn() {
 	wait "$pid" || STOP_RC=$?
 }
 
+# fifo_open_by PID FIFO: the process has the FIFO open.
+fifo_open_by() {
+	local l
+	for l in /proc/"$1"/fd/*; do
+		[[ $(readlink "$l") == "$2" ]] && return 0
+	done
+	return 1
+}
+
 # wait_lines ID N: until ID.out has N "message" records.
 wait_lines() {
 	wait_for "$2 messages" test "$(grep -c '"event":"message"' "$DIST_STATE/$1.out")" -ge "$2"
@@ -249,4 +258,44 @@ PY
 	wait_for "dist-node to end" test -s "$DIST_STATE/hd.out.rc"
 	run cat "$DIST_STATE/hd.out.rc"
 	assert_output 0
+}
+
+@test "a stdout reader that stops slows the sender; memory stays bounded" {
+	# The plain build: ASan's quarantine keeps freed memory resident,
+	# which would hide what this measures.
+	[[ -x $DIST_ROOT/bin/dist-node ]] || skip "bin/dist-node not built"
+	local fifo="$DIST_STATE/slow.fifo" fd line pid hwm
+	mkfifo "$fifo"
+	# Opened read-write here, so dist-node's open does not wait; and
+	# then nobody reads until the sender is well ahead.
+	exec {fd}<>"$fifo"
+	"$DIST_ROOT/bin/dist-node" --cookie-file "$COOKIE_FILE" --name slow \
+		--register box --max-messages 20000 -o tagged </dev/null >"$fifo" 3>&- &
+	pid=$!
+	echo "$pid" >> "$DIST_STATE/pids"
+	read -r -u "$fd" line
+	assert_equal "$(field "$line" event)" ready
+	# 20 000 messages of 4 000 bytes: 80 MB the node must not hold.
+	run -0 on n1 "spawn(fun() -> B = binary:copy(<<\"x\">>, 4000), [{box, 'slow@$HOST'} ! {I, B} || I <- lists:seq(1, 20000)] end), ok."
+	wait_for "the sender to be held back" test -e "/proc/$pid/status"
+	sleep 2
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+	echo "# peak RSS ${hwm} kB with the reader stopped" >&3
+	[ "$hwm" -lt 40000 ] || fail "peak RSS ${hwm} kB while the reader was stopped"
+	# Now read: every message arrives, in order, and the node ends. The
+	# reader opens the FIFO read-only before our read-write end closes,
+	# so it sees the end when dist-node exits.
+	cat "$fifo" >"$DIST_STATE/slow.out" {fd}<&- 3>&- &
+	catpid=$!
+	wait_for "the reader to open the FIFO" fifo_open_by "$catpid" "$fifo"
+	exec {fd}<&-
+	wait "$pid"
+	wait "$catpid"
+	run python3 - "$DIST_STATE/slow.out" <<'PY'
+import json, sys
+ids = [json.loads(l)["msg"]["$tuple"][0] for l in open(sys.argv[1]) if '"message"' in l]
+assert ids == list(range(1, 20001)), len(ids)
+print("ok")
+PY
+	assert_output ok
 }
