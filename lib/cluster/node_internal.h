@@ -117,6 +117,8 @@ void node_route_message(struct node_link *l, const struct etf_term *control,
 void node_route_command(struct node *n, struct node_cmd *cmd,
 			struct etf_arena *a);
 void node_link_ready(struct node_link *l);
+/* Report every queued send of l as failed with err, and drop them. */
+void node_pending_fail(struct node_link *l, const struct dist_error *err);
 struct etf_term *node_pid(struct node *n, struct etf_arena *a, uint32_t id);
 
 /* node_io.c */

@@ -56,6 +56,16 @@ void node_link_close(struct node_link *l, const char *reason)
 
 	if (l->state == LINK_DEAD)
 		return;
+	if (l->pending) {
+		struct dist_error err;
+
+		/* Sends that waited for this link (it won a simultaneous
+		 * connect) fail with it, each with its record. */
+		dist_error_set(&err, DIST_E_CLOSED, DIST_STAGE_HANDSHAKE,
+			       "%s: the connection closed before the message "
+			       "could go", l->peer);
+		node_pending_fail(l, &err);
+	}
 	if (l->state == LINK_READY && reason)
 		link_record(l, "nodedown", reason, NULL, false);
 	l->state = LINK_DEAD;

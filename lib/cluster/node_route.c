@@ -243,10 +243,8 @@ static void out_message(struct dist_conn *c, const struct etf_term *control,
 	node_route_message(c->data, control, msg);
 }
 
-static void out_failed(struct dist_conn *c, const struct dist_error *err)
+void node_pending_fail(struct node_link *l, const struct dist_error *err)
 {
-	struct node_link *l = c->data;
-
 	while (l->pending) {
 		struct node_pending *p = l->pending;
 
@@ -255,6 +253,13 @@ static void out_failed(struct dist_conn *c, const struct dist_error *err)
 		pending_free(p);
 	}
 	l->pending_tail = &l->pending;
+}
+
+static void out_failed(struct dist_conn *c, const struct dist_error *err)
+{
+	struct node_link *l = c->data;
+
+	node_pending_fail(l, err);
 	node_link_close(l, "connection_closed");
 	if (l->n->draining)
 		node_check_drained(l->n);
