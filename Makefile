@@ -41,6 +41,7 @@ BASE_PKGS := jansson libcares libcrypto zlib
 static_deps = -Wl,-Bstatic $(call libs_of,$(1)) -Wl,-Bdynamic -ldl -pthread -lm
 dist-ping_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-rpc_LIBS = $(call static_deps,$(BASE_PKGS))
+dist-node_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-discover_LIBS = $(call static_deps,$(BASE_PKGS))
 ALL_PKGS  := $(BASE_PKGS) libcurl
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(ALL_PKGS) 2>/dev/null)
@@ -134,7 +135,8 @@ build/san/tests/term_tool: tests/term/term_tool.c build/san/libdist.a
 # set of mutations (make check); `make fuzz` builds them with clang's
 # libFuzzer and fuzzes each for FUZZ_SECONDS.
 FUZZ_TARGETS := etf etf_json json term_parse records epmd handshake \
-                nodename cookie duration discover_doc discover_hosts
+                nodename cookie duration discover_doc discover_hosts \
+                frame handshake_accept node_cmd
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -194,3 +194,47 @@ int epmd_port_from_env(int flag, struct dist_error *err)
 				      "number (1-65535)", s);
 	return (int)v;
 }
+
+void epmd_alive2_request(struct buf *out, const char *alive, uint16_t port)
+{
+	size_t n = strlen(alive);
+
+	/* u16 length, 'x', PortNo, NodeType, Protocol 0 (tcp), Highest 6,
+	 * Lowest 6, Nlen, Name, Elen 0. */
+	buf_put_u16(out, (uint16_t)(13 + n));
+	buf_put_u8(out, EPMD_ALIVE2_REQ);
+	buf_put_u16(out, port);
+	buf_put_u8(out, EPMD_NODE_NORMAL);
+	buf_put_u8(out, 0);
+	buf_put_u16(out, 6);
+	buf_put_u16(out, 6);
+	buf_put_u16(out, (uint16_t)n);
+	buf_put(out, alive, n);
+	buf_put_u16(out, 0);
+}
+
+int epmd_alive2_reply_parse(const uint8_t *p, size_t len,
+			    uint32_t *creation, struct dist_error *err)
+{
+	size_t need;
+
+	if (len < 1)
+		return 0;
+	if (p[0] != EPMD_ALIVE2_X_RESP && p[0] != EPMD_ALIVE2_RESP)
+		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_EPMD,
+				      "EPMD answered ALIVE2 with message type "
+				      "%u: is this port really EPMD?", p[0]);
+	need = p[0] == EPMD_ALIVE2_X_RESP ? 6 : 4;
+	if (len < 2)
+		return 0;
+	if (p[1] != 0)
+		return dist_error_set(err, DIST_E_NAME_IN_USE,
+				      DIST_STAGE_EPMD,
+				      "EPMD refused the name (result %u): "
+				      "another node is registered under it",
+				      p[1]);
+	if (len < need)
+		return 0;
+	*creation = need == 6 ? get_u32(p + 2) : get_u16(p + 2);
+	return 1;
+}

@@ -15,6 +15,11 @@
 #define EPMD_PORT_PLEASE2_REQ 122 /* 'z' */
 #define EPMD_PORT2_RESP 119       /* 'w' */
 #define EPMD_NAMES_REQ 110        /* 'n' */
+#define EPMD_ALIVE2_REQ 120       /* 'x' */
+#define EPMD_ALIVE2_X_RESP 118    /* 'v' */
+#define EPMD_ALIVE2_RESP 121      /* 'y' */
+#define EPMD_NODE_NORMAL 77
+#define EPMD_NODE_HIDDEN 72
 
 struct epmd_port_info {
 	uint16_t port;
@@ -28,6 +33,19 @@ struct epmd_port_info {
 void epmd_port_please_request(struct buf *out, const char *alive);
 /* NAMES_REQ. */
 void epmd_names_request(struct buf *out);
+
+/* ALIVE2_REQ: register alive at port, versions 6..6, no extra. The
+ * node type is "normal" (77), as OTP and ei say it even for hidden
+ * nodes: hiding is the handshake's business, not EPMD's. */
+void epmd_alive2_request(struct buf *out, const char *alive, uint16_t port);
+
+/* Parse the answer to ALIVE2_REQ: ALIVE2_X_RESP ('v', result, u32
+ * creation), or the old ALIVE2_RESP ('y', result, u16 creation) of an
+ * EPMD older than OTP 23. Returns 1 (creation set), 0 when more bytes
+ * are needed, or -1: DIST_E_NAME_IN_USE for result 1, DIST_E_PROTOCOL
+ * for anything else. */
+int epmd_alive2_reply_parse(const uint8_t *p, size_t len,
+			    uint32_t *creation, struct dist_error *err);
 
 /* Parse a PORT2_RESP from what has arrived so far.
  * Returns 1 when complete (info filled), 0 when more bytes are needed,

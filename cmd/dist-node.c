@@ -1,0 +1,257 @@
+/* dist-node - a long-running hidden Erlang node for shell scripts:
+ * BEAM nodes ping it and send to its mailboxes, it prints what arrives
+ * as JSON Lines and sends what stdin asks.
+ *
+ * CLI glue only: options, then the node runtime (lib/cluster/node.c). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/duration.h"
+#include "cli/cli.h"
+#include "cluster/command.h"
+#include "cluster/node.h"
+
+#define MAILBOXES_MAX 64
+
+static const char usage_text[] =
+"Usage: dist-node --name NAME[@HOST] [OPTION]...\n"
+"Run a hidden Erlang node until SIGTERM/SIGINT: it registers NAME with\n"
+"EPMD, answers net_adm:ping, prints every message sent to its mailboxes\n"
+"as one JSON record a line on stdout, and runs JSON Lines commands from\n"
+"stdin ({\"send\": \"name@node@host\", \"term\": \"hello\", \"id\": 1}).\n"
+"The first record is {\"event\":\"ready\",\"node\":..,\"port\":..,\"creation\":..}.\n"
+"\n"
+"  -n, --name NAME[@HOST]   our node name (without @HOST: the short host\n"
+"                           name, as erl -sname)\n"
+"      --register NAME      a mailbox: messages to {NAME, Node} are\n"
+"                           printed (repeatable)\n"
+"      --max-messages N     exit 0 after N messages\n"
+"  -t, --timeout DUR        exit 1 with a timeout record after DUR\n"
+"                           (default: run until stopped)\n"
+"      --at-eof MODE        end of stdin: auto (default: exit once the\n"
+"                           sends are delivered if stdin carried a\n"
+"                           command and --max-messages is not given;\n"
+"                           else keep serving), exit, serve\n"
+"  -o, --output FORMAT      messages as json (natural JSON, default),\n"
+"                           tagged (lossless JSON) or term (Erlang text)\n"
+"      --net-ticktime SECS  OTP's net_ticktime (default 60): a peer silent\n"
+"                           that long is dropped (nodedown)\n"
+"      --connect-timeout DUR  handshake deadline, and each stage of the\n"
+"                           connections we open (default 5s)\n"
+"      --max-size SIZE      largest message accepted (default 64M)\n"
+"      --cookie-file FILE   read the cookie from FILE (mode 0400/0600)\n"
+"      --vm-args FILE       a release's vm.args: its -setcookie\n"
+"      --cookie VALUE       the cookie itself (visible in ps: avoid)\n"
+"      --epmd-port PORT     EPMD port (default $ERL_EPMD_PORT or 4369)\n"
+"  -p, --port PORT          listen on PORT and do not register with EPMD\n"
+"      --resolver HOST[:PORT]  DNS server(s) for the nodes we send to\n"
+"  -h, --help               show this help\n"
+"  -V, --version            show the version\n"
+"\n"
+"Exit status: 0 stopped by a signal, --max-messages reached, stdin done\n"
+"or stdout closed; 1 --timeout passed or a send failed; 2 usage error;\n"
+"3 environment error (cookie, EPMD unreachable, name already\n"
+"registered). See dist-node(1) and dist(7).\n";
+
+enum {
+	OPT_REGISTER = 0x300,
+	OPT_MAX_MESSAGES,
+	OPT_AT_EOF,
+	OPT_TICKTIME,
+	OPT_MAX_SIZE,
+};
+
+struct node_opts {
+	const char *mailboxes[MAILBOXES_MAX];
+	size_t nmailboxes;
+	long max_messages;
+	int64_t ticktime_ms;
+	uint64_t max_size;
+	enum node_output output;
+	enum node_at_eof at_eof;
+	bool timeout_set;
+};
+
+static int node_option(struct node_opts *o, int opt, const char *arg,
+		       struct dist_error *err)
+{
+	switch (opt) {
+	case OPT_REGISTER:
+		if (!node_cmd_name_ok(arg) || !strcmp(arg, "net_kernel"))
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--register '%s': a mailbox name "
+					      "is an atom of 1 to 255 printable "
+					      "characters, not net_kernel",
+					      arg);
+		if (o->nmailboxes == MAILBOXES_MAX)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--register: at most %d mailboxes",
+					      MAILBOXES_MAX);
+		o->mailboxes[o->nmailboxes++] = arg;
+		return 1;
+	case OPT_MAX_MESSAGES:
+		return count_parse(arg, 1, 1000000000L, &o->max_messages,
+				   err) < 0 ? -1 : 1;
+	case OPT_AT_EOF:
+		if (!strcmp(arg, "auto"))
+			o->at_eof = NODE_EOF_AUTO;
+		else if (!strcmp(arg, "exit"))
+			o->at_eof = NODE_EOF_EXIT;
+		else if (!strcmp(arg, "serve"))
+			o->at_eof = NODE_EOF_SERVE;
+		else
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--at-eof '%s': use auto, exit "
+					      "or serve", arg);
+		return 1;
+	case OPT_TICKTIME:
+		if (duration_parse(arg, &o->ticktime_ms, err) < 0)
+			return -1;
+		if (o->ticktime_ms < 1000)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--net-ticktime '%s': at least "
+					      "1 second", arg);
+		return 1;
+	case OPT_MAX_SIZE:
+		return size_parse(arg, UINT32_MAX, &o->max_size, err) < 0
+			       ? -1 : 1;
+	case 'o':
+		if (!strcmp(arg, "json"))
+			o->output = NODE_OUT_JSON;
+		else if (!strcmp(arg, "tagged"))
+			o->output = NODE_OUT_TAGGED;
+		else if (!strcmp(arg, "term"))
+			o->output = NODE_OUT_TERM;
+		else
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "-o '%s': use json, tagged or "
+					      "term", arg);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* NAME alone gets our short host name, as erl -sname does. */
+static int full_name(const char *name, char *out, size_t len,
+		     struct dist_error *err)
+{
+	struct node_name nn;
+	char host[256];
+
+	if (!name)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--name is required: the node's name, "
+				      "like 'sh' or 'sh@127.0.0.1'");
+	if (strchr(name, '@')) {
+		snprintf(out, len, "%s", name);
+	} else {
+		if (gethostname(host, sizeof host) < 0)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--name %s: no host name to add; "
+					      "give NAME@HOST", name);
+		host[sizeof host - 1] = '\0';
+		host[strcspn(host, ".")] = '\0';
+		snprintf(out, len, "%s@%s", name, host);
+	}
+	return node_name_parse(out, &nn, err) < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "register", required_argument, NULL, OPT_REGISTER },
+		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "at-eof", required_argument, NULL, OPT_AT_EOF },
+		{ "output", required_argument, NULL, 'o' },
+		{ "net-ticktime", required_argument, NULL, OPT_TICKTIME },
+		{ "connect-timeout", required_argument, NULL,
+		  CLI_OPT_CONNECT_TIMEOUT },
+		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+		{ "cookie-file", required_argument, NULL, CLI_OPT_COOKIE_FILE },
+		{ "vm-args", required_argument, NULL, CLI_OPT_VM_ARGS },
+		{ "cookie", required_argument, NULL, CLI_OPT_COOKIE },
+		{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },
+		{ "port", required_argument, NULL, 'p' },
+		{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct node_opts o = { .ticktime_ms = 60000,
+			       .max_size = 64 * 1024 * 1024 };
+	struct node_config cfg;
+	struct cli_common cli;
+	struct dist_error err;
+	char name[520];
+	int opt, rc;
+
+	cli_common_init(&cli);
+	cli.timeout_ms = 0;
+	dist_error_clear(&err);
+	while ((opt = getopt_long(argc, argv, "n:t:o:p:hV", longopts,
+				  NULL)) != -1) {
+		rc = node_option(&o, opt, optarg, &err);
+		if (rc == 0)
+			rc = cli_common_option(&cli, opt, optarg, &err);
+		if (rc < 0)
+			goto usage_error;
+		if (rc == 0)
+			return cli_usage_hint("dist-node");
+	}
+	if (cli_help_or_version(&cli, usage_text, "dist-node"))
+		return 0;
+	if (optind < argc) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "unexpected argument '%s'", argv[optind]);
+		goto usage_error;
+	}
+	if (full_name(cli.name, name, sizeof name, &err) < 0)
+		goto usage_error;
+	memset(&cfg, 0, sizeof cfg);
+	if (cli_common_finish(&cli, &cfg.conn, &err) < 0) {
+		cli_report(&err);
+		return cli_exit_status(&err);
+	}
+	cfg.name = name;
+	cfg.conn.our_name = name;
+	cfg.conn.max_message = (size_t)o.max_size;
+	cfg.conn.stage_timeout_us = cli.connect_timeout_ms * 1000;
+	cfg.conn.tick_interval_us = o.ticktime_ms * 1000 / 4;
+	cfg.listen_port = (int)cli.direct_port;
+	cfg.conn.direct_port = 0;
+	cfg.net_ticktime_us = o.ticktime_ms * 1000;
+	cfg.handshake_timeout_us = cli.connect_timeout_ms * 1000;
+	cfg.timeout_us = cli.timeout_ms * 1000;
+	cfg.max_messages = o.max_messages;
+	cfg.mailboxes = o.mailboxes;
+	cfg.nmailboxes = o.nmailboxes;
+	cfg.output = o.output;
+	cfg.at_eof = o.at_eof;
+	cfg.in_fd = STDIN_FILENO;
+	cfg.out_fd = STDOUT_FILENO;
+	cfg.diag_fd = STDERR_FILENO;
+	cfg.resolver = cli_resolver(&cli);
+	rc = node_run(&cfg, &err);
+	cli_common_release(&cli, &cfg.conn);
+	if (rc < 0) {
+		cli_report(&err);
+		return err.code == DIST_E_USAGE ? 2 : 3;
+	}
+	return rc;
+
+usage_error:
+	cli_report(&err);
+	return 2;
+}

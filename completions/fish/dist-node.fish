@@ -1,0 +1,23 @@
+# fish completion for dist-node(1)
+#
+# Options, -o formats, --at-eof modes and files for --cookie-file and
+# --vm-args. dist-node takes no operands.
+
+complete -c dist-node -f
+complete -c dist-node -s n -l name -x -d 'Our node name (alive or alive@host)'
+complete -c dist-node -l register -x -d 'A mailbox whose messages are printed'
+complete -c dist-node -l max-messages -x -d 'Exit 0 after N messages'
+complete -c dist-node -s t -l timeout -x -a '1s 5s 30s 1m 10m 1h' -d 'Exit 1 with a timeout record after DUR'
+complete -c dist-node -l at-eof -x -a "auto\t'exit after a one-shot send (default)' exit\t'always exit once delivered' serve\t'keep serving'" -d 'What the end of stdin does'
+complete -c dist-node -s o -l output -x -a "json\t'natural JSON (default)' tagged\t'lossless tagged JSON' term\t'Erlang term text'" -d 'Messages as'
+complete -c dist-node -l net-ticktime -x -a '15 30 60 120' -d 'Seconds a peer may stay silent (60)'
+complete -c dist-node -l connect-timeout -x -a '1s 2s 5s 10s' -d 'Handshake deadline and stage limit (5s)'
+complete -c dist-node -l max-size -x -d 'Largest message accepted (64M)'
+complete -c dist-node -l cookie-file -r -F -d 'Read the cookie from FILE'
+complete -c dist-node -l vm-args -r -F -d 'Release vm.args: its -setcookie'
+complete -c dist-node -l cookie -x -d 'The cookie itself (visible in ps)'
+complete -c dist-node -l epmd-port -x -d 'EPMD port'
+complete -c dist-node -s p -l port -x -d 'Listen on PORT, do not register with EPMD'
+complete -c dist-node -l resolver -x -d 'DNS servers for the nodes we send to'
+complete -c dist-node -s h -l help -d 'Print usage and exit'
+complete -c dist-node -s V -l version -d 'Print version and exit'
