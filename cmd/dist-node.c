@@ -3,14 +3,12 @@
  * as JSON Lines and sends what stdin asks.
  *
  * CLI glue only: options, then the node runtime (lib/cluster/node.c). */
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/duration.h"
-#include "cli/cli.h"
+#include "cli/program.h"
 #include "cluster/command.h"
 #include "cluster/node.h"
 
@@ -22,35 +20,9 @@ static const char usage_text[] =
 "EPMD, answers net_adm:ping, prints every message sent to its mailboxes\n"
 "as one JSON record a line on stdout, and runs JSON Lines commands from\n"
 "stdin ({\"send\": \"name@node@host\", \"term\": \"hello\", \"id\": 1}).\n"
-"The first record is {\"event\":\"ready\",\"node\":..,\"port\":..,\"creation\":..}.\n"
-"\n"
-"  -n, --name NAME[@HOST]   our node name (without @HOST: the short host\n"
-"                           name, as erl -sname)\n"
-"      --register NAME      a mailbox: messages to {NAME, Node} are\n"
-"                           printed (repeatable)\n"
-"      --max-messages N     exit 0 after N messages\n"
-"  -t, --timeout DUR        exit 1 with a timeout record after DUR\n"
-"                           (default: run until stopped)\n"
-"      --at-eof MODE        end of stdin: auto (default: exit once the\n"
-"                           sends are delivered if stdin carried a\n"
-"                           command and --max-messages is not given;\n"
-"                           else keep serving), exit, serve\n"
-"  -o, --output FORMAT      messages as json (natural JSON, default),\n"
-"                           tagged (lossless JSON) or term (Erlang text)\n"
-"      --net-ticktime SECS  OTP's net_ticktime (default 60): a peer silent\n"
-"                           that long is dropped (nodedown)\n"
-"      --connect-timeout DUR  handshake deadline, and each stage of the\n"
-"                           connections we open (default 5s)\n"
-"      --max-size SIZE      largest message accepted (default 64M)\n"
-"      --cookie-file FILE   read the cookie from FILE (mode 0400/0600)\n"
-"      --vm-args FILE       a release's vm.args: its -setcookie\n"
-"      --cookie VALUE       the cookie itself (visible in ps: avoid)\n"
-"      --epmd-port PORT     EPMD port (default $ERL_EPMD_PORT or 4369)\n"
-"  -p, --port PORT          listen on PORT and do not register with EPMD\n"
-"      --resolver HOST[:PORT]  DNS server(s) for the nodes we send to\n"
-"  -h, --help               show this help\n"
-"  -V, --version            show the version\n"
-"\n"
+"The first record is {\"event\":\"ready\",\"node\":..,\"port\":..,\"creation\":..}.\n";
+
+static const char epilogue[] =
 "Exit status: 0 stopped by a signal, --max-messages reached, stdin done\n"
 "or stdout closed; 1 --timeout passed or a send failed; 2 usage error;\n"
 "3 environment error (cookie, EPMD unreachable, name already\n"
@@ -62,6 +34,45 @@ enum {
 	OPT_AT_EOF,
 	OPT_TICKTIME,
 	OPT_MAX_SIZE,
+	OPT_OUTPUT,
+};
+
+/* dist-node takes some shared options, with help of its own: it is a
+ * server, so -t, -p and --connect-timeout mean other things here. */
+static const struct cli_option node_options[] = {
+	{ "name", 'n', "NAME[@HOST]", "our node name (without @HOST: the short host\n"
+	  "name, as erl -sname)", CLI_SHARED('n') },
+	{ "register", 0, "NAME", "a mailbox: messages to {NAME, Node} are\n"
+	  "printed (repeatable)", OPT_REGISTER },
+	{ "max-messages", 0, "N", "exit 0 after N messages", OPT_MAX_MESSAGES },
+	{ "timeout", 't', "DUR", "exit 1 with a timeout record after DUR\n"
+	  "(default: run until stopped)", CLI_SHARED('t') },
+	{ "at-eof", 0, "MODE", "end of stdin: auto (default: exit once the\n"
+	  "sends are delivered if stdin carried a\n"
+	  "command and --max-messages is not given;\n"
+	  "else keep serving), exit, serve", OPT_AT_EOF },
+	{ "output", 'o', "FORMAT", "messages as json (natural JSON, default),\n"
+	  "tagged (lossless JSON) or term (Erlang text)", OPT_OUTPUT },
+	{ "net-ticktime", 0, "SECS", "OTP's net_ticktime (default 60): a peer silent\n"
+	  "that long is dropped (nodedown)", OPT_TICKTIME },
+	{ "connect-timeout", 0, "DUR", "handshake deadline, and each stage of the\n"
+	  "connections we open (default 5s)",
+	  CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },
+	{ "max-size", 0, "SIZE", "largest message accepted (default 64M)",
+	  OPT_MAX_SIZE },
+	{ "cookie-file", 0, "FILE", "read the cookie from FILE (mode 0400/0600)",
+	  CLI_SHARED(CLI_OPT_COOKIE_FILE) },
+	{ "vm-args", 0, "FILE", "a release's vm.args: its -setcookie",
+	  CLI_SHARED(CLI_OPT_VM_ARGS) },
+	{ "cookie", 0, "VALUE", "the cookie itself (visible in ps: avoid)",
+	  CLI_SHARED(CLI_OPT_COOKIE) },
+	{ "epmd-port", 0, "PORT", "EPMD port (default $ERL_EPMD_PORT or 4369)",
+	  CLI_SHARED(CLI_OPT_EPMD_PORT) },
+	{ "port", 'p', "PORT", "listen on PORT and do not register with EPMD",
+	  CLI_SHARED('p') },
+	{ "resolver", 0, "HOST[:PORT]", "DNS server(s) for the nodes we send to",
+	  CLI_SHARED(CLI_OPT_RESOLVER) },
+	CLI_OPTION_END,
 };
 
 struct node_opts {
@@ -75,9 +86,11 @@ struct node_opts {
 	bool timeout_set;
 };
 
-static int node_option(struct node_opts *o, int opt, const char *arg,
+static int node_option(void *ctx, int opt, const char *arg,
 		       struct dist_error *err)
 {
+	struct node_opts *o = ctx;
+
 	switch (opt) {
 	case OPT_REGISTER:
 		if (!node_cmd_name_ok(arg) || !strcmp(arg, "net_kernel"))
@@ -122,7 +135,7 @@ static int node_option(struct node_opts *o, int opt, const char *arg,
 	case OPT_MAX_SIZE:
 		return size_parse(arg, UINT32_MAX, &o->max_size, err) < 0
 			       ? -1 : 1;
-	case 'o':
+	case OPT_OUTPUT:
 		if (!strcmp(arg, "json"))
 			o->output = NODE_OUT_JSON;
 		else if (!strcmp(arg, "tagged"))
@@ -139,6 +152,15 @@ static int node_option(struct node_opts *o, int opt, const char *arg,
 		return 0;
 	}
 }
+
+static const struct cli_program node_program = {
+	.name = "dist-node",
+	.usage = usage_text,
+	.epilogue = epilogue,
+	.options = node_options,
+	.option = node_option,
+	.groups = 0,
+};
 
 /* NAME alone gets our short host name, as erl -sname does. */
 static int full_name(const char *name, char *out, size_t len,
@@ -168,53 +190,23 @@ static int full_name(const char *name, char *out, size_t len,
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "register", required_argument, NULL, OPT_REGISTER },
-		{ "max-messages", required_argument, NULL, OPT_MAX_MESSAGES },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "at-eof", required_argument, NULL, OPT_AT_EOF },
-		{ "output", required_argument, NULL, 'o' },
-		{ "net-ticktime", required_argument, NULL, OPT_TICKTIME },
-		{ "connect-timeout", required_argument, NULL,
-		  CLI_OPT_CONNECT_TIMEOUT },
-		{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-		{ "cookie-file", required_argument, NULL, CLI_OPT_COOKIE_FILE },
-		{ "vm-args", required_argument, NULL, CLI_OPT_VM_ARGS },
-		{ "cookie", required_argument, NULL, CLI_OPT_COOKIE },
-		{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },
-		{ "port", required_argument, NULL, 'p' },
-		{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct node_opts o = { .ticktime_ms = 60000,
 			       .max_size = 64 * 1024 * 1024 };
 	struct node_config cfg;
 	struct cli_common cli;
 	struct dist_error err;
 	char name[520];
-	int opt, rc;
+	int first, rc;
 
 	cli_common_init(&cli);
 	cli.timeout_ms = 0;
 	dist_error_clear(&err);
-	while ((opt = getopt_long(argc, argv, "n:t:o:p:hV", longopts,
-				  NULL)) != -1) {
-		rc = node_option(&o, opt, optarg, &err);
-		if (rc == 0)
-			rc = cli_common_option(&cli, opt, optarg, &err);
-		if (rc < 0)
-			goto usage_error;
-		if (rc == 0)
-			return cli_usage_hint("dist-node");
-	}
-	if (cli_help_or_version(&cli, usage_text, "dist-node"))
-		return 0;
-	if (optind < argc) {
+	rc = cli_parse(&node_program, &cli, &o, argc, argv, &first);
+	if (rc >= 0)
+		return rc;
+	if (first < argc) {
 		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
-			       "unexpected argument '%s'", argv[optind]);
+			       "unexpected argument '%s'", argv[first]);
 		goto usage_error;
 	}
 	if (full_name(cli.name, name, sizeof name, &err) < 0)
@@ -247,11 +239,12 @@ int main(int argc, char **argv)
 	cli_common_release(&cli, &cfg.conn);
 	if (rc < 0) {
 		cli_report(&err);
-		return err.code == DIST_E_USAGE ? 2 : 3;
+		return err.code == DIST_E_USAGE ? DIST_EXIT_USAGE
+						: DIST_EXIT_ENV;
 	}
 	return rc;
 
 usage_error:
 	cli_report(&err);
-	return 2;
+	return DIST_EXIT_USAGE;
 }
