@@ -56,24 +56,24 @@ struct dec {
 	struct dist_error *err;
 };
 
-/* ---- reading; the caller has checked the bytes are there (dec_need) ---- */
+/* ---- reading; the caller has checked the bytes are there (etf_dec_need) ---- */
 
-static inline size_t dec_offset(const struct dec *d)
+static inline size_t etf_dec_offset(const struct dec *d)
 {
 	return (size_t)(d->p - d->start);
 }
 
-static inline size_t dec_remaining(const struct dec *d)
+static inline size_t etf_dec_remaining(const struct dec *d)
 {
 	return (size_t)(d->end - d->p);
 }
 
-static inline uint8_t dec_u8(struct dec *d)
+static inline uint8_t etf_dec_u8(struct dec *d)
 {
 	return *d->p++;
 }
 
-static inline uint16_t dec_u16(struct dec *d)
+static inline uint16_t etf_dec_u16(struct dec *d)
 {
 	uint16_t v = get_u16(d->p);
 
@@ -81,7 +81,7 @@ static inline uint16_t dec_u16(struct dec *d)
 	return v;
 }
 
-static inline uint32_t dec_u32(struct dec *d)
+static inline uint32_t etf_dec_u32(struct dec *d)
 {
 	uint32_t v = get_u32(d->p);
 
@@ -93,35 +93,35 @@ static inline uint32_t dec_u32(struct dec *d)
  * d->err, or 0 ---- */
 
 __attribute__((format(printf, 3, 4)))
-int dec_fail(struct dec *d, enum dist_code code, const char *fmt, ...);
-int dec_bad(struct dec *d, const char *what, size_t at);
-int dec_nomem(struct dec *d);
-int dec_need(struct dec *d, size_t n, const char *what);
-int dec_need_elems(struct dec *d, uint64_t n, const char *what);
+int etf_dec_fail(struct dec *d, enum dist_code code, const char *fmt, ...);
+int etf_dec_bad(struct dec *d, const char *what, size_t at);
+int etf_dec_nomem(struct dec *d);
+int etf_dec_need(struct dec *d, size_t n, const char *what);
+int etf_dec_need_elems(struct dec *d, uint64_t n, const char *what);
 
 /* ---- etf_decode.c: arena memory; NULL, error set, when out of it ---- */
 
-void *dec_alloc(struct dec *d, size_t n, size_t size);
-uint8_t *dec_copy(struct dec *d, size_t n);
+void *etf_dec_alloc(struct dec *d, size_t n, size_t size);
+uint8_t *etf_dec_copy(struct dec *d, size_t n);
 
 /* ---- etf_decode.c: terms, depth levels down ---- */
 
-int dec_term(struct dec *d, size_t depth, struct etf_term **out);
-int dec_atom(struct dec *d, size_t depth, const char *what,
+int etf_dec_term(struct dec *d, size_t depth, struct etf_term **out);
+int etf_dec_atom(struct dec *d, size_t depth, const char *what,
 	     struct etf_term **out);
-int dec_elems(struct dec *d, size_t depth, uint32_t n,
+int etf_dec_elems(struct dec *d, size_t depth, uint32_t n,
 	      struct etf_term ***elems, const char *what);
 
 /* ---- etf_decode_ext.c: the body after the tag ---- */
 
-int dec_pid(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
-int dec_port(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
-int dec_ref(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
-int dec_export(struct dec *d, size_t depth, struct etf_term *t);
-int dec_fun(struct dec *d, size_t depth, struct etf_term *t);
+int etf_dec_pid(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
+int etf_dec_port(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
+int etf_dec_ref(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
+int etf_dec_export(struct dec *d, size_t depth, struct etf_term *t);
+int etf_dec_fun(struct dec *d, size_t depth, struct etf_term *t);
 
 /* ---- etf_decode_compressed.c: COMPRESSED after its tag ---- */
 
-int dec_compressed(struct dec *d, struct etf_term **out);
+int etf_dec_compressed(struct dec *d, struct etf_term **out);
 
 #endif

@@ -6,7 +6,8 @@
  * long --json-args value.
  */
 #include "term/term_json.h"
-#include "term/term_json_internal.h"
+#include "base/utf8.h"
+#include "base/base64.h"
 #include "base/json_exact.h"
 #include "term/term_parse_internal.h"
 
@@ -15,84 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* --- base64 ---------------------------------------------------------------- */
-
-static const char b64[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-char *tj_base64_encode(const uint8_t *p, size_t n)
-{
-	char *s, *o;
-	size_t i;
-
-	if (n > (SIZE_MAX - 1) / 4 * 3 - 3)
-		return NULL;
-	s = malloc((n + 2) / 3 * 4 + 1);
-	if (!s)
-		return NULL;
-	for (i = 0, o = s; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | p[i + 1] << 8 | p[i + 2];
-
-		*o++ = b64[v >> 18];
-		*o++ = b64[(v >> 12) & 63];
-		*o++ = b64[(v >> 6) & 63];
-		*o++ = b64[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)p[i] << 16 |
-			     (i + 1 < n ? p[i + 1] << 8 : 0);
-
-		*o++ = b64[v >> 18];
-		*o++ = b64[(v >> 12) & 63];
-		*o++ = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		*o++ = '=';
-	}
-	*o = '\0';
-	return s;
-}
-
-static int b64_value(char ch)
-{
-	const char *at = ch ? strchr(b64, ch) : NULL;
-
-	return at ? (int)(at - b64) : -1;
-}
-
-int tj_base64_decode(const char *s, size_t len, uint8_t **out, size_t *n)
-{
-	uint32_t acc = 0;
-	size_t i, bits = 0;
-	uint8_t *d;
-
-	*out = NULL;
-	*n = 0;
-	while (len > 0 && s[len - 1] == '=' && len % 4 != 1)
-		len--;
-	if (len % 4 == 1)
-		return -1;
-	d = malloc(len / 4 * 3 + 3);
-	if (!d) {
-		*n = SIZE_MAX;
-		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		int v = b64_value(s[i]);
-
-		if (v < 0) {
-			free(d);
-			return -1;
-		}
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			d[(*n)++] = (uint8_t)(acc >> bits);
-		}
-	}
-	*out = d;
-	return 0;
-}
 
 /* --- reading ---------------------------------------------------------------- */
 
@@ -212,7 +135,7 @@ static struct etf_term *read_list(struct rd *r, json_t *arr, size_t depth,
 	v = read_elems(r, arr, depth);
 	if (!v)
 		return NULL;
-	t = tp_make_list(r->a, v, improper ? n - 1 : n,
+	t = term_parse_make_list(r->a, v, improper ? n - 1 : n,
 			 improper ? v[n - 1] : NULL);
 	free(v);
 	return counted(r, t);
@@ -256,7 +179,7 @@ static struct etf_term *read_pairs(struct rd *r, json_t *arr, size_t depth)
 		if (!kv[2 * i + 1])
 			goto out;
 	}
-	t = counted(r, tp_make_map(r->a, kv, n));
+	t = counted(r, term_parse_make_map(r->a, kv, n));
 out:
 	free(kv);
 	return t;
@@ -284,7 +207,7 @@ static struct etf_term *read_object(struct rd *r, json_t *o, size_t depth)
 			goto out;
 		i++;
 	}
-	t = counted(r, tp_make_map(r->a, kv, i));
+	t = counted(r, term_parse_make_map(r->a, kv, i));
 out:
 	free(kv);
 	return t;
@@ -420,7 +343,7 @@ static uint8_t *read_base64(struct rd *r, json_t *j, size_t *n)
 		    r->lim.max_binary);
 		return NULL;
 	}
-	if (tj_base64_decode(json_string_value(j), json_string_length(j),
+	if (base64_decode(json_string_value(j), json_string_length(j),
 			     &d, n)) {
 		if (*n == SIZE_MAX)
 			nomem(r);
@@ -548,14 +471,14 @@ static struct etf_term *read_str(struct rd *r, json_t *j)
 	if (!v)
 		return nomem(r);
 	for (; n; s += k, n -= k) {
-		k = etf_utf8_next(s, n, &cp);
+		k = utf8_next(s, n, &cp);
 		if (k == 0 || !(v[i++] = counted(r, etf_int(r->a, cp)))) {
 			free(v);
 			return k ? NULL : bad(r, DIST_E_INVALID_ARGS,
 					      "invalid UTF-8");
 		}
 	}
-	t = counted(r, tp_make_list(r->a, v, i, NULL));
+	t = counted(r, term_parse_make_list(r->a, v, i, NULL));
 	free(v);
 	return t;
 }

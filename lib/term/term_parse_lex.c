@@ -3,6 +3,7 @@
  * column 3") and what was found there (see term_parse.c).
  */
 #include "term/term_parse_internal.h"
+#include "base/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ static void location(const struct parser *p, size_t at, char *out, size_t n)
 		snprintf(out, n, "line %zu, column %zu", line, col);
 }
 
-int tp_fail(struct parser *p, size_t at, enum dist_code code,
+int term_parse_fail(struct parser *p, size_t at, enum dist_code code,
 	    const char *fmt, ...)
 {
 	char where[64], what[400];
@@ -60,33 +61,33 @@ static void describe(const struct parser *p, size_t at, char *out, size_t n)
 		snprintf(out, n, "character 0x%02x", *s);
 	} else if (*s < 0x80) {
 		snprintf(out, n, "'%c'", *s);
-	} else if ((k = etf_utf8_next(s, p->len - at, &cp)) != 0) {
+	} else if ((k = utf8_next(s, p->len - at, &cp)) != 0) {
 		snprintf(out, n, "'%.*s'", (int)k, (const char *)s);
 	} else {
 		snprintf(out, n, "invalid UTF-8 byte 0x%02x", *s);
 	}
 }
 
-int tp_expected(struct parser *p, size_t at, const char *what)
+int term_parse_expected(struct parser *p, size_t at, const char *what)
 {
 	char found[32];
 
 	describe(p, at, found, sizeof found);
-	return tp_fail(p, at, DIST_E_INVALID_ARGS, "expected %s, found %s",
+	return term_parse_fail(p, at, DIST_E_INVALID_ARGS, "expected %s, found %s",
 		       what, found);
 }
 
-int tp_nomem(struct parser *p)
+int term_parse_nomem(struct parser *p)
 {
 	return dist_error_set(p->err, DIST_E_NOMEM, DIST_STAGE_INPUT,
 			      "out of memory parsing a term");
 }
 
 /* Account for n more terms against max_terms. */
-int tp_count(struct parser *p, size_t n)
+int term_parse_count(struct parser *p, size_t n)
 {
 	if (n > p->lim.max_terms - p->terms)
-		return tp_fail(p, p->pos, DIST_E_TOO_LARGE,
+		return term_parse_fail(p, p->pos, DIST_E_TOO_LARGE,
 			       "more than %zu terms", p->lim.max_terms);
 	p->terms += n;
 	return 0;
@@ -94,7 +95,7 @@ int tp_count(struct parser *p, size_t n)
 
 /* --- characters ---------------------------------------------------------- */
 
-int tp_peek(const struct parser *p, size_t off)
+int term_parse_peek(const struct parser *p, size_t off)
 {
 	if (p->pos + off >= p->len)
 		return -1;
@@ -103,10 +104,10 @@ int tp_peek(const struct parser *p, size_t off)
 
 /* Whitespace as erl_scan sees it (code points 0..32 and 128..160, here
  * in UTF-8) and % comments to the end of the line. */
-void tp_skip_blank(struct parser *p)
+void term_parse_skip_blank(struct parser *p)
 {
 	for (;;) {
-		int c = tp_peek(p, 0), c1 = tp_peek(p, 1);
+		int c = term_parse_peek(p, 0), c1 = term_parse_peek(p, 1);
 
 		if (c >= 0 && c <= ' ') {
 			p->pos++;
@@ -122,7 +123,7 @@ void tp_skip_blank(struct parser *p)
 }
 
 /* Consume tok when the text continues with it. */
-bool tp_take(struct parser *p, const char *tok)
+bool term_parse_take(struct parser *p, const char *tok)
 {
 	size_t n = strlen(tok);
 
