@@ -1,6 +1,7 @@
 /* etf_decode_compressed.c - COMPRESSED (tag 80), only right after the
  * version byte: a u32 inflated size and a zlib stream of one term,
- * inflated under limits.max_bytes and decoded by etf_decode.c's rules.
+ * inflated here under limits.max_bytes; etf_decode.c decodes the result
+ * by the same rules as any term. Calls only etf_decode_read.c.
  */
 #include "etf/etf_decode_internal.h"
 
@@ -45,49 +46,29 @@ static int inflate_all(struct dec *d, uint32_t size, uint8_t *dst,
 		       etf_dec_offset(d));
 }
 
-static int decode_inflated(struct dec *d, const uint8_t *data, uint32_t size,
-			   struct etf_term **out)
+int etf_dec_inflate(struct dec *d, uint8_t **data, uint32_t *size,
+		    size_t *used)
 {
-	struct dec in = *d;
-	int rc;
+	size_t at = etf_dec_offset(d);
 
-	in.start = in.p = data;
-	in.end = data + size;
-	in.capped = false;
-	in.where = " of the inflated COMPRESSED data";
-	rc = etf_dec_term(&in, 0, out);
-	if (!rc && in.p != in.end)
-		rc = etf_dec_bad(&in, "bytes left after the compressed term",
-			     etf_dec_offset(&in));
-	d->count = in.count;
-	return rc;
-}
-
-int etf_dec_compressed(struct dec *d, struct etf_term **out)
-{
-	size_t at = etf_dec_offset(d), used = 0;
-	uint32_t size;
-	uint8_t *data;
-	int rc;
-
+	*data = NULL;
+	*used = 0;
 	if (etf_dec_need(d, 4, "COMPRESSED size"))
 		return -1;
-	size = etf_dec_u32(d);
-	if (size > d->lim->max_bytes)
+	*size = etf_dec_u32(d);
+	if (*size > d->lim->max_bytes)
 		return etf_dec_fail(d, DIST_E_TOO_LARGE,
 				"COMPRESSED term inflates to %u bytes, over the "
-				"%zu byte limit", size, d->lim->max_bytes);
-	if (size == 0 || size / ZLIB_MAX_RATIO > etf_dec_remaining(d))
+				"%zu byte limit", *size, d->lim->max_bytes);
+	if (*size == 0 || *size / ZLIB_MAX_RATIO > etf_dec_remaining(d))
 		return etf_dec_bad(d, "COMPRESSED size impossible for its data",
-			       at);
-	data = malloc(size);
-	if (!data)
+				   at);
+	*data = malloc(*size);
+	if (!*data)
 		return etf_dec_nomem(d);
-	rc = inflate_all(d, size, data, &used);
-	if (!rc)
-		rc = decode_inflated(d, data, size, out);
-	free(data);
-	if (!rc)
-		d->p += used;
-	return rc;
+	if (inflate_all(d, *size, *data, used) == 0)
+		return 0;
+	free(*data);
+	*data = NULL;
+	return -1;
 }

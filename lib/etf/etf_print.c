@@ -6,54 +6,19 @@
  * against a live node by tests/etf/run-differential; that node is the
  * authority when they disagree.
  *
- * This file: the output buffer, lists, binaries, containers, identifiers
- * and the dispatch. Atoms and quoted characters are in etf_print_atom.c,
- * numbers in etf_print_number.c; etf_print_internal.h holds what they
- * share.
+ * This file: lists, binaries, containers, identifiers and the dispatch,
+ * on top of the leaves: atoms and quoted characters (etf_print_atom.c)
+ * and numbers (etf_print_number.c), which write through the output of
+ * etf_print_out.c. Calls go one way, down that list; etf_print_internal.h
+ * holds what the files share.
  */
 #include "etf/etf_print_internal.h"
 #include "base/utf8.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void etf_pr_put(struct pr *p, const void *s, size_t n)
-{
-	struct buf *b = p->b;
-
-	if (p->code)
-		return;
-	if (b->failed || n > b->max - b->len) {
-		p->code = DIST_E_TOO_LARGE;
-		return;
-	}
-	buf_put(b, s, n);
-	if (b->failed)
-		p->code = DIST_E_NOMEM;
-}
-
-void etf_pr_puts(struct pr *p, const char *s)
-{
-	etf_pr_put(p, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3)))
-void etf_pr_putf(struct pr *p, const char *fmt, ...)
-{
-	char tmp[64];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		etf_pr_put(p, tmp,
-		       (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 /* ---- lists ---- */
 
@@ -411,8 +376,7 @@ int etf_print_with(const struct etf_term *t, struct buf *out,
 
 	print(&p, t, 0);
 	if (p.code == DIST_E_NOMEM)
-		return dist_error_set(err, p.code, stage,
-				      "out of memory printing a term");
+		return dist_error_nomem(err, stage, "printing a term");
 	if (p.code)
 		return dist_error_set(err, p.code, stage,
 				      "printed term too large or too deep");

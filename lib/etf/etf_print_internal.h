@@ -1,8 +1,10 @@
-/* etf_print_internal.h - shared by the term printer's files: etf_print.c
- * (output, lists, binaries, containers, identifiers, dispatch),
- * etf_print_atom.c (character escapes and atom quoting) and
- * etf_print_number.c (big integers and floats). Not part of the API:
- * etf.h is.
+/* etf_print_internal.h - shared by the term printer's files, each of
+ * which calls only the ones below it:
+ *   etf_print.c         lists, binaries, containers, identifiers, dispatch
+ *   etf_print_atom.c    character escapes and atom quoting
+ *   etf_print_number.c  big integers and floats
+ *   etf_print_out.c     the output buffer and the first failure
+ * Not part of the API: etf.h is.
  */
 #ifndef DIST_ETF_PRINT_INTERNAL_H
 #define DIST_ETF_PRINT_INTERNAL_H
@@ -24,7 +26,7 @@ struct pr {
  * Latin-1 ones and escapes the rest as \x{..}; the unicode form keeps all. */
 enum esc { ESC_LATIN1, ESC_UNICODE };
 
-/* ---- etf_print.c: output; after the first failure, nothing ---- */
+/* ---- etf_print_out.c: output; after the first failure, nothing ---- */
 
 void etf_pr_put(struct pr *p, const void *s, size_t n);
 void etf_pr_puts(struct pr *p, const char *s);

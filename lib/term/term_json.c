@@ -450,8 +450,7 @@ static json_t *convert(const struct etf_term *t,
 		c.max_depth = ETF_MAX_WALK_DEPTH;
 	j = conv(&c, t, 0);
 	if (!j && err && err->code == DIST_OK)
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory making JSON");
+		dist_error_nomem(err, DIST_STAGE_NONE, "making JSON");
 	return j;
 }
 

@@ -504,9 +504,8 @@ int term_parse_args(const char *text, size_t len, struct etf_arena *a,
 			      etf_int(a, t->v.string.bytes[i])))
 				l = NULL;
 		if (!l)
-			return dist_error_set(err, DIST_E_NOMEM,
-					      DIST_STAGE_INPUT,
-					      "out of memory parsing ARGS");
+			return dist_error_nomem(err, DIST_STAGE_INPUT,
+						"parsing ARGS");
 		t = l;
 	}
 	if (t->type == ETF_LIST && t->v.list.tail->type != ETF_NIL)

@@ -79,8 +79,7 @@ int term_parse_expected(struct parser *p, size_t at, const char *what)
 
 int term_parse_nomem(struct parser *p)
 {
-	return dist_error_set(p->err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-			      "out of memory parsing a term");
+	return dist_error_nomem(p->err, DIST_STAGE_INPUT, "parsing a term");
 }
 
 /* Account for n more terms against max_terms. */
