@@ -9,7 +9,7 @@
 #include "base/utf8.h"
 #include "base/base64.h"
 #include "base/json_exact.h"
-#include "term/term_parse_internal.h"
+#include "term/term_parse.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,8 +1,14 @@
-/* term_parse_internal.h - shared between the term parser's files:
- * term_parse.c (stacks, containers, entry points), term_parse_lex.c
- * (cursor, errors), term_parse_atom.c (atoms, bare words),
- * term_parse_number.c, term_parse_text.c (quoted text) and
- * term_parse_binary.c. Not a public API: use term_parse.h. */
+/* term_parse_internal.h - shared between the term parser's files, each
+ * of which calls only the ones below it:
+ *   term_parse.c         entry points, value and frame stacks, containers
+ *   term_parse_binary.c  <<...>> and its segments
+ *   term_parse_atom.c    atoms, bare words, fun M:F/A
+ *   term_parse_number.c  integers of any size, floats, $c
+ *   term_parse_text.c    quoted text and its escapes
+ *   term_parse_lex.c     cursor, errors, digits, scratch vectors
+ * and term_parse_build.c (lists and maps, public in term_parse.h, shared
+ * with the JSON reader). Not a public API: use term_parse.h.
+ */
 #ifndef DIST_TERM_PARSE_INTERNAL_H
 #define DIST_TERM_PARSE_INTERNAL_H
 
@@ -49,6 +55,12 @@ struct number {
 
 /* ---- term_parse_lex.c ---- */
 
+/* Room for n more elements of `size` bytes in v; 0, or -1 when out of
+ * memory. */
+int term_parse_vec_reserve(struct vec *v, size_t n, size_t size);
+/* The value of digit c in bases up to 36, or 99. */
+int term_parse_digit_value(int c);
+
 int term_parse_fail(struct parser *p, size_t at, enum dist_code code,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int term_parse_expected(struct parser *p, size_t at, const char *what);
@@ -74,8 +86,6 @@ int term_parse_word(struct parser *p, struct etf_term **out);
 /* Read a number at p->pos, with an optional sign ('-', '+') before it;
  * $c character literals included. 0 or -1. */
 int term_parse_number(struct parser *p, struct number *n);
-/* The value of digit c in bases up to 36, or 99. */
-int term_parse_digit_value(int c);
 /* v as p->mag, little-endian bytes. 0 or -1. */
 int term_parse_small_to_mag(struct parser *p, uint64_t v);
 
@@ -95,16 +105,5 @@ int term_parse_escape(struct parser *p, size_t at, uint32_t *cp);
 
 /* Read a binary; p->pos is just after "<<". 0 or -1. */
 int term_parse_binary(struct parser *p, struct etf_term **out);
-
-/* ---- term_parse.c ---- */
-
-int term_parse_vec_reserve(struct vec *v, size_t n, size_t size);
-
-/* Shared with term_json_read.c, so JSON and text build the same terms. */
-struct etf_term *term_parse_make_list(struct etf_arena *a, struct etf_term **v,
-			      size_t n, struct etf_term *tail);
-/* kv holds pairs key, value, key, value, ... */
-struct etf_term *term_parse_make_map(struct etf_arena *a, struct etf_term **kv,
-			     size_t pairs);
 
 #endif

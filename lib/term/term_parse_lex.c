@@ -1,11 +1,14 @@
-/* term_parse_lex.c - the parser's cursor and its errors: peeking,
- * blanks and comments, tokens, and messages that say where ("line 2,
- * column 3") and what was found there (see term_parse.c).
+/* term_parse_lex.c - the bottom of the term parser: its cursor and its
+ * errors (peeking, blanks and comments, tokens, digits, and messages
+ * that say where, "line 2, column 3", and what was found there), and
+ * the scratch vectors. Calls no other file of the parser.
  */
 #include "term/term_parse_internal.h"
 #include "base/utf8.h"
 
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -92,6 +95,30 @@ int term_parse_count(struct parser *p, size_t n)
 	return 0;
 }
 
+/* --- scratch vectors ---------------------------------------------------- */
+
+/* Room for n more elements of `size` bytes; 0, or -1 when out of memory
+ * (v unchanged). */
+int term_parse_vec_reserve(struct vec *v, size_t n, size_t size)
+{
+	size_t cap;
+	void *d;
+
+	if (n <= v->cap - v->len)
+		return 0;
+	if (n > SIZE_MAX / size / 2 - v->len)
+		return -1;
+	cap = v->cap ? v->cap : 16;
+	while (cap < v->len + n)
+		cap *= 2;
+	d = realloc(v->data, cap * size);
+	if (!d)
+		return -1;
+	v->data = d;
+	v->cap = cap;
+	return 0;
+}
+
 /* --- characters ---------------------------------------------------------- */
 
 int term_parse_peek(const struct parser *p, size_t off)
@@ -130,4 +157,16 @@ bool term_parse_take(struct parser *p, const char *tok)
 		return false;
 	p->pos += n;
 	return true;
+}
+
+/* The value of digit c in bases up to 36, or 99. */
+int term_parse_digit_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
 }

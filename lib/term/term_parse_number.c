@@ -7,17 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-int term_parse_digit_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A' + 10;
-	return 99;
-}
-
 /* --- numbers ------------------------------------------------------------------- */
 
 /* Digits of `base`, '_' allowed between two of them, appended to
