@@ -23,8 +23,9 @@ static int inflate_all(struct dec *d, uint32_t size, uint8_t *dst,
 	if (inflateInit(&zs) != Z_OK)
 		return etf_dec_nomem(d);
 	zs.next_in = (Bytef *)d->p;
-	zs.avail_in = etf_dec_remaining(d) > UINT32_MAX ? UINT32_MAX
-						    : (uInt)etf_dec_remaining(d);
+	zs.avail_in = etf_dec_remaining(d) > UINT32_MAX
+			      ? UINT32_MAX
+			      : (uInt)etf_dec_remaining(d);
 	zs.next_out = dst;
 	zs.avail_out = size;
 	rc = inflate(&zs, Z_FINISH);
@@ -57,9 +58,11 @@ int etf_dec_inflate(struct dec *d, uint8_t **data, uint32_t *size,
 		return -1;
 	*size = etf_dec_u32(d);
 	if (*size > d->lim->max_bytes)
-		return etf_dec_fail(d, DIST_E_TOO_LARGE,
-				"COMPRESSED term inflates to %u bytes, over the "
-				"%zu byte limit", *size, d->lim->max_bytes);
+		return etf_dec_fail(
+			d, DIST_E_TOO_LARGE,
+			"COMPRESSED term inflates to %u bytes, over the "
+			"%zu byte limit",
+			*size, d->lim->max_bytes);
 	if (*size == 0 || *size / ZLIB_MAX_RATIO > etf_dec_remaining(d))
 		return etf_dec_bad(d, "COMPRESSED size impossible for its data",
 				   at);

@@ -24,8 +24,8 @@ int etf_dec_fail(struct dec *d, enum dist_code code, const char *fmt, ...)
 
 int etf_dec_bad(struct dec *d, const char *what, size_t at)
 {
-	return etf_dec_fail(d, DIST_E_PROTOCOL, "malformed term: %s at byte %zu",
-			what, at);
+	return etf_dec_fail(d, DIST_E_PROTOCOL,
+			    "malformed term: %s at byte %zu", what, at);
 }
 
 int etf_dec_nomem(struct dec *d)

@@ -116,7 +116,8 @@ static int decode_old_float(struct dec *d, struct etf_term *t)
 	d->p += 31;
 	t->v.f = strtod(text, &end);
 	if (end == text || *end != '\0' || !isfinite(t->v.f))
-		return etf_dec_bad(d, "FLOAT_EXT text is not a finite float", at);
+		return etf_dec_bad(d, "FLOAT_EXT text is not a finite float",
+				   at);
 	return 0;
 }
 
@@ -188,7 +189,8 @@ static int decode_bit_binary(struct dec *d, struct etf_term *t)
 	if (!t->v.bin.data)
 		return -1;
 	if (t->v.bin.len)
-		t->v.bin.data[t->v.bin.len - 1] &= (uint8_t)(0xFF << (8 - bits));
+		t->v.bin.data[t->v.bin.len - 1] &=
+			(uint8_t)(0xFF << (8 - bits));
 	return 0;
 }
 
@@ -198,7 +200,8 @@ static int decode_small_int(struct dec *d, uint8_t tag, struct etf_term *t)
 {
 	if (etf_dec_need(d, tag == TAG_SMALL_INTEGER ? 1 : 4, "integer"))
 		return -1;
-	t->v.i = tag == TAG_SMALL_INTEGER ? etf_dec_u8(d) : (int32_t)etf_dec_u32(d);
+	t->v.i = tag == TAG_SMALL_INTEGER ? etf_dec_u8(d)
+					  : (int32_t)etf_dec_u32(d);
 	return 0;
 }
 
@@ -241,10 +244,11 @@ int etf_dec_scalar(struct dec *d, uint8_t tag, size_t at,
 	case TAG_COMPRESSED:
 		return etf_dec_bad(d, "COMPRESSED inside a term", at);
 	case TAG_FUN:
-		return etf_dec_bad(d, "old FUN_EXT (unsupported since OTP 23)", at);
+		return etf_dec_bad(d, "old FUN_EXT (unsupported since OTP 23)",
+				   at);
 	case TAG_LOCAL:
-		return etf_dec_bad(d, "LOCAL_EXT (only its own node can read it)",
-			       at);
+		return etf_dec_bad(
+			d, "LOCAL_EXT (only its own node can read it)", at);
 	default:
 		return etf_dec_fail(d, DIST_E_PROTOCOL,
 				"malformed term: unknown tag %u at byte %zu",

@@ -59,7 +59,8 @@ static int decode_tuple(struct dec *d, uint8_t tag, size_t depth,
 {
 	if (etf_dec_need(d, tag == TAG_SMALL_TUPLE ? 1 : 4, "tuple arity"))
 		return -1;
-	t->v.tuple.arity = tag == TAG_SMALL_TUPLE ? etf_dec_u8(d) : etf_dec_u32(d);
+	t->v.tuple.arity =
+		tag == TAG_SMALL_TUPLE ? etf_dec_u8(d) : etf_dec_u32(d);
 	return decode_elems(d, depth, t->v.tuple.arity, &t->v.tuple.elems,
 			 "tuple");
 }
@@ -179,7 +180,8 @@ static int decode_export(struct dec *d, size_t depth, struct etf_term *t)
 	if (etf_dec_need(d, 1, "export arity"))
 		return -1;
 	if (*d->p != TAG_SMALL_INTEGER)
-		return etf_dec_bad(d, "export arity is not a small integer", at);
+		return etf_dec_bad(d, "export arity is not a small integer",
+				   at);
 	if (etf_dec_term(d, depth + 1, &arity))
 		return -1;
 	t->v.export.arity = (uint8_t)arity->v.i;

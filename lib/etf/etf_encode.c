@@ -191,7 +191,8 @@ static int encode_binary(struct enc *e, const struct etf_term *t)
 	uint32_t n = t->v.bin.len;
 
 	if (n == 0 || t->v.bin.bits == 8)
-		return put_tag_u32(e, 109, n) ? -1 : put_bytes(e, t->v.bin.data, n);
+		return put_tag_u32(e, 109, n) ? -1
+					      : put_bytes(e, t->v.bin.data, n);
 	if (t->v.bin.bits < 1 || t->v.bin.bits > 8)
 		return enc_fail(e, DIST_E_INVALID_ARGS,
 				"bitstring with a bad bit count");

@@ -295,7 +295,8 @@ static void put_pid(struct pr *p, const struct etf_term *t)
 {
 	etf_pr_puts(p, "<");
 	put_node(p, t->v.pid.node);
-	etf_pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.pid.id, t->v.pid.serial);
+	etf_pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.pid.id,
+		    t->v.pid.serial);
 }
 
 static void put_port(struct pr *p, const struct etf_term *t)

@@ -51,8 +51,9 @@ static struct etf_term *read_list(struct rd *r, json_t *arr, size_t depth,
 	struct etf_term **v, *t;
 
 	if (improper && n < 2)
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "$improper needs at least "
-			   "one element and a tail");
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "$improper needs at least "
+				     "one element and a tail");
 	v = read_elems(r, arr, depth);
 	if (!v)
 		return NULL;
@@ -89,8 +90,9 @@ static struct etf_term *read_pairs(struct rd *r, json_t *arr, size_t depth)
 
 		old = term_json_push_index(r, i);
 		if (!json_is_array(pair) || json_array_size(pair) != 2) {
-			term_json_bad(r, DIST_E_INVALID_ARGS, "expected a [key, value] "
-			    "pair");
+			term_json_bad(r, DIST_E_INVALID_ARGS,
+				      "expected a [key, value] "
+				      "pair");
 			goto out;
 		}
 		kv[2 * i] = read_at(r, json_array_get(pair, 0), 0, depth);
@@ -138,13 +140,16 @@ static struct etf_term *read_tag(struct rd *r, const char *key, json_t *v,
 				 size_t depth)
 {
 	if (strcmp(key, "$atom") == 0)
-		return json_is_string(v) ? term_json_atom(r, json_string_value(v),
-						   json_string_length(v))
-			: term_json_bad(r, DIST_E_INVALID_ARGS, "expected a string");
+		return json_is_string(v)
+			       ? term_json_atom(r, json_string_value(v),
+						json_string_length(v))
+			       : term_json_bad(r, DIST_E_INVALID_ARGS,
+					       "expected a string");
 	if (strcmp(key, "$tuple") == 0 || strcmp(key, "$map") == 0 ||
 	    strcmp(key, "$improper") == 0) {
 		if (!json_is_array(v))
-			return term_json_bad(r, DIST_E_INVALID_ARGS, "expected an array");
+			return term_json_bad(r, DIST_E_INVALID_ARGS,
+					     "expected an array");
 		if (key[1] == 't')
 			return read_tuple(r, v, depth);
 		return key[1] == 'm' ? read_pairs(r, v, depth)
@@ -153,9 +158,12 @@ static struct etf_term *read_tag(struct rd *r, const char *key, json_t *v,
 	if (strcmp(key, "$float") == 0 && json_number_text(v))
 		return term_json_read_big_float(r, json_number_text(v));
 	if (strcmp(key, "$float") == 0)
-		return json_is_number(v) ?
-			term_json_counted(r, etf_float(r->a, json_number_value(v))) :
-			term_json_bad(r, DIST_E_INVALID_ARGS, "expected a number");
+		return json_is_number(v)
+			       ? term_json_counted(
+					 r,
+					 etf_float(r->a, json_number_value(v)))
+			       : term_json_bad(r, DIST_E_INVALID_ARGS,
+					       "expected a number");
 	if (strcmp(key, "$int") == 0)
 		return term_json_read_int(r, v);
 	if (strcmp(key, "$str") == 0)
@@ -172,16 +180,19 @@ static struct etf_term *read_tag(struct rd *r, const char *key, json_t *v,
 		return term_json_read_export(r, v);
 	if (strcmp(key, "$etf") == 0)
 		return term_json_read_etf(r, v);
-	return term_json_bad(r, DIST_E_INVALID_ARGS, "unknown tag '%s' (known: $atom, "
-		   "$tuple, $int, $float, $str, $bin, $bits, $map, "
-		   "$improper, $pid, $port, $ref, $fun, $etf)", key);
+	return term_json_bad(r, DIST_E_INVALID_ARGS,
+			     "unknown tag '%s' (known: $atom, "
+			     "$tuple, $int, $float, $str, $bin, $bits, $map, "
+			     "$improper, $pid, $port, $ref, $fun, $etf)",
+			     key);
 }
 
 static struct etf_term *read_json(struct rd *r, json_t *j, size_t depth)
 {
 	if (depth >= r->lim.max_depth)
-		return term_json_bad(r, DIST_E_TOO_LARGE, "nested deeper than %zu",
-			   r->lim.max_depth);
+		return term_json_bad(r, DIST_E_TOO_LARGE,
+				     "nested deeper than %zu",
+				     r->lim.max_depth);
 	if (json_number_text(j))
 		return term_json_read_big_number(r, json_number_text(j));
 	switch (json_typeof(j)) {
@@ -192,15 +203,20 @@ static struct etf_term *read_json(struct rd *r, json_t *j, size_t depth)
 	case JSON_FALSE:
 		return term_json_atom(r, "false", 5);
 	case JSON_INTEGER:
-		return term_json_counted(r, etf_int(r->a, json_integer_value(j)));
+		return term_json_counted(r,
+					 etf_int(r->a, json_integer_value(j)));
 	case JSON_REAL:
-		return term_json_counted(r, etf_float(r->a, json_real_value(j)));
+		return term_json_counted(r,
+					 etf_float(r->a, json_real_value(j)));
 	case JSON_STRING:
 		if (json_string_length(j) > r->lim.max_binary)
-			return term_json_bad(r, DIST_E_TOO_LARGE, "string longer than "
-				   "%zu bytes", r->lim.max_binary);
-		return term_json_counted(r, etf_binary(r->a, json_string_value(j),
-					     json_string_length(j)));
+			return term_json_bad(r, DIST_E_TOO_LARGE,
+					     "string longer than "
+					     "%zu bytes",
+					     r->lim.max_binary);
+		return term_json_counted(r,
+					 etf_binary(r->a, json_string_value(j),
+						    json_string_length(j)));
 	case JSON_ARRAY:
 		return read_list(r, j, depth + 1, false);
 	case JSON_OBJECT:

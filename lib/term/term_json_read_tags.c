@@ -41,8 +41,9 @@ struct etf_term *term_json_atom(struct rd *r, const char *name, size_t len)
 	for (i = 0; i < len; i++)
 		chars += ((unsigned char)name[i] & 0xc0) != 0x80;
 	if (chars > 255)
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "atom longer than 255 "
-			   "characters");
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "atom longer than 255 "
+				     "characters");
 	return term_json_counted(r, etf_atom_len(r->a, name, len));
 }
 
@@ -51,14 +52,18 @@ struct etf_term *term_json_read_pid(struct rd *r, json_t *o)
 	const char *node = get_str(o, "node");
 	uint64_t id, serial, creation;
 
-	if (!json_is_object(o) || !node || !get_uint(o, "id", UINT32_MAX, &id) ||
+	if (!json_is_object(o) || !node ||
+	    !get_uint(o, "id", UINT32_MAX, &id) ||
 	    !get_uint(o, "serial", UINT32_MAX, &serial) ||
 	    !get_uint(o, "creation", UINT32_MAX, &creation))
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "expected {\"node\": "
-			   "string, \"id\", \"serial\", \"creation\": "
-			   "integers}");
-	return term_json_counted(r, etf_pid(r->a, node, (uint32_t)id, (uint32_t)serial,
-				  (uint32_t)creation));
+		return term_json_bad(
+			r, DIST_E_INVALID_ARGS,
+			"expected {\"node\": "
+			"string, \"id\", \"serial\", \"creation\": "
+			"integers}");
+	return term_json_counted(r,
+				 etf_pid(r->a, node, (uint32_t)id,
+					 (uint32_t)serial, (uint32_t)creation));
 }
 
 struct etf_term *term_json_read_port(struct rd *r, json_t *o)
@@ -69,8 +74,9 @@ struct etf_term *term_json_read_port(struct rd *r, json_t *o)
 
 	if (!json_is_object(o) || !node || !get_uint(o, "id", INT64_MAX, &id) ||
 	    !get_uint(o, "creation", UINT32_MAX, &creation))
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "expected {\"node\": "
-			   "string, \"id\", \"creation\": integers}");
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "expected {\"node\": "
+				     "string, \"id\", \"creation\": integers}");
 	t = etf_arena_alloc(r->a, sizeof(*t));
 	if (!t || !(t->v.port.node = etf_atom(r->a, node)))
 		return term_json_nomem(r);
@@ -91,16 +97,19 @@ struct etf_term *term_json_read_ref(struct rd *r, json_t *o)
 	if (!json_is_object(o) || !node ||
 	    !get_uint(o, "creation", UINT32_MAX, &creation) ||
 	    !json_is_array(ids) || n < 1 || n > 5)
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "expected {\"node\": "
-			   "string, \"creation\": integer, \"ids\": 1 to 5 "
-			   "integers}");
+		return term_json_bad(
+			r, DIST_E_INVALID_ARGS,
+			"expected {\"node\": "
+			"string, \"creation\": integer, \"ids\": 1 to 5 "
+			"integers}");
 	for (i = 0; i < n; i++) {
 		json_t *id = json_array_get(ids, i);
 
 		if (!json_is_integer(id) || json_integer_value(id) < 0 ||
 		    json_integer_value(id) > UINT32_MAX)
-			return term_json_bad(r, DIST_E_INVALID_ARGS, "ref ids are "
-				   "integers 0..4294967295");
+			return term_json_bad(r, DIST_E_INVALID_ARGS,
+					     "ref ids are "
+					     "integers 0..4294967295");
 		w[i] = (uint32_t)json_integer_value(id);
 	}
 	return term_json_counted(r, etf_ref(r->a, node, (uint32_t)creation, w,
@@ -113,9 +122,12 @@ struct etf_term *term_json_read_export(struct rd *r, json_t *o)
 	struct etf_term *t;
 	uint64_t arity;
 
-	if (!json_is_object(o) || !m || !f || !get_uint(o, "arity", 255, &arity))
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "expected {\"module\", "
-			   "\"function\": strings, \"arity\": 0..255}");
+	if (!json_is_object(o) || !m || !f ||
+	    !get_uint(o, "arity", 255, &arity))
+		return term_json_bad(
+			r, DIST_E_INVALID_ARGS,
+			"expected {\"module\", "
+			"\"function\": strings, \"arity\": 0..255}");
 	t = etf_arena_alloc(r->a, sizeof(*t));
 	if (!t)
 		return term_json_nomem(r);
@@ -133,12 +145,14 @@ static uint8_t *read_base64(struct rd *r, json_t *j, size_t *n)
 	uint8_t *d;
 
 	if (!json_is_string(j)) {
-		term_json_bad(r, DIST_E_INVALID_ARGS, "expected a base64 string");
+		term_json_bad(r, DIST_E_INVALID_ARGS,
+			      "expected a base64 string");
 		return NULL;
 	}
 	if (json_string_length(j) / 4 * 3 > r->lim.max_binary) {
-		term_json_bad(r, DIST_E_TOO_LARGE, "binary larger than %zu bytes",
-		    r->lim.max_binary);
+		term_json_bad(r, DIST_E_TOO_LARGE,
+			      "binary larger than %zu bytes",
+			      r->lim.max_binary);
 		return NULL;
 	}
 	if (base64_decode(json_string_value(j), json_string_length(j),
@@ -146,7 +160,8 @@ static uint8_t *read_base64(struct rd *r, json_t *j, size_t *n)
 		if (*n == SIZE_MAX)
 			term_json_nomem(r);
 		else
-			term_json_bad(r, DIST_E_INVALID_ARGS, "not valid base64");
+			term_json_bad(r, DIST_E_INVALID_ARGS,
+				      "not valid base64");
 		return NULL;
 	}
 	return d;
@@ -160,17 +175,19 @@ struct etf_term *term_json_read_bits(struct rd *r, json_t *o, bool whole)
 	size_t n;
 	uint8_t *d;
 
-	if (!whole && (!json_is_object(o) || !get_uint(o, "bits", UINT64_MAX / 2,
-						       &bits)))
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "expected {\"data\": "
-			   "base64, \"bits\": integer}");
+	if (!whole &&
+	    (!json_is_object(o) || !get_uint(o, "bits", UINT64_MAX / 2, &bits)))
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "expected {\"data\": "
+				     "base64, \"bits\": integer}");
 	d = read_base64(r, data, &n);
 	if (!d)
 		return NULL;
 	if (!whole && (bits > (uint64_t)n * 8 || bits + 8 <= (uint64_t)n * 8)) {
 		free(d);
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "\"bits\" does not match "
-			   "the length of \"data\"");
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "\"bits\" does not match "
+				     "the length of \"data\"");
 	}
 	if (!whole && bits % 8)
 		d[n - 1] &= (uint8_t)(0xff00 >> (bits % 8));
@@ -201,7 +218,8 @@ struct etf_term *term_json_read_etf(struct rd *r, json_t *j)
 			   DIST_E_INVALID_ARGS : derr.code,
 			   "not a term in external format: %s", derr.message);
 	if (used != n)
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "bytes after the term");
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "bytes after the term");
 	return term_json_counted(r, t);
 }
 
@@ -217,8 +235,9 @@ struct etf_term *term_json_read_int(struct rd *r, json_t *j)
 		if (s[i] < '0' || s[i] > '9')
 			s = NULL;
 	if (!s || n == 0)
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "expected a string of "
-			   "decimal digits");
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "expected a string of "
+				     "decimal digits");
 	if (term_parse(s, n, r->a, &r->lim, &t, &perr))
 		return term_json_bad(r, perr.code, "%s", perr.message);
 	return term_json_counted(r, t);
@@ -232,10 +251,12 @@ struct etf_term *term_json_read_big_number(struct rd *r, const char *text)
 	struct etf_term *t;
 
 	if (strpbrk(text, ".eE"))
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "the number %.40s%s is too "
-			   "large for a float (Erlang floats are 64-bit "
-			   "doubles, at most 1.7976931348623157e308)", text,
-			   strlen(text) > 40 ? "..." : "");
+		return term_json_bad(
+			r, DIST_E_INVALID_ARGS,
+			"the number %.40s%s is too "
+			"large for a float (Erlang floats are 64-bit "
+			"doubles, at most 1.7976931348623157e308)",
+			text, strlen(text) > 40 ? "..." : "");
 	if (term_parse(text, strlen(text), r->a, &r->lim, &t, &perr))
 		return term_json_bad(r, perr.code, "%s", perr.message);
 	return term_json_counted(r, t);
@@ -261,7 +282,8 @@ struct etf_term *term_json_read_str(struct rd *r, json_t *j)
 	uint32_t cp;
 
 	if (!s)
-		return term_json_bad(r, DIST_E_INVALID_ARGS, "expected a string");
+		return term_json_bad(r, DIST_E_INVALID_ARGS,
+				     "expected a string");
 	if (n > r->lim.max_terms - r->terms)
 		return term_json_bad(r, DIST_E_TOO_LARGE, "more than %zu terms",
 			   r->lim.max_terms);
@@ -270,7 +292,8 @@ struct etf_term *term_json_read_str(struct rd *r, json_t *j)
 		return term_json_nomem(r);
 	for (; n; s += k, n -= k) {
 		k = utf8_next(s, n, &cp);
-		if (k == 0 || !(v[i++] = term_json_counted(r, etf_int(r->a, cp)))) {
+		if (k == 0 ||
+		    !(v[i++] = term_json_counted(r, etf_int(r->a, cp)))) {
 			free(v);
 			return k ? NULL : term_json_bad(r, DIST_E_INVALID_ARGS,
 					      "invalid UTF-8");

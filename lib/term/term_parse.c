@@ -50,7 +50,8 @@ static int string_term(struct parser *p, struct etf_term **out)
 	struct etf_term *t;
 
 	if (n > UINT32_MAX)
-		return term_parse_fail(p, p->pos, DIST_E_TOO_LARGE, "string too long");
+		return term_parse_fail(p, p->pos, DIST_E_TOO_LARGE,
+				       "string too long");
 	for (i = 0; i < n && bytes; i++)
 		bytes = cp[i] <= 255;
 	if (bytes) {
@@ -204,7 +205,8 @@ static int scalar(struct parser *p, struct etf_term **out)
 		return number_term(p, out);
 	if (term_parse_is_lower(c) || term_parse_latin1_letter(p, 0) == 1)
 		return term_parse_word(p, out);
-	if ((c >= 'A' && c <= 'Z') || c == '_' || term_parse_latin1_letter(p, 0) == 2)
+	if ((c >= 'A' && c <= 'Z') || c == '_' ||
+	    term_parse_latin1_letter(p, 0) == 2)
 		return term_parse_fail(p, p->pos, DIST_E_INVALID_ARGS,
 			       "expected a term, found a variable: only "
 			       "literal terms are allowed (quote atoms that "
@@ -280,7 +282,8 @@ static int after_value(struct parser *p)
 				   "',', '|' or ']' after list element");
 	case FRAME_TAIL:
 		if (c != ']')
-			return term_parse_expected(p, p->pos, "']' after list tail");
+			return term_parse_expected(p, p->pos,
+						   "']' after list tail");
 		p->pos++;
 		p->vals.len--;
 		return close_with(p, make_list(p,
@@ -289,7 +292,8 @@ static int after_value(struct parser *p)
 		if (n % 2) {
 			if (term_parse_take(p, "=>"))
 				return 1;
-			return term_parse_expected(p, p->pos, "'=>' after map key");
+			return term_parse_expected(p, p->pos,
+						   "'=>' after map key");
 		}
 		if (c == ',' || c == '}')
 			p->pos++;
@@ -297,7 +301,8 @@ static int after_value(struct parser *p)
 			return close_with(p, make_map(p));
 		if (c == ',')
 			return 1;
-		return term_parse_expected(p, p->pos, "',' or '}' after map value");
+		return term_parse_expected(p, p->pos,
+					   "',' or '}' after map value");
 	}
 	return -1;
 }

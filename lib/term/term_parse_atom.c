@@ -128,7 +128,8 @@ static int any_atom(struct parser *p, struct etf_term **out)
 {
 	if (term_parse_peek(p, 0) == '\'')
 		return term_parse_quoted_atom(p, out);
-	if (term_parse_is_lower(term_parse_peek(p, 0)) || term_parse_latin1_letter(p, 0) == 1)
+	if (term_parse_is_lower(term_parse_peek(p, 0)) ||
+	    term_parse_latin1_letter(p, 0) == 1)
 		return bare_atom(p, out);
 	return term_parse_expected(p, p->pos, "an atom");
 }
@@ -144,13 +145,15 @@ static int export_fun(struct parser *p, struct etf_term **out)
 		return -1;
 	term_parse_skip_blank(p);
 	if (!term_parse_take(p, ":"))
-		return term_parse_expected(p, p->pos, "':' in fun Module:Function/Arity");
+		return term_parse_expected(p, p->pos,
+					   "':' in fun Module:Function/Arity");
 	term_parse_skip_blank(p);
 	if (any_atom(p, &f))
 		return -1;
 	term_parse_skip_blank(p);
 	if (!term_parse_take(p, "/"))
-		return term_parse_expected(p, p->pos, "'/' in fun Module:Function/Arity");
+		return term_parse_expected(p, p->pos,
+					   "'/' in fun Module:Function/Arity");
 	term_parse_skip_blank(p);
 	if (!(term_parse_peek(p, 0) >= '0' && term_parse_peek(p, 0) <= '9'))
 		return term_parse_expected(p, p->pos, "an arity 0..255");

@@ -243,7 +243,8 @@ static int segment_spec(struct parser *p, struct segment *s)
 		term_parse_skip_blank(p);
 		at = p->pos;
 		if (term_parse_digit_value(term_parse_peek(p, 0)) >= 10)
-			return term_parse_expected(p, p->pos, "a literal size after ':'");
+			return term_parse_expected(p, p->pos,
+						   "a literal size after ':'");
 		if (term_parse_number(p, &size))
 			return -1;
 		if (size.is_float || p->mag.len > 5)
@@ -304,9 +305,11 @@ static uint64_t value_bits(const struct segment *s)
 
 static int not_a_binary(struct parser *p, size_t at)
 {
-	return term_parse_fail(p, at, DIST_E_INVALID_ARGS, "a /binary segment takes "
-		       "a binary, such as (<<\"abc\">>)/binary; a string or "
-		       "a number is refused there, as erl_parse refuses it");
+	return term_parse_fail(
+		p, at, DIST_E_INVALID_ARGS,
+		"a /binary segment takes "
+		"a binary, such as (<<\"abc\">>)/binary; a string or "
+		"a number is refused there, as erl_parse refuses it");
 }
 
 /* Write one value of a segment: a float, or the integer in p->mag. */
@@ -354,7 +357,8 @@ static int put_chars(struct parser *p, struct bitw *w, size_t at,
 		return not_a_binary(p, at);   /* even "" */
 	for (i = 0; i < p->chars.len; i++) {
 		p->int_negative = 0;
-		if (term_parse_small_to_mag(p, ((uint32_t *)p->chars.data)[i]) ||
+		if (term_parse_small_to_mag(p,
+					    ((uint32_t *)p->chars.data)[i]) ||
 		    put_value(p, w, at, s, &n))
 			return -1;
 	}
@@ -371,14 +375,17 @@ static int put_bits(struct parser *p, struct bitw *w, size_t at,
 	const uint8_t *d = v->v.bin.data;
 
 	if (s->type != SEG_BINARY)
-		return term_parse_fail(p, at, DIST_E_INVALID_ARGS, "a binary value "
-			       "needs the type /binary or /bitstring");
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
+				       "a binary value "
+				       "needs the type /binary or /bitstring");
 	if (s->has_size)
 		want = s->size * (s->unit ? s->unit : s->bitstring ? 1 : 8);
 	if (want > have)
-		return term_parse_fail(p, at, DIST_E_INVALID_ARGS, "the binary has "
-			       "%llu bits, fewer than the segment's size",
-			       (unsigned long long)have);
+		return term_parse_fail(
+			p, at, DIST_E_INVALID_ARGS,
+			"the binary has "
+			"%llu bits, fewer than the segment's size",
+			(unsigned long long)have);
 	if (!s->has_size && !s->bitstring && want % 8)
 		return term_parse_fail(p, at, DIST_E_INVALID_ARGS, "a /binary "
 			       "segment takes whole bytes: use /bitstring");
@@ -410,7 +417,8 @@ static int nested_binary(struct parser *p, struct etf_term **v)
 	if (r)
 		return -1;
 	term_parse_skip_blank(p);
-	return term_parse_take(p, ")") ? 0 : term_parse_expected(p, p->pos, "')'");
+	return term_parse_take(p, ")") ? 0
+				       : term_parse_expected(p, p->pos, "')'");
 }
 
 /* One segment: Value[:Size][/Types]. */
@@ -436,7 +444,8 @@ static int segment(struct parser *p, struct bitw *w)
 		 * number or binary, as erl_parse allows */
 		p->pos++;
 		term_parse_skip_blank(p);
-		if (term_parse_peek(p, 0) == '<' && term_parse_peek(p, 1) == '<') {
+		if (term_parse_peek(p, 0) == '<' &&
+		    term_parse_peek(p, 1) == '<') {
 			if (nested_binary(p, &bin))
 				return -1;
 			return segment_spec(p, &s) ||
@@ -448,8 +457,9 @@ static int segment(struct parser *p, struct bitw *w)
 		if (!term_parse_take(p, ")"))
 			return term_parse_expected(p, p->pos, "')'");
 	} else {
-		return term_parse_expected(p, p->pos, "an integer, float or string "
-				   "in a binary segment");
+		return term_parse_expected(p, p->pos,
+					   "an integer, float or string "
+					   "in a binary segment");
 	}
 	/* :Size and unit:N are numbers too: keep the value aside */
 	negative = p->int_negative;
@@ -482,8 +492,9 @@ int term_parse_binary(struct parser *p, struct etf_term **out)
 			if (term_parse_take(p, ">>"))
 				break;
 			if (!term_parse_take(p, ",")) {
-				r = term_parse_expected(p, p->pos, "',' or '>>' after "
-						"a binary segment");
+				r = term_parse_expected(p, p->pos,
+							"',' or '>>' after "
+							"a binary segment");
 				break;
 			}
 		}

@@ -76,8 +76,8 @@ int term_parse_expected(struct parser *p, size_t at, const char *what)
 	char found[32];
 
 	describe(p, at, found, sizeof found);
-	return term_parse_fail(p, at, DIST_E_INVALID_ARGS, "expected %s, found %s",
-		       what, found);
+	return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
+			       "expected %s, found %s", what, found);
 }
 
 int term_parse_nomem(struct parser *p)

@@ -78,7 +78,8 @@ static int digits_to_mag(struct parser *p, const uint8_t *d, size_t n,
 	}
 	l = limbs.data;
 	for (j = 0; j < limbs.len * 4; j++)
-		((uint8_t *)p->mag.data)[j] = (uint8_t)(l[j / 4] >> (8 * (j % 4)));
+		((uint8_t *)p->mag.data)[j] =
+			(uint8_t)(l[j / 4] >> (8 * (j % 4)));
 	p->mag.len = limbs.len * 4;
 	while (p->mag.len && ((uint8_t *)p->mag.data)[p->mag.len - 1] == 0)
 		p->mag.len--;
@@ -183,7 +184,9 @@ static int based(struct parser *p, size_t start)
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return term_parse_expected(p, p->pos, base <= 10 ? "a digit after '#'"
+		return term_parse_expected(
+			p, p->pos,
+			base <= 10 ? "a digit after '#'"
 				   : "a digit or letter after '#'");
 	return digits_to_mag(p, p->bytes.data, p->bytes.len, base);
 }

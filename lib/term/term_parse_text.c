@@ -41,7 +41,8 @@ static int hex_braces(struct parser *p, size_t at, uint32_t *cp)
 	size_t n = 0;
 
 	while (term_parse_digit_value(term_parse_peek(p, 0)) < 16) {
-		v = v * 16 + (uint32_t)term_parse_digit_value(term_parse_peek(p, 0));
+		v = v * 16 +
+		    (uint32_t)term_parse_digit_value(term_parse_peek(p, 0));
 		p->pos++;
 		if (++n > 8 || v > 0x10ffff)
 			return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
@@ -85,7 +86,8 @@ int term_parse_escape(struct parser *p, size_t at, uint32_t *cp)
 		return term_parse_expected(p, p->pos, "an escape after '\\'");
 	if (c >= '0' && c <= '7') {
 		*cp = 0;
-		for (n = 0; n < 3 && (c = term_parse_peek(p, 0)) >= '0' && c <= '7';
+		for (n = 0;
+		     n < 3 && (c = term_parse_peek(p, 0)) >= '0' && c <= '7';
 		     n++, p->pos++)
 			*cp = *cp * 8 + (uint32_t)(c - '0');
 		return 0;
@@ -98,9 +100,11 @@ int term_parse_escape(struct parser *p, size_t at, uint32_t *cp)
 		}
 		if (term_parse_digit_value(term_parse_peek(p, 0)) >= 16 ||
 		    term_parse_digit_value(term_parse_peek(p, 1)) >= 16)
-			return term_parse_expected(p, p->pos, "two hex digits or '{' "
-					   "after \\x");
-		*cp = (uint32_t)(term_parse_digit_value(term_parse_peek(p, 0)) * 16 +
+			return term_parse_expected(p, p->pos,
+						   "two hex digits or '{' "
+						   "after \\x");
+		*cp = (uint32_t)(term_parse_digit_value(term_parse_peek(p, 0)) *
+					 16 +
 				 term_parse_digit_value(term_parse_peek(p, 1)));
 		p->pos += 2;
 		return 0;
@@ -108,7 +112,8 @@ int term_parse_escape(struct parser *p, size_t at, uint32_t *cp)
 	if (c == '^') {
 		p->pos++;
 		if (term_parse_peek(p, 0) < 0)
-			return term_parse_expected(p, p->pos, "a character after \\^");
+			return term_parse_expected(p, p->pos,
+						   "a character after \\^");
 		if (term_parse_text_char(p, cp))
 			return -1;
 		*cp &= 31;
