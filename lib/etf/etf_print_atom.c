@@ -11,12 +11,12 @@
 /* ---- characters, atoms, strings ---- */
 
 /* c is a character of a printable list or a valid UTF-8 text: never a
- * surrogate or above U+10FFFF, so utf8_encode always writes it. */
+ * surrogate or above U+10FFFF, so utf8_put always writes it. */
 static void put_utf8(struct pr *p, uint32_t c)
 {
 	uint8_t s[4];
 
-	etf_pr_put(p, s, utf8_encode(c, s));
+	etf_pr_put(p, s, utf8_put(c, s));
 }
 
 static const char *named_escape(uint32_t c)

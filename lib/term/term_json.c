@@ -89,12 +89,12 @@ static bool printable(uint64_t ch)
 }
 
 /* cp passed printable(): never a surrogate or above U+10FFFF, so
- * utf8_encode always writes it. */
+ * utf8_put always writes it. */
 static void put_utf8(struct buf *b, uint32_t cp)
 {
 	uint8_t u[4];
 
-	buf_put(b, u, utf8_encode(cp, u));
+	buf_put(b, u, utf8_put(cp, u));
 }
 
 /* A printable charlist as a JSON string; NULL (no error) when t is not

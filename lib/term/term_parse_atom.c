@@ -84,11 +84,11 @@ static int atom_from_utf8(struct parser *p, size_t at, const char *s,
 }
 
 /* Put code point cp as UTF-8 into p->bytes. The text reader has
- * checked it is a Unicode character, so utf8_encode writes it. */
+ * checked it is a Unicode character, so utf8_put writes it. */
 static int put_utf8(struct parser *p, uint32_t cp)
 {
 	uint8_t u[4];
-	size_t n = utf8_encode(cp, u);
+	size_t n = utf8_put(cp, u);
 
 	if (term_parse_vec_reserve(&p->bytes, n, 1))
 		return term_parse_nomem(p);

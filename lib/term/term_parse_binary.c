@@ -130,8 +130,8 @@ static int put_utf(struct parser *p, struct bitw *w, enum seg_type type,
 				little) ||
 		       put_uint(p, w, 0xdc00 | ((cp - 0x10000) & 0x3ff), 2,
 				little);
-	/* cp was checked to be a Unicode character: utf8_encode writes it. */
-	n = utf8_encode(cp, u);
+	/* cp was checked to be a Unicode character: utf8_put writes it. */
+	n = utf8_put(cp, u);
 	for (i = 0; i < n; i++)
 		if (put_byte(p, w, u[i]))
 			return -1;
