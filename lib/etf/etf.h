@@ -134,11 +134,6 @@ struct etf_term *etf_string(struct etf_arena *a, const void *bytes,
 struct etf_term *etf_big(struct etf_arena *a, int negative,
 			 const uint8_t *le_digits, uint32_t n);
 
-/* Decode one UTF-8 character strictly (no overlong forms, surrogates or
- * values above 0x10FFFF, as Erlang's <<C/utf8>>). Returns its length in
- * bytes and stores the code point, or 0 when s is not valid UTF-8. */
-size_t etf_utf8_next(const uint8_t *s, size_t len, uint32_t *cp);
-
 /* Encode, print and compare walk the tree recursively; deeper trees (only
  * possible when built by hand or decoded with a raised max_depth) are
  * refused with DIST_E_TOO_LARGE instead of overflowing the stack. */

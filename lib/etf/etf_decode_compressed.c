@@ -1,6 +1,7 @@
 /* etf_decode_compressed.c - COMPRESSED (tag 80), only right after the
  * version byte: a u32 inflated size and a zlib stream of one term,
- * inflated under limits.max_bytes and decoded by etf_decode.c's rules.
+ * inflated here under limits.max_bytes; etf_decode.c decodes the result
+ * by the same rules as any term. Calls only etf_decode_read.c.
  */
 #include "etf/etf_decode_internal.h"
 
@@ -20,10 +21,11 @@ static int inflate_all(struct dec *d, uint32_t size, uint8_t *dst,
 
 	memset(&zs, 0, sizeof zs);
 	if (inflateInit(&zs) != Z_OK)
-		return dec_nomem(d);
+		return etf_dec_nomem(d);
 	zs.next_in = (Bytef *)d->p;
-	zs.avail_in = dec_remaining(d) > UINT32_MAX ? UINT32_MAX
-						    : (uInt)dec_remaining(d);
+	zs.avail_in = etf_dec_remaining(d) > UINT32_MAX
+			      ? UINT32_MAX
+			      : (uInt)etf_dec_remaining(d);
 	zs.next_out = dst;
 	zs.avail_out = size;
 	rc = inflate(&zs, Z_FINISH);
@@ -32,62 +34,44 @@ static int inflate_all(struct dec *d, uint32_t size, uint8_t *dst,
 	if (rc == Z_STREAM_END && zs.total_out == size)
 		return 0;
 	if (rc == Z_MEM_ERROR)
-		return dec_nomem(d);
+		return etf_dec_nomem(d);
 	if (rc == Z_BUF_ERROR && zs.avail_out == 0)
-		return dec_bad(d,
+		return etf_dec_bad(d,
 			"COMPRESSED data inflates past its declared size",
-			dec_offset(d));
+			etf_dec_offset(d));
 	if (rc == Z_STREAM_END || rc == Z_BUF_ERROR)
-		return dec_bad(d,
+		return etf_dec_bad(d,
 			"COMPRESSED data shorter than its declared size",
-			dec_offset(d));
-	return dec_bad(d, "COMPRESSED data is not a valid zlib stream",
-		       dec_offset(d));
+			etf_dec_offset(d));
+	return etf_dec_bad(d, "COMPRESSED data is not a valid zlib stream",
+		       etf_dec_offset(d));
 }
 
-static int decode_inflated(struct dec *d, const uint8_t *data, uint32_t size,
-			   struct etf_term **out)
+int etf_dec_inflate(struct dec *d, uint8_t **data, uint32_t *size,
+		    size_t *used)
 {
-	struct dec in = *d;
-	int rc;
+	size_t at = etf_dec_offset(d);
 
-	in.start = in.p = data;
-	in.end = data + size;
-	in.capped = false;
-	in.where = " of the inflated COMPRESSED data";
-	rc = dec_term(&in, 0, out);
-	if (!rc && in.p != in.end)
-		rc = dec_bad(&in, "bytes left after the compressed term",
-			     dec_offset(&in));
-	d->count = in.count;
-	return rc;
-}
-
-int dec_compressed(struct dec *d, struct etf_term **out)
-{
-	size_t at = dec_offset(d), used = 0;
-	uint32_t size;
-	uint8_t *data;
-	int rc;
-
-	if (dec_need(d, 4, "COMPRESSED size"))
+	*data = NULL;
+	*used = 0;
+	if (etf_dec_need(d, 4, "COMPRESSED size"))
 		return -1;
-	size = dec_u32(d);
-	if (size > d->lim->max_bytes)
-		return dec_fail(d, DIST_E_TOO_LARGE,
-				"COMPRESSED term inflates to %u bytes, over the "
-				"%zu byte limit", size, d->lim->max_bytes);
-	if (size == 0 || size / ZLIB_MAX_RATIO > dec_remaining(d))
-		return dec_bad(d, "COMPRESSED size impossible for its data",
-			       at);
-	data = malloc(size);
-	if (!data)
-		return dec_nomem(d);
-	rc = inflate_all(d, size, data, &used);
-	if (!rc)
-		rc = decode_inflated(d, data, size, out);
-	free(data);
-	if (!rc)
-		d->p += used;
-	return rc;
+	*size = etf_dec_u32(d);
+	if (*size > d->lim->max_bytes)
+		return etf_dec_fail(
+			d, DIST_E_TOO_LARGE,
+			"COMPRESSED term inflates to %u bytes, over the "
+			"%zu byte limit",
+			*size, d->lim->max_bytes);
+	if (*size == 0 || *size / ZLIB_MAX_RATIO > etf_dec_remaining(d))
+		return etf_dec_bad(d, "COMPRESSED size impossible for its data",
+				   at);
+	*data = malloc(*size);
+	if (!*data)
+		return etf_dec_nomem(d);
+	if (inflate_all(d, *size, *data, used) == 0)
+		return 0;
+	free(*data);
+	*data = NULL;
+	return -1;
 }

@@ -1,7 +1,6 @@
 /* etf_decode_internal.h - shared by the external term format decoder's
- * files: etf_decode.c (checks, dispatch, atoms, numbers, containers, the
- * entry point), etf_decode_ext.c (pids, ports, references, exports, funs)
- * and etf_decode_compressed.c (COMPRESSED). Not part of the API: etf.h is.
+ * files, each of which calls only the ones below it (etf_decode.c lists
+ * them). Not part of the API: etf.h is.
  */
 #ifndef DIST_ETF_DECODE_INTERNAL_H
 #define DIST_ETF_DECODE_INTERNAL_H
@@ -56,24 +55,25 @@ struct dec {
 	struct dist_error *err;
 };
 
-/* ---- reading; the caller has checked the bytes are there (dec_need) ---- */
+/* ---- reading; the caller has checked the bytes are there
+ * (etf_dec_need) ---- */
 
-static inline size_t dec_offset(const struct dec *d)
+static inline size_t etf_dec_offset(const struct dec *d)
 {
 	return (size_t)(d->p - d->start);
 }
 
-static inline size_t dec_remaining(const struct dec *d)
+static inline size_t etf_dec_remaining(const struct dec *d)
 {
 	return (size_t)(d->end - d->p);
 }
 
-static inline uint8_t dec_u8(struct dec *d)
+static inline uint8_t etf_dec_u8(struct dec *d)
 {
 	return *d->p++;
 }
 
-static inline uint16_t dec_u16(struct dec *d)
+static inline uint16_t etf_dec_u16(struct dec *d)
 {
 	uint16_t v = get_u16(d->p);
 
@@ -81,7 +81,7 @@ static inline uint16_t dec_u16(struct dec *d)
 	return v;
 }
 
-static inline uint32_t dec_u32(struct dec *d)
+static inline uint32_t etf_dec_u32(struct dec *d)
 {
 	uint32_t v = get_u32(d->p);
 
@@ -89,39 +89,74 @@ static inline uint32_t dec_u32(struct dec *d)
 	return v;
 }
 
-/* ---- etf_decode.c: errors and checks; each returns -1 after setting
- * d->err, or 0 ---- */
+/* ---- etf_decode_read.c: errors and checks; each returns -1 after
+ * setting d->err, or 0. Every message ends with d->where. ---- */
 
+/* code and the formatted message, at d->err's stage. */
 __attribute__((format(printf, 3, 4)))
-int dec_fail(struct dec *d, enum dist_code code, const char *fmt, ...);
-int dec_bad(struct dec *d, const char *what, size_t at);
-int dec_nomem(struct dec *d);
-int dec_need(struct dec *d, size_t n, const char *what);
-int dec_need_elems(struct dec *d, uint64_t n, const char *what);
+int etf_dec_fail(struct dec *d, enum dist_code code, const char *fmt, ...);
+/* DIST_E_PROTOCOL "malformed term: WHAT at byte AT". */
+int etf_dec_bad(struct dec *d, const char *what, size_t at);
+int etf_dec_nomem(struct dec *d);
+/* n bytes remain, or "truncated term" (DIST_E_TOO_LARGE when the input
+ * was cut at limits.max_bytes). */
+int etf_dec_need(struct dec *d, size_t n, const char *what);
+/* n elements of at least one byte each remain, and fit limits.max_count. */
+int etf_dec_need_elems(struct dec *d, uint64_t n, const char *what);
 
-/* ---- etf_decode.c: arena memory; NULL, error set, when out of it ---- */
+/* ---- etf_decode_read.c: arena memory; NULL, error set, when out of it ---- */
 
-void *dec_alloc(struct dec *d, size_t n, size_t size);
-uint8_t *dec_copy(struct dec *d, size_t n);
+/* n * size bytes, the product checked. */
+void *etf_dec_alloc(struct dec *d, size_t n, size_t size);
+/* The next n bytes (checked by the caller), copied; d->p moves past them. */
+uint8_t *etf_dec_copy(struct dec *d, size_t n);
 
-/* ---- etf_decode.c: terms, depth levels down ---- */
+/* ---- etf_decode_ext.c: fixed-width fields after an identifier's node
+ * atom; 0 or -1. None of them recurses. ---- */
 
-int dec_term(struct dec *d, size_t depth, struct etf_term **out);
-int dec_atom(struct dec *d, size_t depth, const char *what,
-	     struct etf_term **out);
-int dec_elems(struct dec *d, size_t depth, uint32_t n,
-	      struct etf_term ***elems, const char *what);
+/* ID, Serial, Creation of PID (9 bytes) or NEW_PID (12). */
+int etf_dec_pid_ids(struct dec *d, uint8_t tag, struct etf_term *t);
+/* ID, Creation of PORT (5 bytes), NEW_PORT (8) or V4_PORT (12). */
+int etf_dec_port_ids(struct dec *d, uint8_t tag, struct etf_term *t);
+/* The word count before a reference's node: 1 for REFERENCE, else a u16
+ * of 1..5 ("reference of more than 5 words"). */
+int etf_dec_ref_words(struct dec *d, uint8_t tag, size_t *words);
+/* Creation and the `words` IDs after a reference's node; t->v.ref.len is
+ * padded to 3 words as OTP pads it. */
+int etf_dec_ref_ids(struct dec *d, uint8_t tag, size_t words,
+		    struct etf_term *t);
+/* NEW_FUN's Arity, Uniq, Index and NumFree (25 bytes). */
+int etf_dec_fun_header(struct dec *d, struct etf_term *t);
 
-/* ---- etf_decode_ext.c: the body after the tag ---- */
+/* ---- etf_decode_scalar.c ---- */
 
-int dec_pid(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
-int dec_port(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
-int dec_ref(struct dec *d, uint8_t tag, size_t depth, struct etf_term *t);
-int dec_export(struct dec *d, size_t depth, struct etf_term *t);
-int dec_fun(struct dec *d, size_t depth, struct etf_term *t);
+/* The body after `tag` (read at byte `at`) of a term that holds no other
+ * term: atoms of the four atom tags (UTF-8 checked, at most 255
+ * characters, Latin-1 ones made UTF-8), SMALL_INTEGER, INTEGER,
+ * SMALL_BIG, LARGE_BIG, FLOAT (finite), NEW_FLOAT (finite), NIL, STRING,
+ * BINARY, BIT_BINARY (unused bits cleared); every other tag is an error
+ * naming it. *out is the term etf_dec_term made; a big integer that fits
+ * and an empty STRING replace or retype it. 0 or -1. */
+int etf_dec_scalar(struct dec *d, uint8_t tag, size_t at,
+		   struct etf_term **out);
 
-/* ---- etf_decode_compressed.c: COMPRESSED after its tag ---- */
+/* ---- etf_decode_term.c: the decoder's only recursion ---- */
 
-int dec_compressed(struct dec *d, struct etf_term **out);
+/* One term at d->p, tag and all, `depth` levels down from the top (0):
+ * deeper than limits.max_depth or ETF_MAX_WALK_DEPTH, or the
+ * limits.max_count-th term, is DIST_E_TOO_LARGE. Tuples, lists, maps,
+ * pids, ports, references, exports and funs recurse through here; a
+ * map with a repeated key and a COMPRESSED tag inside a term are
+ * malformed. 0 or -1. */
+int etf_dec_term(struct dec *d, size_t depth, struct etf_term **out);
+
+/* ---- etf_decode_compressed.c ---- */
+
+/* COMPRESSED after its tag: the declared size (at most limits.max_bytes,
+ * and possible for zlib given the bytes left) inflated into *data
+ * (malloc'd, *size bytes) from a zlib stream that takes *used bytes of
+ * the input; d->p does not move. 0, or -1 with *data NULL. */
+int etf_dec_inflate(struct dec *d, uint8_t **data, uint32_t *size,
+		    size_t *used);
 
 #endif

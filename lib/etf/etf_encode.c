@@ -6,6 +6,7 @@
  * (out_of_memory) stopped us.
  */
 #include "etf/etf.h"
+#include "base/utf8.h"
 
 #include <string.h>
 
@@ -109,22 +110,13 @@ static int encode_float(struct enc *e, double f)
 	return 0;
 }
 
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0, i;
-
-	/* Count lead bytes: continuation bytes are 10xxxxxx. */
-	for (i = 0; i < len; i++)
-		if (((uint8_t)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static int encode_atom(struct enc *e, const struct etf_term *t)
 {
 	uint32_t len = t->v.atom.len;
+	long chars = utf8_count((const uint8_t *)t->v.atom.name, len);
 
-	if (utf8_chars(t->v.atom.name, len) > 255)
+	/* A name that is not UTF-8 (made by hand) counts by its bytes. */
+	if (chars > 255 || (chars < 0 && len > 255))
 		return enc_fail(e, DIST_E_TOO_LARGE,
 				"atom longer than 255 characters");
 	if (len <= 255) {
@@ -199,7 +191,8 @@ static int encode_binary(struct enc *e, const struct etf_term *t)
 	uint32_t n = t->v.bin.len;
 
 	if (n == 0 || t->v.bin.bits == 8)
-		return put_tag_u32(e, 109, n) ? -1 : put_bytes(e, t->v.bin.data, n);
+		return put_tag_u32(e, 109, n) ? -1
+					      : put_bytes(e, t->v.bin.data, n);
 	if (t->v.bin.bits < 1 || t->v.bin.bits > 8)
 		return enc_fail(e, DIST_E_INVALID_ARGS,
 				"bitstring with a bad bit count");

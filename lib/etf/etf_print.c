@@ -6,53 +6,19 @@
  * against a live node by tests/etf/run-differential; that node is the
  * authority when they disagree.
  *
- * This file: the output buffer, lists, binaries, containers, identifiers
- * and the dispatch. Atoms and quoted characters are in etf_print_atom.c,
- * numbers in etf_print_number.c; etf_print_internal.h holds what they
- * share.
+ * This file: lists, binaries, containers, identifiers and the dispatch,
+ * on top of the leaves: atoms and quoted characters (etf_print_atom.c)
+ * and numbers (etf_print_number.c), which write through the output of
+ * etf_print_out.c. Calls go one way, down that list; etf_print_internal.h
+ * holds what the files share.
  */
 #include "etf/etf_print_internal.h"
+#include "base/utf8.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void pr_put(struct pr *p, const void *s, size_t n)
-{
-	struct buf *b = p->b;
-
-	if (p->code)
-		return;
-	if (b->failed || n > b->max - b->len) {
-		p->code = DIST_E_TOO_LARGE;
-		return;
-	}
-	buf_put(b, s, n);
-	if (b->failed)
-		p->code = DIST_E_NOMEM;
-}
-
-void pr_puts(struct pr *p, const char *s)
-{
-	pr_put(p, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3)))
-void pr_putf(struct pr *p, const char *fmt, ...)
-{
-	char tmp[64];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		pr_put(p, tmp,
-		       (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 /* ---- lists ---- */
 
@@ -138,11 +104,11 @@ static void put_string_list(struct pr *p, const struct etf_term *t)
 	const struct etf_term *e;
 	int64_t c = 0;
 
-	pr_puts(p, "\"");
+	etf_pr_puts(p, "\"");
 	while (walk_next(&w, &e, &c))
-		pr_quoted_char(p, (uint32_t)(e ? e->v.i : c), '"',
+		etf_pr_quoted_char(p, (uint32_t)(e ? e->v.i : c), '"',
 			       ESC_UNICODE);
-	pr_puts(p, "\"");
+	etf_pr_puts(p, "\"");
 }
 
 static void print(struct pr *p, const struct etf_term *t, unsigned depth);
@@ -158,22 +124,22 @@ static void put_list(struct pr *p, const struct etf_term *t, unsigned depth)
 		put_string_list(p, t);
 		return;
 	}
-	pr_puts(p, "[");
+	etf_pr_puts(p, "[");
 	while (!p->code && walk_next(&w, &e, &c)) {
 		if (!first)
-			pr_puts(p, ",");
+			etf_pr_puts(p, ",");
 		first = false;
 		if (e)
 			print(p, e, depth);
 		else
-			pr_putf(p, "%d", (int)c);
+			etf_pr_putf(p, "%d", (int)c);
 	}
 	tail = walk_tail(&w);
 	if (tail) {
-		pr_puts(p, "|");
+		etf_pr_puts(p, "|");
 		print(p, tail, depth);
 	}
-	pr_puts(p, "]");
+	etf_pr_puts(p, "]");
 }
 
 /* ---- binaries ---- */
@@ -183,17 +149,17 @@ static void put_bytes_form(struct pr *p, const struct etf_term *t)
 	uint32_t n = t->v.bin.len, i;
 	uint8_t bits = t->v.bin.bits;
 
-	pr_puts(p, "<<");
+	etf_pr_puts(p, "<<");
 	for (i = 0; i < n && !p->code; i++) {
 		if (i)
-			pr_puts(p, ",");
+			etf_pr_puts(p, ",");
 		if (i == n - 1 && bits < 8)
-			pr_putf(p, "%u:%u", (unsigned)(t->v.bin.data[i] >>
+			etf_pr_putf(p, "%u:%u", (unsigned)(t->v.bin.data[i] >>
 						       (8 - bits)), bits);
 		else
-			pr_putf(p, "%u", t->v.bin.data[i]);
+			etf_pr_putf(p, "%u", t->v.bin.data[i]);
 	}
-	pr_puts(p, ">>");
+	etf_pr_puts(p, ">>");
 }
 
 /* 0: not UTF-8, -1: UTF-8 with an unprintable character, 1: printable
@@ -207,7 +173,7 @@ static int utf8_printable(const uint8_t *s, size_t len)
 	bool printable = true;
 
 	while (i < len) {
-		n = etf_utf8_next(s + i, len - i, &c);
+		n = utf8_next(s + i, len - i, &c);
 		if (!n)
 			return 0;
 		printable = printable && printable_unicode(c);
@@ -235,16 +201,16 @@ static void put_binary_text(struct pr *p, const uint8_t *s, size_t len,
 	size_t i = 0;
 	uint32_t c;
 
-	pr_puts(p, "<<\"");
+	etf_pr_puts(p, "<<\"");
 	while (i < len) {
 		if (utf8) {
-			i += etf_utf8_next(s + i, len - i, &c);
+			i += utf8_next(s + i, len - i, &c);
 		} else {
 			c = s[i++];
 		}
-		pr_quoted_char(p, c, '"', ESC_UNICODE);
+		etf_pr_quoted_char(p, c, '"', ESC_UNICODE);
 	}
-	pr_puts(p, utf8 ? "\"/utf8>>" : "\">>");
+	etf_pr_puts(p, utf8 ? "\"/utf8>>" : "\">>");
 }
 
 /* io_lib_pretty: valid UTF-8 is text only if every character is
@@ -275,13 +241,13 @@ static void put_tuple(struct pr *p, const struct etf_term *t, unsigned depth)
 {
 	uint32_t i;
 
-	pr_puts(p, "{");
+	etf_pr_puts(p, "{");
 	for (i = 0; i < t->v.tuple.arity && !p->code; i++) {
 		if (i)
-			pr_puts(p, ",");
+			etf_pr_puts(p, ",");
 		print(p, t->v.tuple.elems[i], depth);
 	}
-	pr_puts(p, "}");
+	etf_pr_puts(p, "}");
 }
 
 /* Keys print in key order. OTP 25 does the same for maps of up to 32
@@ -297,16 +263,16 @@ static void put_map(struct pr *p, const struct etf_term *t, unsigned depth)
 		return;
 	}
 	etf_map_order(t, order);
-	pr_puts(p, "#{");
+	etf_pr_puts(p, "#{");
 	for (i = 0; i < n && !p->code; i++) {
 		k = order[i];
 		if (i)
-			pr_puts(p, ",");
+			etf_pr_puts(p, ",");
 		print(p, t->v.map.keys[k], depth);
-		pr_puts(p, " => ");
+		etf_pr_puts(p, " => ");
 		print(p, t->v.map.values[k], depth);
 	}
-	pr_puts(p, "}");
+	etf_pr_puts(p, "}");
 	if (order != small)
 		free(order);
 }
@@ -320,23 +286,24 @@ static void put_node(struct pr *p, const struct etf_term *node)
 	if (!p->local_node || (node->v.atom.len == strlen(p->local_node) &&
 			       !memcmp(node->v.atom.name, p->local_node,
 				       node->v.atom.len)))
-		pr_puts(p, "0");
+		etf_pr_puts(p, "0");
 	else
-		pr_put(p, node->v.atom.name, node->v.atom.len);
+		etf_pr_put(p, node->v.atom.name, node->v.atom.len);
 }
 
 static void put_pid(struct pr *p, const struct etf_term *t)
 {
-	pr_puts(p, "<");
+	etf_pr_puts(p, "<");
 	put_node(p, t->v.pid.node);
-	pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.pid.id, t->v.pid.serial);
+	etf_pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.pid.id,
+		    t->v.pid.serial);
 }
 
 static void put_port(struct pr *p, const struct etf_term *t)
 {
-	pr_puts(p, "#Port<");
+	etf_pr_puts(p, "#Port<");
 	put_node(p, t->v.port.node);
-	pr_putf(p, ".%" PRIu64 ">", t->v.port.id);
+	etf_pr_putf(p, ".%" PRIu64 ">", t->v.port.id);
 }
 
 /* Words print most significant first: the wire sends them the other way. */
@@ -344,31 +311,31 @@ static void put_ref(struct pr *p, const struct etf_term *t)
 {
 	int i;
 
-	pr_puts(p, "#Ref<");
+	etf_pr_puts(p, "#Ref<");
 	put_node(p, t->v.ref.node);
 	for (i = t->v.ref.len; i-- > 0;)
-		pr_putf(p, ".%" PRIu32, t->v.ref.ids[i]);
-	pr_puts(p, ">");
+		etf_pr_putf(p, ".%" PRIu32, t->v.ref.ids[i]);
+	etf_pr_puts(p, ">");
 }
 
 static void put_export(struct pr *p, const struct etf_term *t)
 {
 	/* Funs are printed by io_lib:write even in the pretty form. */
-	pr_puts(p, "fun ");
-	pr_atom(p, t->v.export.module, ESC_LATIN1);
-	pr_puts(p, ":");
-	pr_atom(p, t->v.export.function, ESC_LATIN1);
-	pr_putf(p, "/%u", t->v.export.arity);
+	etf_pr_puts(p, "fun ");
+	etf_pr_atom(p, t->v.export.module, ESC_LATIN1);
+	etf_pr_puts(p, ":");
+	etf_pr_atom(p, t->v.export.function, ESC_LATIN1);
+	etf_pr_putf(p, "/%u", t->v.export.arity);
 }
 
 static void put_fun(struct pr *p, const struct etf_term *t)
 {
 	const struct etf_term *m = t->v.fun.module;
 
-	pr_puts(p, "#Fun<");
+	etf_pr_puts(p, "#Fun<");
 	if (m && m->type == ETF_ATOM)
-		pr_put(p, m->v.atom.name, m->v.atom.len);
-	pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.fun.old_index,
+		etf_pr_put(p, m->v.atom.name, m->v.atom.len);
+	etf_pr_putf(p, ".%" PRIu32 ".%" PRIu32 ">", t->v.fun.old_index,
 		t->v.fun.old_uniq);
 }
 
@@ -381,12 +348,12 @@ static void print(struct pr *p, const struct etf_term *t, unsigned depth)
 		return;
 	}
 	switch (t->type) {
-	case ETF_INT: pr_putf(p, "%" PRId64, t->v.i); break;
-	case ETF_BIG: pr_big(p, t); break;
-	case ETF_FLOAT: pr_float(p, t->v.f); break;
-	case ETF_ATOM: pr_atom(p, t, pr_atom_esc(p)); break;
+	case ETF_INT: etf_pr_putf(p, "%" PRId64, t->v.i); break;
+	case ETF_BIG: etf_pr_big(p, t); break;
+	case ETF_FLOAT: etf_pr_float(p, t->v.f); break;
+	case ETF_ATOM: etf_pr_atom(p, t, etf_pr_atom_esc(p)); break;
 	case ETF_TUPLE: put_tuple(p, t, depth); break;
-	case ETF_NIL: pr_puts(p, "[]"); break;
+	case ETF_NIL: etf_pr_puts(p, "[]"); break;
 	case ETF_LIST: case ETF_STRING: put_list(p, t, depth); break;
 	case ETF_BINARY: put_binary(p, t); break;
 	case ETF_MAP: put_map(p, t, depth); break;
@@ -410,8 +377,7 @@ int etf_print_with(const struct etf_term *t, struct buf *out,
 
 	print(&p, t, 0);
 	if (p.code == DIST_E_NOMEM)
-		return dist_error_set(err, p.code, stage,
-				      "out of memory printing a term");
+		return dist_error_nomem(err, stage, "printing a term");
 	if (p.code)
 		return dist_error_set(err, p.code, stage,
 				      "printed term too large or too deep");

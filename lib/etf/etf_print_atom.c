@@ -3,33 +3,20 @@
  * that would not read back unquoted (see etf_print.c).
  */
 #include "etf/etf_print_internal.h"
+#include "base/utf8.h"
 
 #include <inttypes.h>
 #include <string.h>
 
 /* ---- characters, atoms, strings ---- */
 
-static void put_utf8(struct pr *p, uint32_t cp)
+/* c is a character of a printable list or a valid UTF-8 text: never a
+ * surrogate or above U+10FFFF, so utf8_put always writes it. */
+static void put_utf8(struct pr *p, uint32_t c)
 {
 	uint8_t s[4];
-	size_t n;
 
-	if (cp < 0x80) {
-		s[0] = (uint8_t)cp, n = 1;
-	} else if (cp < 0x800) {
-		s[0] = (uint8_t)(0xC0 | cp >> 6);
-		s[1] = (uint8_t)(0x80 | (cp & 0x3F)), n = 2;
-	} else if (cp < 0x10000) {
-		s[0] = (uint8_t)(0xE0 | cp >> 12);
-		s[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		s[2] = (uint8_t)(0x80 | (cp & 0x3F)), n = 3;
-	} else {
-		s[0] = (uint8_t)(0xF0 | cp >> 18);
-		s[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-		s[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		s[3] = (uint8_t)(0x80 | (cp & 0x3F)), n = 4;
-	}
-	pr_put(p, s, n);
+	etf_pr_put(p, s, utf8_put(c, s));
 }
 
 static const char *named_escape(uint32_t c)
@@ -48,22 +35,22 @@ static const char *named_escape(uint32_t c)
 }
 
 /* One character inside quotes, escaped as io_lib's write_string does. */
-void pr_quoted_char(struct pr *p, uint32_t c, char quote, enum esc esc)
+void etf_pr_quoted_char(struct pr *p, uint32_t c, char quote, enum esc esc)
 {
 	const char *named;
 
 	if (c == (uint32_t)quote || c == '\\') {
-		pr_putf(p, "\\%c", (char)c);
+		etf_pr_putf(p, "\\%c", (char)c);
 	} else if (c >= ' ' && c <= '~') {
 		put_utf8(p, c);
 	} else if (c >= 160 && (esc == ESC_UNICODE || c <= 255)) {
 		put_utf8(p, c);
 	} else if (c >= 256) {
-		pr_putf(p, "\\x{%" PRIX32 "}", c);
+		etf_pr_putf(p, "\\x{%" PRIX32 "}", c);
 	} else if ((named = named_escape(c))) {
-		pr_puts(p, named);
+		etf_pr_puts(p, named);
 	} else {
-		pr_putf(p, "\\%o%o%o", (unsigned)(c >> 6),
+		etf_pr_putf(p, "\\%o%o%o", (unsigned)(c >> 6),
 			(unsigned)((c >> 3) & 7), (unsigned)(c & 7));
 	}
 }
@@ -72,7 +59,7 @@ void pr_quoted_char(struct pr *p, uint32_t c, char quote, enum esc esc)
  * built by hand) count as Latin-1. */
 static size_t next_char(const uint8_t *s, size_t len, uint32_t *c)
 {
-	size_t n = etf_utf8_next(s, len, c);
+	size_t n = utf8_next(s, len, c);
 
 	if (n)
 		return n;
@@ -137,23 +124,23 @@ static void put_atom_text(struct pr *p, const char *name, size_t len,
 	uint32_t c;
 
 	if (!atom_needs_quotes(name, len)) {
-		pr_put(p, name, len);
+		etf_pr_put(p, name, len);
 		return;
 	}
-	pr_puts(p, "'");
+	etf_pr_puts(p, "'");
 	while (i < len) {
 		i += next_char(s + i, len - i, &c);
-		pr_quoted_char(p, c, '\'', esc);
+		etf_pr_quoted_char(p, c, '\'', esc);
 	}
-	pr_puts(p, "'");
+	etf_pr_puts(p, "'");
 }
 
-void pr_atom(struct pr *p, const struct etf_term *t, enum esc esc)
+void etf_pr_atom(struct pr *p, const struct etf_term *t, enum esc esc)
 {
 	put_atom_text(p, t->v.atom.name, t->v.atom.len, esc);
 }
 
-enum esc pr_atom_esc(const struct pr *p)
+enum esc etf_pr_atom_esc(const struct pr *p)
 {
 	return p->pretty ? ESC_UNICODE : ESC_LATIN1;
 }

@@ -1,8 +1,10 @@
-/* etf_print_internal.h - shared by the term printer's files: etf_print.c
- * (output, lists, binaries, containers, identifiers, dispatch),
- * etf_print_atom.c (character escapes and atom quoting) and
- * etf_print_number.c (big integers and floats). Not part of the API:
- * etf.h is.
+/* etf_print_internal.h - shared by the term printer's files, each of
+ * which calls only the ones below it:
+ *   etf_print.c         lists, binaries, containers, identifiers, dispatch
+ *   etf_print_atom.c    character escapes and atom quoting
+ *   etf_print_number.c  big integers and floats
+ *   etf_print_out.c     the output buffer and the first failure
+ * Not part of the API: etf.h is.
  */
 #ifndef DIST_ETF_PRINT_INTERNAL_H
 #define DIST_ETF_PRINT_INTERNAL_H
@@ -24,22 +26,22 @@ struct pr {
  * Latin-1 ones and escapes the rest as \x{..}; the unicode form keeps all. */
 enum esc { ESC_LATIN1, ESC_UNICODE };
 
-/* ---- etf_print.c: output; after the first failure, nothing ---- */
+/* ---- etf_print_out.c: output; after the first failure, nothing ---- */
 
-void pr_put(struct pr *p, const void *s, size_t n);
-void pr_puts(struct pr *p, const char *s);
+void etf_pr_put(struct pr *p, const void *s, size_t n);
+void etf_pr_puts(struct pr *p, const char *s);
 __attribute__((format(printf, 2, 3)))
-void pr_putf(struct pr *p, const char *fmt, ...);
+void etf_pr_putf(struct pr *p, const char *fmt, ...);
 
 /* ---- etf_print_atom.c ---- */
 
-void pr_quoted_char(struct pr *p, uint32_t c, char quote, enum esc esc);
-void pr_atom(struct pr *p, const struct etf_term *t, enum esc esc);
-enum esc pr_atom_esc(const struct pr *p);
+void etf_pr_quoted_char(struct pr *p, uint32_t c, char quote, enum esc esc);
+void etf_pr_atom(struct pr *p, const struct etf_term *t, enum esc esc);
+enum esc etf_pr_atom_esc(const struct pr *p);
 
 /* ---- etf_print_number.c ---- */
 
-void pr_big(struct pr *p, const struct etf_term *t);
-void pr_float(struct pr *p, double f);
+void etf_pr_big(struct pr *p, const struct etf_term *t);
+void etf_pr_float(struct pr *p, double f);
 
 #endif

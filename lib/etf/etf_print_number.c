@@ -13,7 +13,7 @@
 
 /* Decimal of a little-endian magnitude: repeated division by 10^9 over
  * 32-bit limbs, most significant chunk first. */
-void pr_big(struct pr *p, const struct etf_term *t)
+void etf_pr_big(struct pr *p, const struct etf_term *t)
 {
 	uint32_t n = t->v.big.n, nl = (n + 3) / 4, i, *limb, *chunk;
 	size_t nc = 0;
@@ -44,18 +44,18 @@ void pr_big(struct pr *p, const struct etf_term *t)
 			nl--;
 	}
 	if (t->v.big.negative)
-		pr_puts(p, "-");
-	pr_putf(p, "%" PRIu32, nc ? chunk[nc - 1] : 0);
+		etf_pr_puts(p, "-");
+	etf_pr_putf(p, "%" PRIu32, nc ? chunk[nc - 1] : 0);
 	while (nc-- > 1)
-		pr_putf(p, "%09" PRIu32, chunk[nc - 1]);
+		etf_pr_putf(p, "%09" PRIu32, chunk[nc - 1]);
 	free(limb);
 	free(chunk);
 }
 
 /* OTP 25 prints floats as float_to_list(F, [short]): float_text.c. */
-void pr_float(struct pr *p, double f)
+void etf_pr_float(struct pr *p, double f)
 {
 	char text[FLOAT_SHORT_MAX];
 
-	pr_put(p, text, float_short(f, text));
+	etf_pr_put(p, text, float_short(f, text));
 }

@@ -1,7 +1,8 @@
 /* term_json.c - terms to JSON, natural and tagged (see term_json.h for
  * the two tables). Reading tagged JSON back is term_json_read.c. */
 #include "term/term_json.h"
-#include "term/term_json_internal.h"
+#include "base/utf8.h"
+#include "base/base64.h"
 #include "base/json_exact.h"
 
 #include <math.h>
@@ -45,20 +46,9 @@ static json_t *tag(struct conv *c, const char *name, json_t *value)
 	return o;
 }
 
-static bool valid_utf8(const uint8_t *s, size_t len)
-{
-	uint32_t cp;
-	size_t k;
-
-	for (; len; s += k, len -= k)
-		if ((k = etf_utf8_next(s, len, &cp)) == 0)
-			return false;
-	return true;
-}
-
 static json_t *base64_string(struct conv *c, const uint8_t *p, size_t n)
 {
-	char *s = tj_base64_encode(p, n);
+	char *s = base64_encode(p, n);
 	json_t *j;
 
 	if (!s)
@@ -75,7 +65,7 @@ static json_t *binary(struct conv *c, const struct etf_term *t)
 	json_t *o, *data;
 
 	if (t->v.bin.bits == 8 || n == 0) {
-		json_t *s = valid_utf8(d, n) ?
+		json_t *s = utf8_valid(d, n) ?
 			json_stringn((const char *)d, n) : NULL;
 
 		return s ? s : tag(c, "$bin", base64_string(c, d, n));
@@ -98,23 +88,13 @@ static bool printable(uint64_t ch)
 	       ch == '\b' || ch == '\f' || ch == 27;
 }
 
+/* cp passed printable(): never a surrogate or above U+10FFFF, so
+ * utf8_put always writes it. */
 static void put_utf8(struct buf *b, uint32_t cp)
 {
-	if (cp < 0x80) {
-		buf_put_u8(b, (uint8_t)cp);
-	} else if (cp < 0x800) {
-		buf_put_u8(b, (uint8_t)(0xc0 | cp >> 6));
-		buf_put_u8(b, (uint8_t)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_put_u8(b, (uint8_t)(0xe0 | cp >> 12));
-		buf_put_u8(b, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_put_u8(b, (uint8_t)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_put_u8(b, (uint8_t)(0xf0 | cp >> 18));
-		buf_put_u8(b, (uint8_t)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_put_u8(b, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_put_u8(b, (uint8_t)(0x80 | (cp & 0x3f)));
-	}
+	uint8_t u[4];
+
+	buf_put(b, u, utf8_put(cp, u));
 }
 
 /* A printable charlist as a JSON string; NULL (no error) when t is not
@@ -210,7 +190,7 @@ static bool object_key(const struct conv *c, const struct etf_term *k,
 		return true;
 	}
 	if (k->type != ETF_BINARY || k->v.bin.bits != 8 ||
-	    !valid_utf8(k->v.bin.data, k->v.bin.len))
+	    !utf8_valid(k->v.bin.data, k->v.bin.len))
 		return false;
 	*s = (const char *)k->v.bin.data;
 	*n = k->v.bin.len;
@@ -381,7 +361,7 @@ static json_t *fun(struct conv *c, const struct etf_term *t)
 		c->err = NULL;
 		return NULL;
 	}
-	s = tj_base64_encode(b.data, b.len);
+	s = base64_encode(b.data, b.len);
 	buf_free(&b);
 	o = s ? json_string(s) : NULL;
 	free(s);
@@ -470,8 +450,7 @@ static json_t *convert(const struct etf_term *t,
 		c.max_depth = ETF_MAX_WALK_DEPTH;
 	j = conv(&c, t, 0);
 	if (!j && err && err->code == DIST_OK)
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory making JSON");
+		dist_error_nomem(err, DIST_STAGE_NONE, "making JSON");
 	return j;
 }
 

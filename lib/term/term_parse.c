@@ -6,11 +6,9 @@
  * costs a bounded stack and ends in too_large, never in a crash.
  * Columns count characters, 1-based, as erl_scan counts them.
  *
- * This file: the scratch vectors, the value and frame stacks, the
- * dispatch over scalars and the entry points. Errors and the cursor are
- * in term_parse_lex.c, atoms and bare words in term_parse_atom.c,
- * numbers in term_parse_number.c, quoted text in term_parse_text.c and
- * binaries in term_parse_binary.c.
+ * This file: the value and frame stacks, the dispatch over scalars and
+ * the entry points; it calls the parser's other files, which never call
+ * it (term_parse_internal.h lists them, bottom last).
  */
 #include "term/term_parse_internal.h"
 
@@ -33,26 +31,6 @@ struct frame {
 	size_t open;            /* position of the opening bracket */
 };
 
-int vec_reserve(struct vec *v, size_t n, size_t size)
-{
-	size_t cap;
-	void *d;
-
-	if (n <= v->cap - v->len)
-		return 0;
-	if (n > SIZE_MAX / size / 2 - v->len)
-		return -1;
-	cap = v->cap ? v->cap : 16;
-	while (cap < v->len + n)
-		cap *= 2;
-	d = realloc(v->data, cap * size);
-	if (!d)
-		return -1;
-	v->data = d;
-	v->cap = cap;
-	return 0;
-}
-
 static void vec_free(struct vec *v)
 {
 	free(v->data);
@@ -72,26 +50,27 @@ static int string_term(struct parser *p, struct etf_term **out)
 	struct etf_term *t;
 
 	if (n > UINT32_MAX)
-		return tp_fail(p, p->pos, DIST_E_TOO_LARGE, "string too long");
+		return term_parse_fail(p, p->pos, DIST_E_TOO_LARGE,
+				       "string too long");
 	for (i = 0; i < n && bytes; i++)
 		bytes = cp[i] <= 255;
 	if (bytes) {
 		p->bytes.len = 0;
-		if (vec_reserve(&p->bytes, n, 1))
-			return tp_nomem(p);
+		if (term_parse_vec_reserve(&p->bytes, n, 1))
+			return term_parse_nomem(p);
 		for (i = 0; i < n; i++)
 			((uint8_t *)p->bytes.data)[i] = (uint8_t)cp[i];
 		*out = etf_string(p->a, p->bytes.data, n);
-		return *out ? 0 : tp_nomem(p);
+		return *out ? 0 : term_parse_nomem(p);
 	}
-	if (tp_count(p, n))
+	if (term_parse_count(p, n))
 		return -1;
 	t = etf_list_new(p->a, (uint32_t)n, NULL);
 	if (!t)
-		return tp_nomem(p);
+		return term_parse_nomem(p);
 	for (i = 0; i < n; i++)
 		if (!(t->v.list.elems[i] = etf_int(p->a, cp[i])))
-			return tp_nomem(p);
+			return term_parse_nomem(p);
 	*out = t;
 	return 0;
 }
@@ -100,24 +79,24 @@ static int number_term(struct parser *p, struct etf_term **out)
 {
 	struct number n;
 
-	if (tp_number(p, &n))
+	if (term_parse_number(p, &n))
 		return -1;
 	if (n.is_float)
 		*out = etf_float(p->a, n.f);
 	else
 		*out = etf_big(p->a, p->int_negative, p->mag.data,
 			       (uint32_t)p->mag.len);
-	return *out ? 0 : tp_nomem(p);
+	return *out ? 0 : term_parse_nomem(p);
 }
 
 /* --- containers -------------------------------------------------------------- */
 
 static int push_value(struct parser *p, struct etf_term *t)
 {
-	if (vec_reserve(&p->vals, 1, sizeof(t)))
-		return tp_nomem(p);
+	if (term_parse_vec_reserve(&p->vals, 1, sizeof(t)))
+		return term_parse_nomem(p);
 	((struct etf_term **)p->vals.data)[p->vals.len++] = t;
-	return tp_count(p, 1);
+	return term_parse_count(p, 1);
 }
 
 static struct frame *top_frame(struct parser *p)
@@ -130,11 +109,11 @@ static int open_frame(struct parser *p, enum frame_kind kind, size_t at)
 	struct frame *f;
 
 	if (p->frames.len >= p->lim.max_depth)
-		return tp_fail(p, at, DIST_E_TOO_LARGE,
+		return term_parse_fail(p, at, DIST_E_TOO_LARGE,
 			       "terms nested deeper than %zu",
 			       p->lim.max_depth);
-	if (vec_reserve(&p->frames, 1, sizeof(*f)))
-		return tp_nomem(p);
+	if (term_parse_vec_reserve(&p->frames, 1, sizeof(*f)))
+		return term_parse_nomem(p);
 	f = (struct frame *)p->frames.data + p->frames.len++;
 	f->kind = kind;
 	f->base = p->vals.len;
@@ -154,7 +133,7 @@ static struct etf_term **frame_vals(struct parser *p, const struct frame *f,
 static int close_with(struct parser *p, struct etf_term *t)
 {
 	if (!t)
-		return tp_nomem(p);
+		return term_parse_nomem(p);
 	p->vals.len = top_frame(p)->base;
 	p->frames.len--;
 	return push_value(p, t);
@@ -171,104 +150,12 @@ static struct etf_term *make_tuple(struct parser *p)
 	return t;
 }
 
-/* [a, b | [c]] is [a, b, c], and a proper list of bytes is STRING_EXT:
- * the term erl_parse makes, encoded as term_to_binary encodes it. */
-struct etf_term *tp_make_list(struct etf_arena *a, struct etf_term **v,
-			      size_t n, struct etf_term *tail)
-{
-	size_t extra = 0, i;
-	struct etf_term *t;
-	uint8_t *bytes;
-	bool all_bytes = true;
-
-	if (tail && tail->type == ETF_LIST)
-		extra = tail->v.list.len;
-	else if (tail && tail->type == ETF_STRING)
-		extra = tail->v.string.len;
-	if (n + extra > UINT32_MAX)
-		return NULL;
-	t = etf_list_new(a, (uint32_t)(n + extra), NULL);
-	if (!t || t->type == ETF_NIL)
-		return t;
-	if (n)
-		memcpy(t->v.list.elems, v, n * sizeof(*v));
-	if (tail && tail->type == ETF_LIST) {
-		memcpy(t->v.list.elems + n, tail->v.list.elems,
-		       extra * sizeof(*v));
-		t->v.list.tail = tail->v.list.tail;
-	} else if (tail && tail->type == ETF_STRING) {
-		for (i = 0; i < extra; i++)
-			if (!(t->v.list.elems[n + i] =
-			      etf_int(a, tail->v.string.bytes[i])))
-				return NULL;
-	} else if (tail) {
-		t->v.list.tail = tail;
-	}
-	if (t->v.list.tail->type != ETF_NIL)
-		return t;
-	for (i = 0; i < t->v.list.len && all_bytes; i++)
-		all_bytes = t->v.list.elems[i]->type == ETF_INT &&
-			    t->v.list.elems[i]->v.i >= 0 &&
-			    t->v.list.elems[i]->v.i <= 255;
-	if (!all_bytes)
-		return t;
-	bytes = malloc(t->v.list.len);
-	if (!bytes)
-		return NULL;
-	for (i = 0; i < t->v.list.len; i++)
-		bytes[i] = (uint8_t)t->v.list.elems[i]->v.i;
-	t = etf_string(a, bytes, t->v.list.len);
-	free(bytes);
-	return t;
-}
-
-static int key_order(const void *x, const void *y, void *ctx)
-{
-	struct etf_term **kv = ctx;
-	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int c = etf_compare(kv[2 * i], kv[2 * j]);
-
-	if (c)
-		return c;
-	return i < j ? -1 : i > j;
-}
-
-/* Keys in term order (as term_to_binary writes a small map), a repeated
- * key keeping its last value (as #{a => 1, a => 2} evaluates). */
-struct etf_term *tp_make_map(struct etf_arena *a, struct etf_term **kv,
-			     size_t pairs)
-{
-	struct etf_term *t;
-	size_t i, kept = 0;
-	size_t *order;
-
-	if (pairs > UINT32_MAX)
-		return NULL;
-	order = malloc((pairs ? pairs : 1) * sizeof(*order));
-	if (!order)
-		return NULL;
-	for (i = 0; i < pairs; i++)
-		order[i] = i;
-	qsort_r(order, pairs, sizeof(*order), key_order, kv);
-	for (i = 0; i < pairs; i++)
-		if (i + 1 == pairs ||
-		    etf_compare(kv[2 * order[i]], kv[2 * order[i + 1]]))
-			order[kept++] = order[i];
-	t = etf_map_new(a, (uint32_t)kept);
-	for (i = 0; t && i < kept; i++) {
-		t->v.map.keys[i] = kv[2 * order[i]];
-		t->v.map.values[i] = kv[2 * order[i] + 1];
-	}
-	free(order);
-	return t;
-}
-
 static struct etf_term *make_list(struct parser *p, struct etf_term *tail)
 {
 	size_t n;
 	struct etf_term **v = frame_vals(p, top_frame(p), &n);
 
-	return tp_make_list(p->a, v, n, tail);
+	return term_parse_make_list(p->a, v, n, tail);
 }
 
 static struct etf_term *make_map(struct parser *p)
@@ -276,7 +163,7 @@ static struct etf_term *make_map(struct parser *p)
 	size_t n;
 	struct etf_term **kv = frame_vals(p, top_frame(p), &n);
 
-	return tp_make_map(p->a, kv, n / 2);
+	return term_parse_make_map(p->a, kv, n / 2);
 }
 
 /* Open a container at p->pos; an empty one ({}, [], #{}) is finished at
@@ -289,8 +176,8 @@ static int open_container(struct parser *p, enum frame_kind kind,
 	p->pos += tok_len;
 	if (open_frame(p, kind, at))
 		return -1;
-	tp_skip_blank(p);
-	if (tp_peek(p, 0) != close)
+	term_parse_skip_blank(p);
+	if (term_parse_peek(p, 0) != close)
 		return 1;
 	p->pos++;
 	if (kind == FRAME_TUPLE)
@@ -302,28 +189,29 @@ static int open_container(struct parser *p, enum frame_kind kind,
 
 static int scalar(struct parser *p, struct etf_term **out)
 {
-	int c = tp_peek(p, 0);
+	int c = term_parse_peek(p, 0);
 
 	if (c == '"') {
 		p->chars.len = 0;
-		return tp_strings(p) || string_term(p, out);
+		return term_parse_strings(p) || string_term(p, out);
 	}
 	if (c == '\'')
-		return tp_quoted_atom(p, out);
-	if (c == '<' && tp_peek(p, 1) == '<') {
+		return term_parse_quoted_atom(p, out);
+	if (c == '<' && term_parse_peek(p, 1) == '<') {
 		p->pos += 2;
-		return tp_binary(p, out);
+		return term_parse_binary(p, out);
 	}
 	if ((c >= '0' && c <= '9') || c == '$' || c == '-' || c == '+')
 		return number_term(p, out);
-	if (tp_is_lower(c) || tp_latin1_letter(p, 0) == 1)
-		return tp_word(p, out);
-	if ((c >= 'A' && c <= 'Z') || c == '_' || tp_latin1_letter(p, 0) == 2)
-		return tp_fail(p, p->pos, DIST_E_INVALID_ARGS,
+	if (term_parse_is_lower(c) || term_parse_latin1_letter(p, 0) == 1)
+		return term_parse_word(p, out);
+	if ((c >= 'A' && c <= 'Z') || c == '_' ||
+	    term_parse_latin1_letter(p, 0) == 2)
+		return term_parse_fail(p, p->pos, DIST_E_INVALID_ARGS,
 			       "expected a term, found a variable: only "
 			       "literal terms are allowed (quote atoms that "
 			       "start with a capital, like 'Name')");
-	return tp_expected(p, p->pos, "a term");
+	return term_parse_expected(p, p->pos, "a term");
 }
 
 /* Start a value at p->pos: 1 when a container opened and wants its
@@ -333,8 +221,8 @@ static int begin_value(struct parser *p)
 	struct etf_term *t = NULL;
 	int c;
 
-	tp_skip_blank(p);
-	c = tp_peek(p, 0);
+	term_parse_skip_blank(p);
+	c = term_parse_peek(p, 0);
 	if (c == '{')
 		return open_container(p, FRAME_TUPLE, 1, '}');
 	if (c == '[')
@@ -343,14 +231,14 @@ static int begin_value(struct parser *p)
 		size_t at = p->pos;
 
 		p->pos++;
-		tp_skip_blank(p);
-		if (tp_peek(p, 0) != '{')
-			return tp_expected(p, p->pos, "'{' after '#'");
+		term_parse_skip_blank(p);
+		if (term_parse_peek(p, 0) != '{')
+			return term_parse_expected(p, p->pos, "'{' after '#'");
 		p->pos++;
 		if (open_frame(p, FRAME_MAP, at))
 			return -1;
-		tp_skip_blank(p);
-		if (tp_peek(p, 0) != '}')
+		term_parse_skip_blank(p);
+		if (term_parse_peek(p, 0) != '}')
 			return 1;
 		p->pos++;
 		return close_with(p, make_map(p));
@@ -369,8 +257,8 @@ static int after_value(struct parser *p)
 	size_t n = p->vals.len - f->base;
 	int c;
 
-	tp_skip_blank(p);
-	c = tp_peek(p, 0);
+	term_parse_skip_blank(p);
+	c = term_parse_peek(p, 0);
 	switch (f->kind) {
 	case FRAME_TUPLE:
 		if (c == ',' || c == '}')
@@ -379,7 +267,7 @@ static int after_value(struct parser *p)
 			return close_with(p, make_tuple(p));
 		if (c == ',')
 			return 1;
-		return tp_expected(p, p->pos,
+		return term_parse_expected(p, p->pos,
 				   "',' or '}' after tuple element");
 	case FRAME_LIST:
 		if (c == ',' || c == ']' || c == '|')
@@ -390,20 +278,22 @@ static int after_value(struct parser *p)
 			f->kind = FRAME_TAIL;
 		if (c == ',' || c == '|')
 			return 1;
-		return tp_expected(p, p->pos,
+		return term_parse_expected(p, p->pos,
 				   "',', '|' or ']' after list element");
 	case FRAME_TAIL:
 		if (c != ']')
-			return tp_expected(p, p->pos, "']' after list tail");
+			return term_parse_expected(p, p->pos,
+						   "']' after list tail");
 		p->pos++;
 		p->vals.len--;
 		return close_with(p, make_list(p,
 			((struct etf_term **)p->vals.data)[p->vals.len]));
 	case FRAME_MAP:
 		if (n % 2) {
-			if (tp_take(p, "=>"))
+			if (term_parse_take(p, "=>"))
 				return 1;
-			return tp_expected(p, p->pos, "'=>' after map key");
+			return term_parse_expected(p, p->pos,
+						   "'=>' after map key");
 		}
 		if (c == ',' || c == '}')
 			p->pos++;
@@ -411,7 +301,8 @@ static int after_value(struct parser *p)
 			return close_with(p, make_map(p));
 		if (c == ',')
 			return 1;
-		return tp_expected(p, p->pos, "',' or '}' after map value");
+		return term_parse_expected(p, p->pos,
+					   "',' or '}' after map value");
 	}
 	return -1;
 }
@@ -440,18 +331,18 @@ static int parse_one(struct parser *p, struct etf_term **out)
  * end, as erl_scan's dot token), blanks, the end. */
 static int parse_end(struct parser *p)
 {
-	tp_skip_blank(p);
-	if (tp_peek(p, 0) == '.') {
-		int c = tp_peek(p, 1);
+	term_parse_skip_blank(p);
+	if (term_parse_peek(p, 0) == '.') {
+		int c = term_parse_peek(p, 1);
 
 		if (c > ' ' && c != '%')
-			return tp_expected(p, p->pos + 1,
+			return term_parse_expected(p, p->pos + 1,
 					   "whitespace or the end after '.'");
 		p->pos++;
-		tp_skip_blank(p);
+		term_parse_skip_blank(p);
 	}
 	if (p->pos < p->len)
-		return tp_expected(p, p->pos, "the end of the term");
+		return term_parse_expected(p, p->pos, "the end of the term");
 	return 0;
 }
 
@@ -504,9 +395,8 @@ int term_parse_args(const char *text, size_t len, struct etf_arena *a,
 			      etf_int(a, t->v.string.bytes[i])))
 				l = NULL;
 		if (!l)
-			return dist_error_set(err, DIST_E_NOMEM,
-					      DIST_STAGE_INPUT,
-					      "out of memory parsing ARGS");
+			return dist_error_nomem(err, DIST_STAGE_INPUT,
+						"parsing ARGS");
 		t = l;
 	}
 	if (t->type == ETF_LIST && t->v.list.tail->type != ETF_NIL)

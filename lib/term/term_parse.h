@@ -81,4 +81,21 @@ int term_parse_args(const char *text, size_t len, struct etf_arena *a,
 		    const struct term_parse_limits *lim,
 		    struct etf_term **out, struct dist_error *err);
 
+/* The builders behind the parser's lists and maps, for other readers of
+ * terms (JSON) so that they make the terms the parser makes. Both
+ * allocate in a and return NULL when out of memory.
+ *
+ * A list of v[0 .. n) before tail (NULL: a proper list). A list tail
+ * is joined in ([a, b | [c]] is [a, b, c]) and a proper list of
+ * integers 0..255 becomes ETF_STRING, as term_to_binary encodes it; n
+ * of 0 with no tail is ETF_NIL. */
+struct etf_term *term_parse_make_list(struct etf_arena *a,
+				      struct etf_term **v, size_t n,
+				      struct etf_term *tail);
+/* A map of the pairs kv[0], kv[1], kv[2], kv[3], ... (key, value),
+ * keys in term order; a key given twice keeps its last value, as
+ * #{a => 1, a => 2} evaluates. */
+struct etf_term *term_parse_make_map(struct etf_arena *a,
+				     struct etf_term **kv, size_t pairs);
+
 #endif

@@ -4,6 +4,7 @@
  * characters (see term_parse.c).
  */
 #include "term/term_parse_internal.h"
+#include "base/utf8.h"
 
 #include <string.h>
 
@@ -11,7 +12,7 @@
 
 /* --- atoms ----------------------------------------------------------------- */
 
-bool tp_is_lower(int c)
+bool term_parse_is_lower(int c)
 {
 	return c >= 'a' && c <= 'z';
 }
@@ -26,9 +27,9 @@ static bool is_name_ascii(int c)
  * for the signs U+00D7 and U+00F7. Lower case ones (U+00DF..) may
  * start an atom; upper case ones start a variable. Returns 1 for lower,
  * 2 for upper, 0 for neither. */
-int tp_latin1_letter(const struct parser *p, size_t off)
+int term_parse_latin1_letter(const struct parser *p, size_t off)
 {
-	int c = tp_peek(p, off), c1 = tp_peek(p, off + 1);
+	int c = term_parse_peek(p, off), c1 = term_parse_peek(p, off + 1);
 
 	if (c != 0xc3 || c1 < 0x80 || c1 > 0xbf || c1 == 0x97 || c1 == 0xb7)
 		return 0;
@@ -62,7 +63,7 @@ static size_t name_span(const struct parser *p, size_t *chars)
 	for (;;) {
 		if (p->pos + n < p->len && is_name_ascii(p->s[p->pos + n])) {
 			n++;
-		} else if (tp_latin1_letter(p, n)) {
+		} else if (term_parse_latin1_letter(p, n)) {
 			n += 2;
 		} else {
 			return n;
@@ -75,53 +76,35 @@ static int atom_from_utf8(struct parser *p, size_t at, const char *s,
 			  size_t n, size_t chars, struct etf_term **out)
 {
 	if (chars > ATOM_MAX_CHARS)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 			       "atom longer than %d characters",
 			       ATOM_MAX_CHARS);
 	*out = etf_atom_len(p->a, s, n);
-	return *out ? 0 : tp_nomem(p);
+	return *out ? 0 : term_parse_nomem(p);
 }
 
-/* Put code point cp as UTF-8 into p->bytes. */
+/* Put code point cp as UTF-8 into p->bytes. The text reader has
+ * checked it is a Unicode character, so utf8_put writes it. */
 static int put_utf8(struct parser *p, uint32_t cp)
 {
 	uint8_t u[4];
-	size_t n;
+	size_t n = utf8_put(cp, u);
 
-	if (cp < 0x80) {
-		u[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (uint8_t)(0xc0 | cp >> 6);
-		u[1] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (uint8_t)(0xe0 | cp >> 12);
-		u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (uint8_t)(0xf0 | cp >> 18);
-		u[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	if (vec_reserve(&p->bytes, n, 1))
-		return tp_nomem(p);
+	if (term_parse_vec_reserve(&p->bytes, n, 1))
+		return term_parse_nomem(p);
 	memcpy((uint8_t *)p->bytes.data + p->bytes.len, u, n);
 	p->bytes.len += n;
 	return 0;
 }
 
 /* 'quoted atom': the same escapes as strings. */
-int tp_quoted_atom(struct parser *p, struct etf_term **out)
+int term_parse_quoted_atom(struct parser *p, struct etf_term **out)
 {
 	size_t at = p->pos, i;
 	const uint32_t *cp;
 
 	p->chars.len = 0;
-	if (tp_quoted(p, '\''))
+	if (term_parse_quoted(p, '\''))
 		return -1;
 	p->bytes.len = 0;
 	cp = p->chars.data;
@@ -143,11 +126,12 @@ static int bare_atom(struct parser *p, struct etf_term **out)
 /* An atom written bare or quoted, as in fun M:F/A. */
 static int any_atom(struct parser *p, struct etf_term **out)
 {
-	if (tp_peek(p, 0) == '\'')
-		return tp_quoted_atom(p, out);
-	if (tp_is_lower(tp_peek(p, 0)) || tp_latin1_letter(p, 0) == 1)
+	if (term_parse_peek(p, 0) == '\'')
+		return term_parse_quoted_atom(p, out);
+	if (term_parse_is_lower(term_parse_peek(p, 0)) ||
+	    term_parse_latin1_letter(p, 0) == 1)
 		return bare_atom(p, out);
-	return tp_expected(p, p->pos, "an atom");
+	return term_parse_expected(p, p->pos, "an atom");
 }
 
 /* fun Module:Function/Arity; p->pos is after "fun". */
@@ -156,38 +140,40 @@ static int export_fun(struct parser *p, struct etf_term **out)
 	struct etf_term *m, *f, *t;
 	struct number arity;
 
-	tp_skip_blank(p);
+	term_parse_skip_blank(p);
 	if (any_atom(p, &m))
 		return -1;
-	tp_skip_blank(p);
-	if (!tp_take(p, ":"))
-		return tp_expected(p, p->pos, "':' in fun Module:Function/Arity");
-	tp_skip_blank(p);
+	term_parse_skip_blank(p);
+	if (!term_parse_take(p, ":"))
+		return term_parse_expected(p, p->pos,
+					   "':' in fun Module:Function/Arity");
+	term_parse_skip_blank(p);
 	if (any_atom(p, &f))
 		return -1;
-	tp_skip_blank(p);
-	if (!tp_take(p, "/"))
-		return tp_expected(p, p->pos, "'/' in fun Module:Function/Arity");
-	tp_skip_blank(p);
-	if (!(tp_peek(p, 0) >= '0' && tp_peek(p, 0) <= '9'))
-		return tp_expected(p, p->pos, "an arity 0..255");
-	if (tp_number(p, &arity))
+	term_parse_skip_blank(p);
+	if (!term_parse_take(p, "/"))
+		return term_parse_expected(p, p->pos,
+					   "'/' in fun Module:Function/Arity");
+	term_parse_skip_blank(p);
+	if (!(term_parse_peek(p, 0) >= '0' && term_parse_peek(p, 0) <= '9'))
+		return term_parse_expected(p, p->pos, "an arity 0..255");
+	if (term_parse_number(p, &arity))
 		return -1;
 	if (arity.is_float || p->mag.len > 1)
-		return tp_fail(p, p->pos, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, p->pos, DIST_E_INVALID_ARGS,
 			       "arity must be an integer 0..255");
 	t = etf_arena_alloc(p->a, sizeof(*t));
 	if (!t)
-		return tp_nomem(p);
+		return term_parse_nomem(p);
 	t->type = ETF_EXPORT;
 	t->v.export.module = m;
 	t->v.export.function = f;
 	t->v.export.arity = p->mag.len ? *(uint8_t *)p->mag.data : 0;
 	*out = t;
-	return tp_count(p, 2);
+	return term_parse_count(p, 2);
 }
 
-int tp_word(struct parser *p, struct etf_term **out)
+int term_parse_word(struct parser *p, struct etf_term **out)
 {
 	size_t at = p->pos, chars, n = name_span(p, &chars);
 
@@ -196,7 +182,7 @@ int tp_word(struct parser *p, struct etf_term **out)
 		return export_fun(p, out);
 	}
 	if (is_reserved(p->s + at, n))
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 			       "'%.*s' is a reserved word: write it quoted, "
 			       "as '%.*s'", (int)n, p->s + at, (int)n,
 			       p->s + at);

@@ -3,6 +3,7 @@
  * (see term_parse.h for what is accepted).
  */
 #include "term/term_parse_internal.h"
+#include "base/utf8.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -30,8 +31,8 @@ struct bitw {
 static int put_bit(struct parser *p, struct bitw *w, unsigned bit)
 {
 	if (w->nbits % 8 == 0) {
-		if (vec_reserve(&w->v, 1, 1))
-			return tp_nomem(p);
+		if (term_parse_vec_reserve(&w->v, 1, 1))
+			return term_parse_nomem(p);
 		((uint8_t *)w->v.data)[w->v.len++] = 0;
 	}
 	if (bit)
@@ -46,8 +47,8 @@ static int put_byte(struct parser *p, struct bitw *w, uint8_t b)
 	int i;
 
 	if (w->nbits % 8 == 0) {
-		if (vec_reserve(&w->v, 1, 1))
-			return tp_nomem(p);
+		if (term_parse_vec_reserve(&w->v, 1, 1))
+			return term_parse_nomem(p);
 		((uint8_t *)w->v.data)[w->v.len++] = b;
 		w->nbits += 8;
 		return 0;
@@ -71,7 +72,7 @@ static int put_int(struct parser *p, struct bitw *w, uint64_t bits,
 
 	tc = malloc(nbytes ? nbytes : 1);
 	if (!tc)
-		return tp_nomem(p);
+		return term_parse_nomem(p);
 	for (i = 0; i < nbytes; i++) {
 		unsigned b = i < p->mag.len ? mag[i] : 0;
 
@@ -117,6 +118,9 @@ static int put_uint(struct parser *p, struct bitw *w, uint64_t v, int bytes,
 static int put_utf(struct parser *p, struct bitw *w, enum seg_type type,
 		   uint32_t cp, bool little)
 {
+	uint8_t u[4];
+	size_t i, n;
+
 	if (type == SEG_UTF32)
 		return put_uint(p, w, cp, 4, little);
 	if (type == SEG_UTF16 && cp < 0x10000)
@@ -126,19 +130,12 @@ static int put_utf(struct parser *p, struct bitw *w, enum seg_type type,
 				little) ||
 		       put_uint(p, w, 0xdc00 | ((cp - 0x10000) & 0x3ff), 2,
 				little);
-	if (cp < 0x80)
-		return put_byte(p, w, (uint8_t)cp);
-	if (cp < 0x800)
-		return put_byte(p, w, (uint8_t)(0xc0 | cp >> 6)) ||
-		       put_byte(p, w, (uint8_t)(0x80 | (cp & 0x3f)));
-	if (cp < 0x10000)
-		return put_byte(p, w, (uint8_t)(0xe0 | cp >> 12)) ||
-		       put_byte(p, w, (uint8_t)(0x80 | ((cp >> 6) & 0x3f))) ||
-		       put_byte(p, w, (uint8_t)(0x80 | (cp & 0x3f)));
-	return put_byte(p, w, (uint8_t)(0xf0 | cp >> 18)) ||
-	       put_byte(p, w, (uint8_t)(0x80 | ((cp >> 12) & 0x3f))) ||
-	       put_byte(p, w, (uint8_t)(0x80 | ((cp >> 6) & 0x3f))) ||
-	       put_byte(p, w, (uint8_t)(0x80 | (cp & 0x3f)));
+	/* cp was checked to be a Unicode character: utf8_put writes it. */
+	n = utf8_put(cp, u);
+	for (i = 0; i < n; i++)
+		if (put_byte(p, w, u[i]))
+			return -1;
+	return 0;
 }
 
 static int put_float(struct parser *p, struct bitw *w, size_t at, double d,
@@ -149,18 +146,18 @@ static int put_float(struct parser *p, struct bitw *w, size_t at, double d,
 	float f;
 
 	if (!isfinite(d))
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 			       "integer too large for a float segment");
 	if (bits == 64) {
 		memcpy(&u, &d, sizeof u);
 		return put_uint(p, w, u, 8, little);
 	}
 	if (bits != 32)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 			       "a float segment must be 32 or 64 bits");
 	f = (float)d;
 	if (!isfinite(f))
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 			       "float out of range for 32 bits");
 	memcpy(&u32, &f, sizeof u32);
 	return put_uint(p, w, u32, 4, little);
@@ -193,23 +190,23 @@ static int segment_word(struct parser *p, struct segment *s)
 	struct number unit;
 
 	while (p->pos + n < p->len &&
-	       (tp_digit_value(p->s[p->pos + n]) < 36 ||
+	       (term_parse_digit_value(p->s[p->pos + n]) < 36 ||
 		p->s[p->pos + n] == '_'))
 		n++;
 	p->pos += n;
 	if (n == 4 && memcmp(p->s + at, "unit", 4) == 0) {
-		tp_skip_blank(p);
-		if (!tp_take(p, ":"))
-			return tp_expected(p, p->pos, "':' after unit");
-		tp_skip_blank(p);
-		if (tp_digit_value(tp_peek(p, 0)) >= 10)
-			return tp_expected(p, p->pos, "a unit 1..256");
-		if (tp_number(p, &unit))
+		term_parse_skip_blank(p);
+		if (!term_parse_take(p, ":"))
+			return term_parse_expected(p, p->pos, "':' after unit");
+		term_parse_skip_blank(p);
+		if (term_parse_digit_value(term_parse_peek(p, 0)) >= 10)
+			return term_parse_expected(p, p->pos, "a unit 1..256");
+		if (term_parse_number(p, &unit))
 			return -1;
 		if (unit.is_float || p->mag.len > 2 || p->mag.len == 0 ||
 		    (p->mag.len == 2 && (((uint8_t *)p->mag.data)[1] > 1 ||
 					 ((uint8_t *)p->mag.data)[0] > 0)))
-			return tp_fail(p, at, DIST_E_INVALID_ARGS,
+			return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 				       "unit must be 1..256");
 		s->unit = ((uint8_t *)p->mag.data)[0] +
 			  (p->mag.len == 2 ? 256u : 0);
@@ -228,8 +225,8 @@ static int segment_word(struct parser *p, struct segment *s)
 		return 0;
 	}
 	if (n == 0)
-		return tp_expected(p, at, "a type after '/'");
-	return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_expected(p, at, "a type after '/'");
+	return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 		       "unknown binary segment type '%.*s'", (int)n,
 		       p->s + at);
 }
@@ -239,34 +236,35 @@ static int segment_spec(struct parser *p, struct segment *s)
 {
 	struct number size;
 
-	tp_skip_blank(p);
-	if (tp_take(p, ":")) {
+	term_parse_skip_blank(p);
+	if (term_parse_take(p, ":")) {
 		size_t at;
 
-		tp_skip_blank(p);
+		term_parse_skip_blank(p);
 		at = p->pos;
-		if (tp_digit_value(tp_peek(p, 0)) >= 10)
-			return tp_expected(p, p->pos, "a literal size after ':'");
-		if (tp_number(p, &size))
+		if (term_parse_digit_value(term_parse_peek(p, 0)) >= 10)
+			return term_parse_expected(p, p->pos,
+						   "a literal size after ':'");
+		if (term_parse_number(p, &size))
 			return -1;
 		if (size.is_float || p->mag.len > 5)
-			return tp_fail(p, at, DIST_E_TOO_LARGE,
+			return term_parse_fail(p, at, DIST_E_TOO_LARGE,
 				       "segment size too large");
 		s->has_size = true;
 		s->size = 0;
 		while (p->mag.len)
 			s->size = s->size << 8 |
 				  ((uint8_t *)p->mag.data)[--p->mag.len];
-		tp_skip_blank(p);
+		term_parse_skip_blank(p);
 	}
-	if (!tp_take(p, "/"))
+	if (!term_parse_take(p, "/"))
 		return 0;
 	do {
-		tp_skip_blank(p);
+		term_parse_skip_blank(p);
 		if (segment_word(p, s))
 			return -1;
-		tp_skip_blank(p);
-	} while (tp_take(p, "-"));
+		term_parse_skip_blank(p);
+	} while (term_parse_take(p, "-"));
 	return 0;
 }
 
@@ -307,9 +305,11 @@ static uint64_t value_bits(const struct segment *s)
 
 static int not_a_binary(struct parser *p, size_t at)
 {
-	return tp_fail(p, at, DIST_E_INVALID_ARGS, "a /binary segment takes "
-		       "a binary, such as (<<\"abc\">>)/binary; a string or "
-		       "a number is refused there, as erl_parse refuses it");
+	return term_parse_fail(
+		p, at, DIST_E_INVALID_ARGS,
+		"a /binary segment takes "
+		"a binary, such as (<<\"abc\">>)/binary; a string or "
+		"a number is refused there, as erl_parse refuses it");
 }
 
 /* Write one value of a segment: a float, or the integer in p->mag. */
@@ -321,21 +321,21 @@ static int put_value(struct parser *p, struct bitw *w, size_t at,
 	if (s->type == SEG_BINARY)
 		return not_a_binary(p, at);
 	if (s->type != SEG_FLOAT && n->is_float)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 			       "a float value needs the type /float");
 	if (s->type >= SEG_UTF8 && s->type <= SEG_UTF32) {
 		if (s->has_size || s->unit)
-			return tp_fail(p, at, DIST_E_INVALID_ARGS,
+			return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 				       "a utf segment takes no size or unit");
 		cp = mag_to_cp(p);
 		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return tp_fail(p, at, DIST_E_INVALID_ARGS,
+			return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 				       "not a Unicode character for a utf "
 				       "segment");
 		bits = 32;
 	}
 	if (bits > (uint64_t)p->lim.max_binary * 8 - w->nbits)
-		return tp_fail(p, at, DIST_E_TOO_LARGE,
+		return term_parse_fail(p, at, DIST_E_TOO_LARGE,
 			       "binary larger than %zu bytes",
 			       p->lim.max_binary);
 	if (s->type == SEG_FLOAT)
@@ -357,7 +357,8 @@ static int put_chars(struct parser *p, struct bitw *w, size_t at,
 		return not_a_binary(p, at);   /* even "" */
 	for (i = 0; i < p->chars.len; i++) {
 		p->int_negative = 0;
-		if (tp_small_to_mag(p, ((uint32_t *)p->chars.data)[i]) ||
+		if (term_parse_small_to_mag(p,
+					    ((uint32_t *)p->chars.data)[i]) ||
 		    put_value(p, w, at, s, &n))
 			return -1;
 	}
@@ -374,19 +375,22 @@ static int put_bits(struct parser *p, struct bitw *w, size_t at,
 	const uint8_t *d = v->v.bin.data;
 
 	if (s->type != SEG_BINARY)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS, "a binary value "
-			       "needs the type /binary or /bitstring");
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
+				       "a binary value "
+				       "needs the type /binary or /bitstring");
 	if (s->has_size)
 		want = s->size * (s->unit ? s->unit : s->bitstring ? 1 : 8);
 	if (want > have)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS, "the binary has "
-			       "%llu bits, fewer than the segment's size",
-			       (unsigned long long)have);
+		return term_parse_fail(
+			p, at, DIST_E_INVALID_ARGS,
+			"the binary has "
+			"%llu bits, fewer than the segment's size",
+			(unsigned long long)have);
 	if (!s->has_size && !s->bitstring && want % 8)
-		return tp_fail(p, at, DIST_E_INVALID_ARGS, "a /binary "
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS, "a /binary "
 			       "segment takes whole bytes: use /bitstring");
 	if (want > (uint64_t)p->lim.max_binary * 8 - w->nbits)
-		return tp_fail(p, at, DIST_E_TOO_LARGE,
+		return term_parse_fail(p, at, DIST_E_TOO_LARGE,
 			       "binary larger than %zu bytes",
 			       p->lim.max_binary);
 	for (i = 0; i + 8 <= want; i += 8)
@@ -404,16 +408,17 @@ static int nested_binary(struct parser *p, struct etf_term **v)
 	int r;
 
 	if (p->binary_nesting >= 32)
-		return tp_fail(p, p->pos, DIST_E_TOO_LARGE,
+		return term_parse_fail(p, p->pos, DIST_E_TOO_LARGE,
 			       "binaries nested deeper than 32");
 	p->pos += 2;
 	p->binary_nesting++;
-	r = tp_binary(p, v);
+	r = term_parse_binary(p, v);
 	p->binary_nesting--;
 	if (r)
 		return -1;
-	tp_skip_blank(p);
-	return tp_take(p, ")") ? 0 : tp_expected(p, p->pos, "')'");
+	term_parse_skip_blank(p);
+	return term_parse_take(p, ")") ? 0
+				       : term_parse_expected(p, p->pos, "')'");
 }
 
 /* One segment: Value[:Size][/Types]. */
@@ -424,35 +429,37 @@ static int segment(struct parser *p, struct bitw *w)
 	struct etf_term *bin;
 	struct vec value;
 	size_t at = p->pos;
-	int c = tp_peek(p, 0), negative, r;
+	int c = term_parse_peek(p, 0), negative, r;
 
 	if (c == '"') {
 		p->chars.len = 0;
-		if (tp_strings(p))
+		if (term_parse_strings(p))
 			return -1;
 	} else if ((c >= '0' && c <= '9') || c == '$' || c == '-' ||
 		   c == '+') {
-		if (tp_number(p, &n))
+		if (term_parse_number(p, &n))
 			return -1;
 	} else if (c == '(') {
 		/* <<(-5):8>>, <<(<<"ab">>)/binary>>: a parenthesised
 		 * number or binary, as erl_parse allows */
 		p->pos++;
-		tp_skip_blank(p);
-		if (tp_peek(p, 0) == '<' && tp_peek(p, 1) == '<') {
+		term_parse_skip_blank(p);
+		if (term_parse_peek(p, 0) == '<' &&
+		    term_parse_peek(p, 1) == '<') {
 			if (nested_binary(p, &bin))
 				return -1;
 			return segment_spec(p, &s) ||
 			       put_bits(p, w, at, &s, bin);
 		}
-		if (tp_number(p, &n))
+		if (term_parse_number(p, &n))
 			return -1;
-		tp_skip_blank(p);
-		if (!tp_take(p, ")"))
-			return tp_expected(p, p->pos, "')'");
+		term_parse_skip_blank(p);
+		if (!term_parse_take(p, ")"))
+			return term_parse_expected(p, p->pos, "')'");
 	} else {
-		return tp_expected(p, p->pos, "an integer, float or string "
-				   "in a binary segment");
+		return term_parse_expected(p, p->pos,
+					   "an integer, float or string "
+					   "in a binary segment");
 	}
 	/* :Size and unit:N are numbers too: keep the value aside */
 	negative = p->int_negative;
@@ -469,24 +476,25 @@ static int segment(struct parser *p, struct bitw *w)
 	return put_value(p, w, at, &s, &n);
 }
 
-int tp_binary(struct parser *p, struct etf_term **out)
+int term_parse_binary(struct parser *p, struct etf_term **out)
 {
 	struct bitw w = { { 0 }, 0 };
 	int r = 0;
 
-	tp_skip_blank(p);
-	if (!tp_take(p, ">>")) {
+	term_parse_skip_blank(p);
+	if (!term_parse_take(p, ">>")) {
 		for (;;) {
-			tp_skip_blank(p);
+			term_parse_skip_blank(p);
 			r = segment(p, &w);
 			if (r)
 				break;
-			tp_skip_blank(p);
-			if (tp_take(p, ">>"))
+			term_parse_skip_blank(p);
+			if (term_parse_take(p, ">>"))
 				break;
-			if (!tp_take(p, ",")) {
-				r = tp_expected(p, p->pos, "',' or '>>' after "
-						"a binary segment");
+			if (!term_parse_take(p, ",")) {
+				r = term_parse_expected(p, p->pos,
+							"',' or '>>' after "
+							"a binary segment");
 				break;
 			}
 		}
@@ -495,7 +503,7 @@ int tp_binary(struct parser *p, struct etf_term **out)
 	 * together: a short text of many big segments must not take
 	 * gigabytes. */
 	if (r == 0 && w.v.len > p->lim.max_binary - p->binary_bytes)
-		r = tp_fail(p, p->pos, DIST_E_TOO_LARGE,
+		r = term_parse_fail(p, p->pos, DIST_E_TOO_LARGE,
 			    "binaries larger than %zu bytes in all",
 			    p->lim.max_binary);
 	else if (r == 0)
@@ -503,7 +511,7 @@ int tp_binary(struct parser *p, struct etf_term **out)
 	if (r == 0) {
 		*out = etf_binary(p->a, w.v.data ? w.v.data : "", w.v.len);
 		if (!*out)
-			r = tp_nomem(p);
+			r = term_parse_nomem(p);
 		else if (w.nbits % 8)
 			(*out)->v.bin.bits = (uint8_t)(w.nbits % 8);
 	}

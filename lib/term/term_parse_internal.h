@@ -1,8 +1,14 @@
-/* term_parse_internal.h - shared between the term parser's files:
- * term_parse.c (stacks, containers, entry points), term_parse_lex.c
- * (cursor, errors), term_parse_atom.c (atoms, bare words),
- * term_parse_number.c, term_parse_text.c (quoted text) and
- * term_parse_binary.c. Not a public API: use term_parse.h. */
+/* term_parse_internal.h - shared between the term parser's files, each
+ * of which calls only the ones below it:
+ *   term_parse.c         entry points, value and frame stacks, containers
+ *   term_parse_binary.c  <<...>> and its segments
+ *   term_parse_atom.c    atoms, bare words, fun M:F/A
+ *   term_parse_number.c  integers of any size, floats, $c
+ *   term_parse_text.c    quoted text and its escapes
+ *   term_parse_lex.c     cursor, errors, digits, scratch vectors
+ * and term_parse_build.c (lists and maps, public in term_parse.h, shared
+ * with the JSON reader). Not a public API: use term_parse.h.
+ */
 #ifndef DIST_TERM_PARSE_INTERNAL_H
 #define DIST_TERM_PARSE_INTERNAL_H
 
@@ -49,62 +55,55 @@ struct number {
 
 /* ---- term_parse_lex.c ---- */
 
-int tp_fail(struct parser *p, size_t at, enum dist_code code,
-	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-int tp_expected(struct parser *p, size_t at, const char *what);
-int tp_nomem(struct parser *p);
-int tp_count(struct parser *p, size_t n);
+/* Room for n more elements of `size` bytes in v; 0, or -1 when out of
+ * memory. */
+int term_parse_vec_reserve(struct vec *v, size_t n, size_t size);
+/* The value of digit c in bases up to 36, or 99. */
+int term_parse_digit_value(int c);
 
-int tp_peek(const struct parser *p, size_t off);
-void tp_skip_blank(struct parser *p);
-bool tp_take(struct parser *p, const char *tok);
+int term_parse_fail(struct parser *p, size_t at, enum dist_code code,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int term_parse_expected(struct parser *p, size_t at, const char *what);
+int term_parse_nomem(struct parser *p);
+int term_parse_count(struct parser *p, size_t n);
+
+int term_parse_peek(const struct parser *p, size_t off);
+void term_parse_skip_blank(struct parser *p);
+bool term_parse_take(struct parser *p, const char *tok);
 
 /* ---- term_parse_atom.c ---- */
 
-bool tp_is_lower(int c);
+bool term_parse_is_lower(int c);
 /* 1: a Latin-1 lower case letter at p->pos + off, 2: upper, 0: neither. */
-int tp_latin1_letter(const struct parser *p, size_t off);
+int term_parse_latin1_letter(const struct parser *p, size_t off);
 /* 'quoted atom' at p->pos. 0 or -1. */
-int tp_quoted_atom(struct parser *p, struct etf_term **out);
+int term_parse_quoted_atom(struct parser *p, struct etf_term **out);
 /* A bare word at p->pos: an atom, or fun M:F/A. 0 or -1. */
-int tp_word(struct parser *p, struct etf_term **out);
+int term_parse_word(struct parser *p, struct etf_term **out);
 
 /* ---- term_parse_number.c ---- */
 
 /* Read a number at p->pos, with an optional sign ('-', '+') before it;
  * $c character literals included. 0 or -1. */
-int tp_number(struct parser *p, struct number *n);
-/* The value of digit c in bases up to 36, or 99. */
-int tp_digit_value(int c);
+int term_parse_number(struct parser *p, struct number *n);
 /* v as p->mag, little-endian bytes. 0 or -1. */
-int tp_small_to_mag(struct parser *p, uint64_t v);
+int term_parse_small_to_mag(struct parser *p, uint64_t v);
 
 /* ---- term_parse_text.c ---- */
 
 /* Read the characters of a quoted atom or string (p->pos at the opening
  * quote) and append them to p->chars. 0 or -1. */
-int tp_quoted(struct parser *p, int quote);
+int term_parse_quoted(struct parser *p, int quote);
 /* Read one or more adjacent "strings" into p->chars. 0 or -1. */
-int tp_strings(struct parser *p);
+int term_parse_strings(struct parser *p);
 /* One UTF-8 character of the text at p->pos. 0 or -1. */
-int tp_text_char(struct parser *p, uint32_t *cp);
+int term_parse_text_char(struct parser *p, uint32_t *cp);
 /* An escape; p->pos just after the backslash at `at`. 0 or -1. */
-int tp_escape(struct parser *p, size_t at, uint32_t *cp);
+int term_parse_escape(struct parser *p, size_t at, uint32_t *cp);
 
 /* ---- term_parse_binary.c ---- */
 
 /* Read a binary; p->pos is just after "<<". 0 or -1. */
-int tp_binary(struct parser *p, struct etf_term **out);
-
-/* ---- term_parse.c ---- */
-
-int vec_reserve(struct vec *v, size_t n, size_t size);
-
-/* Shared with term_json_read.c, so JSON and text build the same terms. */
-struct etf_term *tp_make_list(struct etf_arena *a, struct etf_term **v,
-			      size_t n, struct etf_term *tail);
-/* kv holds pairs key, value, key, value, ... */
-struct etf_term *tp_make_map(struct etf_arena *a, struct etf_term **kv,
-			     size_t pairs);
+int term_parse_binary(struct parser *p, struct etf_term **out);
 
 #endif

@@ -7,17 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-int tp_digit_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A' + 10;
-	return 99;
-}
-
 /* --- numbers ------------------------------------------------------------------- */
 
 /* Digits of `base`, '_' allowed between two of them, appended to
@@ -26,19 +15,19 @@ static long digits(struct parser *p, int base)
 {
 	size_t start = p->bytes.len;
 
-	while (tp_digit_value(tp_peek(p, 0)) < base ||
-	       (tp_peek(p, 0) == '_' && p->bytes.len > start &&
-		tp_digit_value(tp_peek(p, 1)) < base)) {
-		if (tp_peek(p, 0) == '_')
+	while (term_parse_digit_value(term_parse_peek(p, 0)) < base ||
+	       (term_parse_peek(p, 0) == '_' && p->bytes.len > start &&
+		term_parse_digit_value(term_parse_peek(p, 1)) < base)) {
+		if (term_parse_peek(p, 0) == '_')
 			p->pos++;
 		if (p->bytes.len - start >= p->lim.max_digits)
-			return tp_fail(p, p->pos, DIST_E_TOO_LARGE,
+			return term_parse_fail(p, p->pos, DIST_E_TOO_LARGE,
 				       "integer of more than %zu digits",
 				       p->lim.max_digits);
-		if (vec_reserve(&p->bytes, 1, 1))
-			return tp_nomem(p);
+		if (term_parse_vec_reserve(&p->bytes, 1, 1))
+			return term_parse_nomem(p);
 		((uint8_t *)p->bytes.data)[p->bytes.len++] =
-			(uint8_t)tp_digit_value(tp_peek(p, 0));
+			(uint8_t)term_parse_digit_value(term_parse_peek(p, 0));
 		p->pos++;
 	}
 	return (long)(p->bytes.len - start);
@@ -74,22 +63,23 @@ static int digits_to_mag(struct parser *p, const uint8_t *d, size_t n,
 			carry = x >> 32;
 		}
 		if (carry) {
-			if (vec_reserve(&limbs, 1, sizeof(*l))) {
+			if (term_parse_vec_reserve(&limbs, 1, sizeof(*l))) {
 				free(limbs.data);
-				return tp_nomem(p);
+				return term_parse_nomem(p);
 			}
 			((uint32_t *)limbs.data)[limbs.len++] =
 				(uint32_t)carry;
 		}
 	}
 	p->mag.len = 0;
-	if (vec_reserve(&p->mag, limbs.len * 4 + 1, 1)) {
+	if (term_parse_vec_reserve(&p->mag, limbs.len * 4 + 1, 1)) {
 		free(limbs.data);
-		return tp_nomem(p);
+		return term_parse_nomem(p);
 	}
 	l = limbs.data;
 	for (j = 0; j < limbs.len * 4; j++)
-		((uint8_t *)p->mag.data)[j] = (uint8_t)(l[j / 4] >> (8 * (j % 4)));
+		((uint8_t *)p->mag.data)[j] =
+			(uint8_t)(l[j / 4] >> (8 * (j % 4)));
 	p->mag.len = limbs.len * 4;
 	while (p->mag.len && ((uint8_t *)p->mag.data)[p->mag.len - 1] == 0)
 		p->mag.len--;
@@ -97,11 +87,11 @@ static int digits_to_mag(struct parser *p, const uint8_t *d, size_t n,
 	return 0;
 }
 
-int tp_small_to_mag(struct parser *p, uint64_t v)
+int term_parse_small_to_mag(struct parser *p, uint64_t v)
 {
 	p->mag.len = 0;
-	if (vec_reserve(&p->mag, 8, 1))
-		return tp_nomem(p);
+	if (term_parse_vec_reserve(&p->mag, 8, 1))
+		return term_parse_nomem(p);
 	while (v) {
 		((uint8_t *)p->mag.data)[p->mag.len++] = (uint8_t)v;
 		v >>= 8;
@@ -114,20 +104,20 @@ static int char_literal(struct parser *p)
 {
 	uint32_t cp;
 
-	if (tp_peek(p, 0) < 0)
-		return tp_expected(p, p->pos, "a character after '$'");
-	if (tp_peek(p, 0) == '\\') {
+	if (term_parse_peek(p, 0) < 0)
+		return term_parse_expected(p, p->pos, "a character after '$'");
+	if (term_parse_peek(p, 0) == '\\') {
 		size_t at = p->pos++;
 
-		if (tp_escape(p, at, &cp))
+		if (term_parse_escape(p, at, &cp))
 			return -1;
-	} else if (tp_peek(p, 0) == '\n') {
+	} else if (term_parse_peek(p, 0) == '\n') {
 		cp = '\n';
 		p->pos++;
-	} else if (tp_text_char(p, &cp)) {
+	} else if (term_parse_text_char(p, &cp)) {
 		return -1;
 	}
-	return tp_small_to_mag(p, cp);
+	return term_parse_small_to_mag(p, cp);
 }
 
 /* A float from the text between start and p->pos ('_' removed). */
@@ -137,15 +127,15 @@ static int float_value(struct parser *p, size_t start, double *out)
 	char *end;
 
 	p->bytes.len = 0;
-	if (vec_reserve(&p->bytes, p->pos - start + 1, 1))
-		return tp_nomem(p);
+	if (term_parse_vec_reserve(&p->bytes, p->pos - start + 1, 1))
+		return term_parse_nomem(p);
 	for (i = start; i < p->pos; i++)
 		if (p->s[i] != '_')
 			((char *)p->bytes.data)[p->bytes.len++] = p->s[i];
 	((char *)p->bytes.data)[p->bytes.len] = '\0';
 	*out = strtod(p->bytes.data, &end);
 	if (!isfinite(*out))
-		return tp_fail(p, start, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, start, DIST_E_INVALID_ARGS,
 			       "float out of range");
 	return 0;
 }
@@ -160,7 +150,7 @@ static int fraction(struct parser *p, size_t start, double *out)
 	p->bytes.len = 0;
 	if (digits(p, 10) < 0)
 		return -1;
-	c = tp_peek(p, 0);
+	c = term_parse_peek(p, 0);
 	if (c == 'e' || c == 'E') {
 		size_t e = p->pos + 1;
 
@@ -186,7 +176,7 @@ static int based(struct parser *p, size_t start)
 	for (i = 0; i < p->bytes.len && base <= 36; i++)
 		base = base * 10 + d[i];
 	if (base < 2 || base > 36)
-		return tp_fail(p, start, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, start, DIST_E_INVALID_ARGS,
 			       "the base before '#' must be 2..36");
 	p->pos++;
 	p->bytes.len = 0;
@@ -194,25 +184,27 @@ static int based(struct parser *p, size_t start)
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return tp_expected(p, p->pos, base <= 10 ? "a digit after '#'"
+		return term_parse_expected(
+			p, p->pos,
+			base <= 10 ? "a digit after '#'"
 				   : "a digit or letter after '#'");
 	return digits_to_mag(p, p->bytes.data, p->bytes.len, base);
 }
 
-int tp_number(struct parser *p, struct number *n)
+int term_parse_number(struct parser *p, struct number *n)
 {
 	bool negative = false;
 	size_t start;
-	int c = tp_peek(p, 0);
+	int c = term_parse_peek(p, 0);
 
 	n->is_float = false;
 	if (c == '-' || c == '+') {
 		negative = c == '-';
 		p->pos++;
-		tp_skip_blank(p);
-		c = tp_peek(p, 0);
+		term_parse_skip_blank(p);
+		c = term_parse_peek(p, 0);
 		if (!(c >= '0' && c <= '9') && c != '$')
-			return tp_expected(p, p->pos, negative ?
+			return term_parse_expected(p, p->pos, negative ?
 					   "a number after '-'" :
 					   "a number after '+'");
 	}
@@ -225,11 +217,11 @@ int tp_number(struct parser *p, struct number *n)
 		p->bytes.len = 0;
 		if (digits(p, 10) < 0)
 			return -1;
-		if (tp_peek(p, 0) == '#') {
+		if (term_parse_peek(p, 0) == '#') {
 			if (based(p, start))
 				return -1;
-		} else if (tp_peek(p, 0) == '.' &&
-			   tp_digit_value(tp_peek(p, 1)) < 10) {
+		} else if (term_parse_peek(p, 0) == '.' &&
+			   term_parse_digit_value(term_parse_peek(p, 1)) < 10) {
 			n->is_float = true;
 			if (fraction(p, start, &n->f))
 				return -1;

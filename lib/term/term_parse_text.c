@@ -3,6 +3,7 @@
  * \xNN \x{..} \^C, and \c meaning c for any other character.
  */
 #include "term/term_parse_internal.h"
+#include "base/utf8.h"
 
 static bool is_unicode(uint32_t c)
 {
@@ -14,20 +15,20 @@ static bool is_unicode(uint32_t c)
 
 static int push_char(struct parser *p, uint32_t cp)
 {
-	if (vec_reserve(&p->chars, 1, sizeof(cp)))
-		return tp_nomem(p);
+	if (term_parse_vec_reserve(&p->chars, 1, sizeof(cp)))
+		return term_parse_nomem(p);
 	((uint32_t *)p->chars.data)[p->chars.len++] = cp;
 	return 0;
 }
 
 /* One UTF-8 character of the text at p->pos. */
-int tp_text_char(struct parser *p, uint32_t *cp)
+int term_parse_text_char(struct parser *p, uint32_t *cp)
 {
-	size_t k = etf_utf8_next((const uint8_t *)p->s + p->pos,
+	size_t k = utf8_next((const uint8_t *)p->s + p->pos,
 				 p->len - p->pos, cp);
 
 	if (k == 0)
-		return tp_fail(p, p->pos, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, p->pos, DIST_E_INVALID_ARGS,
 			       "invalid UTF-8 in the term text");
 	p->pos += k;
 	return 0;
@@ -39,21 +40,22 @@ static int hex_braces(struct parser *p, size_t at, uint32_t *cp)
 	uint32_t v = 0;
 	size_t n = 0;
 
-	while (tp_digit_value(tp_peek(p, 0)) < 16) {
-		v = v * 16 + (uint32_t)tp_digit_value(tp_peek(p, 0));
+	while (term_parse_digit_value(term_parse_peek(p, 0)) < 16) {
+		v = v * 16 +
+		    (uint32_t)term_parse_digit_value(term_parse_peek(p, 0));
 		p->pos++;
 		if (++n > 8 || v > 0x10ffff)
-			return tp_fail(p, at, DIST_E_INVALID_ARGS,
+			return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 				       "\\x{...} beyond the last Unicode "
 				       "character");
 	}
 	if (n == 0)
-		return tp_expected(p, p->pos, "hex digits in \\x{...}");
-	if (tp_peek(p, 0) != '}')
-		return tp_expected(p, p->pos, "'}' to end \\x{...}");
+		return term_parse_expected(p, p->pos, "hex digits in \\x{...}");
+	if (term_parse_peek(p, 0) != '}')
+		return term_parse_expected(p, p->pos, "'}' to end \\x{...}");
 	p->pos++;
 	if (!is_unicode(v))
-		return tp_fail(p, at, DIST_E_INVALID_ARGS,
+		return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 			       "\\x{%X} is not a Unicode character", v);
 	*cp = v;
 	return 0;
@@ -76,60 +78,64 @@ static uint32_t escape_char(uint32_t c)
 }
 
 /* An escape; p->pos just after the backslash at `at`. */
-int tp_escape(struct parser *p, size_t at, uint32_t *cp)
+int term_parse_escape(struct parser *p, size_t at, uint32_t *cp)
 {
-	int c = tp_peek(p, 0), n;
+	int c = term_parse_peek(p, 0), n;
 
 	if (c < 0)
-		return tp_expected(p, p->pos, "an escape after '\\'");
+		return term_parse_expected(p, p->pos, "an escape after '\\'");
 	if (c >= '0' && c <= '7') {
 		*cp = 0;
-		for (n = 0; n < 3 && (c = tp_peek(p, 0)) >= '0' && c <= '7';
+		for (n = 0;
+		     n < 3 && (c = term_parse_peek(p, 0)) >= '0' && c <= '7';
 		     n++, p->pos++)
 			*cp = *cp * 8 + (uint32_t)(c - '0');
 		return 0;
 	}
 	if (c == 'x') {
 		p->pos++;
-		if (tp_peek(p, 0) == '{') {
+		if (term_parse_peek(p, 0) == '{') {
 			p->pos++;
 			return hex_braces(p, at, cp);
 		}
-		if (tp_digit_value(tp_peek(p, 0)) >= 16 ||
-		    tp_digit_value(tp_peek(p, 1)) >= 16)
-			return tp_expected(p, p->pos, "two hex digits or '{' "
-					   "after \\x");
-		*cp = (uint32_t)(tp_digit_value(tp_peek(p, 0)) * 16 +
-				 tp_digit_value(tp_peek(p, 1)));
+		if (term_parse_digit_value(term_parse_peek(p, 0)) >= 16 ||
+		    term_parse_digit_value(term_parse_peek(p, 1)) >= 16)
+			return term_parse_expected(p, p->pos,
+						   "two hex digits or '{' "
+						   "after \\x");
+		*cp = (uint32_t)(term_parse_digit_value(term_parse_peek(p, 0)) *
+					 16 +
+				 term_parse_digit_value(term_parse_peek(p, 1)));
 		p->pos += 2;
 		return 0;
 	}
 	if (c == '^') {
 		p->pos++;
-		if (tp_peek(p, 0) < 0)
-			return tp_expected(p, p->pos, "a character after \\^");
-		if (tp_text_char(p, cp))
+		if (term_parse_peek(p, 0) < 0)
+			return term_parse_expected(p, p->pos,
+						   "a character after \\^");
+		if (term_parse_text_char(p, cp))
 			return -1;
 		*cp &= 31;
 		return 0;
 	}
-	if (tp_text_char(p, cp))
+	if (term_parse_text_char(p, cp))
 		return -1;
 	*cp = escape_char(*cp);
 	return 0;
 }
 
-int tp_quoted(struct parser *p, int quote)
+int term_parse_quoted(struct parser *p, int quote)
 {
 	size_t at = p->pos;
 	uint32_t cp;
 
 	p->pos++;
 	for (;;) {
-		int c = tp_peek(p, 0);
+		int c = term_parse_peek(p, 0);
 
 		if (c < 0)
-			return tp_fail(p, at, DIST_E_INVALID_ARGS,
+			return term_parse_fail(p, at, DIST_E_INVALID_ARGS,
 				       quote == '"' ? "unterminated string "
 				       "(no closing '\"')" : "unterminated "
 				       "quoted atom (no closing ''')");
@@ -140,9 +146,9 @@ int tp_quoted(struct parser *p, int quote)
 		if (c == '\\') {
 			size_t esc = p->pos++;
 
-			if (tp_escape(p, esc, &cp))
+			if (term_parse_escape(p, esc, &cp))
 				return -1;
-		} else if (tp_text_char(p, &cp)) {
+		} else if (term_parse_text_char(p, &cp)) {
 			return -1;
 		}
 		if (push_char(p, cp))
@@ -150,16 +156,16 @@ int tp_quoted(struct parser *p, int quote)
 	}
 }
 
-int tp_strings(struct parser *p)
+int term_parse_strings(struct parser *p)
 {
 	for (;;) {
 		size_t after;
 
-		if (tp_quoted(p, '"'))
+		if (term_parse_quoted(p, '"'))
 			return -1;
 		after = p->pos;
-		tp_skip_blank(p);
-		if (tp_peek(p, 0) != '"') {
+		term_parse_skip_blank(p);
+		if (term_parse_peek(p, 0) != '"') {
 			p->pos = after;
 			return 0;
 		}
