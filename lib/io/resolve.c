@@ -480,16 +480,6 @@ void resolve_cancel(struct resolve_req *req)
 		resolver_question_abandoned(req->r);
 }
 
-void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
-{
-	const void *a = ss->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-
-	if (!inet_ntop(ss->ss_family, a, out, (socklen_t)len))
-		snprintf(out, len, "?");
-}
-
 /* ---- raw questions (resolve_query) ------------------------------------ */
 
 struct resolve_query_req {
