@@ -37,7 +37,7 @@ size_t utf8_next(const uint8_t *s, size_t len, uint32_t *cp)
 	return n;
 }
 
-size_t utf8_encode(uint32_t cp, uint8_t out[4])
+size_t utf8_put(uint32_t cp, uint8_t out[4])
 {
 	if (cp < 0x80) {
 		out[0] = (uint8_t)cp;

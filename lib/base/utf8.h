@@ -17,8 +17,9 @@
 size_t utf8_next(const uint8_t *s, size_t len, uint32_t *cp);
 
 /* Write cp as UTF-8 into out (4 bytes room): returns 1..4, or 0 for a
- * surrogate or a value above U+10FFFF. */
-size_t utf8_encode(uint32_t cp, uint8_t out[4]);
+ * surrogate or a value above U+10FFFF. (Not "utf8_encode": the static
+ * libjansson the programs link exports that name.) */
+size_t utf8_put(uint32_t cp, uint8_t out[4]);
 
 /* Code points in s[0..len), or -1 when it is not valid UTF-8. */
 long utf8_count(const uint8_t *s, size_t len);

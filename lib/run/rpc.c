@@ -10,6 +10,7 @@
 
 #include "run/conn_job.h"
 #include "base/json_exact.h"
+#include "base/utf8.h"
 #include "term/term_json.h"
 #include "term/term_parse.h"
 
@@ -127,7 +128,7 @@ static int name_field(json_t *f, const char *key, const char **out,
 		      struct dist_error *err)
 {
 	json_t *v = json_object_get(f, key);
-	size_t chars = 0, i, n;
+	size_t chars, n;
 	const char *s;
 
 	if (!v)
@@ -137,8 +138,8 @@ static int name_field(json_t *f, const char *key, const char **out,
 		return field_error(err, "\"%s\" must be a string (an atom "
 				   "name), not %s", key, json_kind(v));
 	n = json_string_length(v);
-	for (i = 0; i < n; i++)
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	/* jansson holds valid UTF-8 only: the count is never -1. */
+	chars = (size_t)utf8_count((const uint8_t *)s, n);
 	if (n == 0 || strlen(s) != n || chars > 255)
 		return field_error(err, "\"%s\" must be an atom name: 1 to "
 				   "255 characters, no NUL", key);
