@@ -61,8 +61,7 @@ struct discover *discover_new(const struct discover_config *cfg,
 	struct discover *d = calloc(1, sizeof *d);
 
 	if (!d) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory");
+		dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 		return NULL;
 	}
 	d->cfg = *cfg;
@@ -453,8 +452,7 @@ int discover_poll(struct discover *d, discover_done_cb cb, void *data,
 	d->errors = json_array();
 	d->failed_sources = json_array();
 	if (!d->errors || !d->failed_sources)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	d->cb = cb;
 	d->cb_data = data;
 	d->ninvalid = 0;

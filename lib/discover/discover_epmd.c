@@ -120,8 +120,7 @@ static void epmd_read(struct epmd_source *es)
 
 	for (;;) {
 		if (buf_reserve(&es->in, 4096) < 0) {
-			dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_EPMD,
-				       "out of memory");
+			dist_error_nomem(&err, DIST_STAGE_EPMD, NULL);
 			epmd_finish(es, &err);
 			return;
 		}
@@ -254,8 +253,7 @@ static void epmd_start(struct discover_source *s)
 	}
 	es->resolving = resolve_host(r, es->host, on_resolved, es);
 	if (!es->resolving) {
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
-			       "out of memory");
+		dist_error_nomem(&err, DIST_STAGE_RESOLVE, NULL);
 		epmd_finish(es, &err);
 	}
 }
@@ -332,8 +330,7 @@ int discover_add_epmd(struct discover *d, const char *host,
 		return -1;
 	es = calloc(1, sizeof *es);
 	if (!es)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	discover_source_init(&es->s, &epmd_ops, "epmd", host ? host
 							     : node_host);
 	snprintf(es->host, sizeof es->host, "%s", host ? host : "");

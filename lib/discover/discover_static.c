@@ -159,8 +159,7 @@ static struct static_source *static_new(const char *query,
 	struct static_source *st = calloc(1, sizeof *st);
 
 	if (!st) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory");
+		dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 		return NULL;
 	}
 	discover_source_init(&st->s, &static_ops, "static", query);
@@ -177,8 +176,7 @@ int discover_add_static(struct discover *d, const char *name,
 	st->name = strdup(name);
 	if (!st->name) {
 		static_destroy(&st->s);
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	}
 	discover_add_source(d, &st->s);
 	return 0;
@@ -194,8 +192,7 @@ int discover_add_static_file(struct discover *d, const char *path,
 	st->path = strdup(path);
 	if (!st->path) {
 		static_destroy(&st->s);
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	}
 	st->s.strategy[0] = '\0';
 	snprintf(st->s.strategy, sizeof st->s.strategy, "file");

@@ -164,8 +164,8 @@ static struct resolver *resolver_create(struct engine *e, int flags,
 	int rc;
 
 	if (!r) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
-			       "out of memory creating the resolver");
+		dist_error_nomem(err, DIST_STAGE_RESOLVE,
+				 "creating the resolver");
 		return NULL;
 	}
 	rc = ares_library_init(ARES_LIB_INIT_ALL);

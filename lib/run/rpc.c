@@ -61,8 +61,7 @@ int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err)
 {
 	cfg->arena = etf_arena_new();
 	if (!cfg->arena)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	if (decode_wrapper(cfg, rpc_wrapper_call, rpc_wrapper_call_size,
 			   &cfg->call_exprs, err) < 0 ||
 	    decode_wrapper(cfg, rpc_wrapper_eval, rpc_wrapper_eval_size,
@@ -318,8 +317,8 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 						       ? "send_stdout_to_caller"
 						       : "user")));
 	if (!self || !bindings || !call_args || !*control || !*msg)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_REQUEST,
-				      "out of memory building the call");
+		return dist_error_nomem(err, DIST_STAGE_REQUEST,
+					"building the call");
 	return 0;
 }
 
@@ -576,8 +575,7 @@ static void rpc_start(struct runner_job *j)
 	buf_init(&p->output, 16 * 1024 * 1024);
 	p->arena = etf_arena_new();
 	if (!p->arena) {
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory");
+		dist_error_nomem(&err, DIST_STAGE_NONE, NULL);
 		runner_job_finish(j, &err);
 		return;
 	}
