@@ -21,8 +21,10 @@ PKG_CONFIG ?= pkg-config
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
              -Wno-missing-field-initializers
 CFLAGS    ?= -O2 -g
+# base/banned.h comes first in every translation unit: the libc calls
+# it names are compile errors here (each has a bounded replacement).
 ALL_CFLAGS = -std=gnu11 $(WARN) -D_GNU_SOURCE -DDIST_VERSION='"$(VERSION)"' \
-             -Ilib $(DEP_CFLAGS) $(CFLAGS)
+             -Ilib -include base/banned.h $(DEP_CFLAGS) $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer -O1 -g
 
@@ -68,11 +70,16 @@ DEPDIR    := build/deps
 DEPFLAGS   = -MMD -MP -MF $(DEPDIR)/$(subst /,_,$@).d
 $(shell mkdir -p $(DEPDIR))
 
-.PHONY: all deps check demo static install uninstall clean lint test san unit bench fuzz programs
+.PHONY: all deps check demo static install uninstall clean lint test san unit bench fuzz programs print-cflags
 all: $(LIBDIST) $(addprefix bin/,$(PROGRAMS))
 
 programs:
 	@echo $(PROGRAMS)
+
+# The compiler flags every translation unit gets (tests/45-layers.bats
+# checks with them that a banned call does not compile).
+print-cflags:
+	@echo $(ALL_CFLAGS)
 
 deps:
 	@scripts/install-deps

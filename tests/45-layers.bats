@@ -66,3 +66,36 @@ check() {
 	check
 	assert_success
 }
+
+# ---- banned calls (base/banned.h) ----------------------------------------
+
+# compile_snippet CODE: compile CODE as a translation unit of the project,
+# with the flags every file gets.
+compile_snippet() {
+	local flags
+	flags=$(make -s -C "$DIST_ROOT" print-cflags)
+	printf '%s\n' "$1" > "$BATS_TEST_TMPDIR/snippet.c"
+	# shellcheck disable=SC2086 # the flags are words
+	run bash -c "cd '$DIST_ROOT' && cc $flags -fsyntax-only '$BATS_TEST_TMPDIR/snippet.c'"
+}
+
+@test "a banned libc call does not compile with the project's flags" {
+	for call in 'strcpy(d, s)' 'strcat(d, s)' 'sprintf(d, "%s", s)' \
+		'strncpy(d, s, 4)' 'atoi(s)' 'strtok(d, s)' 'gmtime(&t)'; do
+		compile_snippet "#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+void f(char *d, const char *s, time_t t);
+void f(char *d, const char *s, time_t t) { (void)t; (void)($call); }"
+		assert_failure
+		assert_output --partial "poisoned"
+	done
+}
+
+@test "the same snippet with the bounded replacement compiles" {
+	compile_snippet '#include <stdio.h>
+void f(char *d, size_t n, const char *s);
+void f(char *d, size_t n, const char *s) { snprintf(d, n, "%s", s); }'
+	assert_success
+}

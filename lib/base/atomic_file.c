@@ -45,10 +45,11 @@ int atomic_file_write(const char *path, const void *data, size_t len,
 	if (fd < 0) {
 		saved = errno;
 		free(tmp);
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				      "cannot write %s: cannot create a "
-				      "temporary file beside it: %s", path,
-				      strerror(saved));
+		dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+			       "cannot write %s: cannot create a temporary "
+			       "file beside it: %s", path, strerror(saved));
+		errno = saved;
+		return -1;
 	}
 	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 ||
 	    fsync(fd) < 0) {
@@ -65,8 +66,10 @@ int atomic_file_write(const char *path, const void *data, size_t len,
 fail:
 	unlink(tmp);
 	free(tmp);
-	return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-			      "cannot write %s: %s", path, strerror(saved));
+	dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE, "cannot write %s: %s",
+		       path, strerror(saved));
+	errno = saved;
+	return -1;
 }
 
 int atomic_file_lock(const char *path, struct dist_error *err)

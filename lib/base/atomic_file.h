@@ -18,7 +18,8 @@
 
 /* Write data[0..len) to path through a temporary file and a rename.
  * mode: the new file's permissions (0644 for a textfile, 0600 for
- * state). Returns 0, or -1 with err (DIST_E_IO naming the path). */
+ * state). Returns 0, or -1 with err (DIST_E_IO naming the path) and
+ * errno kept, for a caller that words the failure its own way. */
 int atomic_file_write(const char *path, const void *data, size_t len,
 		      mode_t mode, struct dist_error *err);
 

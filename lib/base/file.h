@@ -25,7 +25,9 @@ enum file_read_flags {
 struct file_text {
 	char *data;        /* NUL-terminated (a NUL inside is kept) */
 	size_t len;
-	struct stat st;    /* of the file read (paths only) */
+	struct stat st;    /* of the file read (paths only; kept when
+			    * the read fails after the open, so a caller
+			    * can still check the mode) */
 	bool secret;
 };
 

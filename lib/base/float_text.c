@@ -41,7 +41,7 @@ static int split_sci(const char *sci, char *digits, int *exp)
 	for (; *s && *s != 'e'; s++)
 		if (*s != '.' && nd < 23)
 			digits[nd++] = *s;
-	*exp = *s ? atoi(s + 1) : 0;
+	*exp = *s ? (int)strtol(s + 1, NULL, 10) : 0;
 	digits[nd] = '\0';
 	return nd;
 }

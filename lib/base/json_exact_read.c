@@ -192,7 +192,7 @@ static json_t *no_memory(json_error_t *err)
 {
 	if (err) {
 		memset(err, 0, sizeof(*err));
-		strcpy(err->text, "out of memory");
+		snprintf(err->text, sizeof err->text, "out of memory");
 	}
 	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "base/utf8.h"
 #include "dist/nodename.h"
 
 /* A node record with what orders it: duplicates keep the first by
@@ -60,8 +61,7 @@ struct discover *discover_new(const struct discover_config *cfg,
 	struct discover *d = calloc(1, sizeof *d);
 
 	if (!d) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory");
+		dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 		return NULL;
 	}
 	d->cfg = *cfg;
@@ -177,39 +177,6 @@ static json_t *error_record(const struct discover_source *s,
 	return rec;
 }
 
-/* Bytes of a valid UTF-8 sequence starting at p (at most n), 0 if
- * there is none: overlong forms and surrogates are not valid. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 /* What a source found, as text that fits a JSON string: a byte that is
  * not UTF-8 is written \xNN, and a long entry is cut (at a character)
  * to about max bytes, so that a record shows the entry without carrying
@@ -218,9 +185,10 @@ static size_t shown_text(const char *raw, size_t len, char *out, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)raw;
 	size_t i = 0, o = 0, n;
+	uint32_t cp;
 
 	while (i < len && o + 4 < max) {
-		n = p[i] ? utf8_seq(p + i, len - i) : 0;
+		n = p[i] ? utf8_next(p + i, len - i, &cp) : 0;
 		if (n == 0) {
 			o += (size_t)snprintf(out + o, max + 8 - o, "\\x%02X",
 					      p[i]);
@@ -484,8 +452,7 @@ int discover_poll(struct discover *d, discover_done_cb cb, void *data,
 	d->errors = json_array();
 	d->failed_sources = json_array();
 	if (!d->errors || !d->failed_sources)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	d->cb = cb;
 	d->cb_data = data;
 	d->ninvalid = 0;

@@ -228,8 +228,7 @@ static void dns_ask(struct dns_source *ds, const char *name, int type,
 
 	if (!rq) {
 		if (r)
-			dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
-				       "out of memory");
+			dist_error_nomem(&err, DIST_STAGE_RESOLVE, NULL);
 		dns_note_failure(ds, &err);
 		return;
 	}
@@ -248,8 +247,7 @@ static void dns_ask(struct dns_source *ds, const char *name, int type,
 		dns_req_unlink(rq);
 		ds->pending--;
 		free(rq);
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
-			       "out of memory");
+		dist_error_nomem(&err, DIST_STAGE_RESOLVE, NULL);
 		dns_note_failure(ds, &err);
 	}
 }
@@ -310,8 +308,7 @@ int discover_add_dns(struct discover *d, const char *basename,
 				      "253 characters", query);
 	ds = calloc(1, sizeof *ds);
 	if (!ds)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	discover_source_init(&ds->s, &dns_ops, srv ? "srv" : "dns", query);
 	snprintf(ds->basename, sizeof ds->basename, "%s", basename);
 	ds->srv = srv;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "dist/epmd.h"
 #include "io/net.h"
 
@@ -119,8 +120,7 @@ static void epmd_read(struct epmd_source *es)
 
 	for (;;) {
 		if (buf_reserve(&es->in, 4096) < 0) {
-			dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_EPMD,
-				       "out of memory");
+			dist_error_nomem(&err, DIST_STAGE_EPMD, NULL);
 			epmd_finish(es, &err);
 			return;
 		}
@@ -253,8 +253,7 @@ static void epmd_start(struct discover_source *s)
 	}
 	es->resolving = resolve_host(r, es->host, on_resolved, es);
 	if (!es->resolving) {
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
-			       "out of memory");
+		dist_error_nomem(&err, DIST_STAGE_RESOLVE, NULL);
 		epmd_finish(es, &err);
 	}
 }
@@ -331,8 +330,7 @@ int discover_add_epmd(struct discover *d, const char *host,
 		return -1;
 	es = calloc(1, sizeof *es);
 	if (!es)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	discover_source_init(&es->s, &epmd_ops, "epmd", host ? host
 							     : node_host);
 	snprintf(es->host, sizeof es->host, "%s", host ? host : "");
@@ -435,34 +433,27 @@ static int add_host(void *data, const char *host, struct dist_error *err)
 int discover_add_hosts_file(struct discover *d, const char *path,
 			    struct dist_error *err)
 {
-	FILE *f = fopen(path, "r");
-	char *text;
-	size_t len;
+	struct file_text t;
 	int rc;
 
-	if (!f)
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_INPUT,
-				      "cannot read hosts file '%s': %s", path,
-				      strerror(errno));
-	text = malloc(HOSTS_FILE_MAX + 1);
-	if (!text) {
-		fclose(f);
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-				      "out of memory");
-	}
-	len = fread(text, 1, HOSTS_FILE_MAX + 1, f);
-	rc = ferror(f) ? -1 : 0;
-	fclose(f);
-	if (rc < 0 || len > HOSTS_FILE_MAX) {
-		free(text);
-		return dist_error_set(err, rc < 0 ? DIST_E_IO
-						  : DIST_E_TOO_LARGE,
+	/* The messages quote the path and are ours: err is not passed. */
+	if (file_read(path, "hosts file", HOSTS_FILE_MAX, 0, &t, NULL) < 0) {
+		int e = errno;
+
+		if (e == ENOMEM)
+			return dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
+		if (!t.st.st_mode)  /* the open failed */
+			return dist_error_set(err, DIST_E_IO, DIST_STAGE_INPUT,
+					      "cannot read hosts file '%s': %s",
+					      path, strerror(e));
+		return dist_error_set(err, e == EFBIG ? DIST_E_TOO_LARGE
+						      : DIST_E_IO,
 				      DIST_STAGE_INPUT,
 				      "cannot read hosts file '%s'%s", path,
-				      rc < 0 ? "" : ": larger than 1 MiB");
+				      e == EFBIG ? ": larger than 1 MiB" : "");
 	}
-	rc = discover_hosts_parse(text, len, add_host, d, err);
-	free(text);
+	rc = discover_hosts_parse(t.data, t.len, add_host, d, err);
+	file_text_free(&t);
 	if (rc < 0 && err->code == DIST_E_USAGE) {
 		char msg[DIST_ERROR_MSG_MAX];
 

@@ -540,8 +540,7 @@ int discover_add_http(struct discover *d,
 	hs = calloc(1, sizeof *hs);
 	if (!hs) {
 		api->global_cleanup();
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	}
 	discover_source_init(&hs->s, &http_ops, "http", cfg->url);
 	hs->s.d = d;
@@ -570,8 +569,7 @@ int discover_add_http(struct discover *d,
 	hs->multi = api->multi_init();
 	if (failed || !hs->multi) {
 		http_destroy(&hs->s);
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	}
 	api->multi_setopt(hs->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
 	api->multi_setopt(hs->multi, CURLMOPT_SOCKETDATA, hs);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/file.h"
+
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 /* Service account tokens are JWTs of a few kilobytes. */
 #define SECRET_MAX (64 * 1024)
@@ -16,46 +18,41 @@
 char *discover_read_secret(const char *path, const char *what,
 			   struct dist_error *err)
 {
-	FILE *f = fopen(path, "r");
-	char *text;
+	struct file_text t;
 	size_t len;
 
-	if (!f) {
-		dist_error_set(err, DIST_E_IO, DIST_STAGE_INPUT,
-			       "cannot read %s '%s': %s", what, path,
-			       strerror(errno));
+	/* The messages quote the path and are ours: err is not passed. */
+	if (file_read(path, what, SECRET_MAX, FILE_SECRET, &t, NULL) < 0) {
+		int e = errno;
+
+		if (e == ENOMEM)
+			dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
+		else if (!t.st.st_mode)  /* the open failed */
+			dist_error_set(err, DIST_E_IO, DIST_STAGE_INPUT,
+				       "cannot read %s '%s': %s", what, path,
+				       strerror(e));
+		else
+			dist_error_set(err, e == EFBIG ? DIST_E_TOO_LARGE
+						       : DIST_E_IO,
+				       DIST_STAGE_INPUT, "cannot read %s '%s'%s",
+				       what, path,
+				       e == EFBIG ? ": too large" : "");
 		return NULL;
 	}
-	text = malloc(SECRET_MAX + 1);
-	if (!text) {
-		fclose(f);
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-			       "out of memory");
-		return NULL;
-	}
-	len = fread(text, 1, SECRET_MAX + 1, f);
-	if (ferror(f) || len > SECRET_MAX) {
-		dist_error_set(err, ferror(f) ? DIST_E_IO : DIST_E_TOO_LARGE,
-			       DIST_STAGE_INPUT, "cannot read %s '%s'%s",
-			       what, path, ferror(f) ? "" : ": too large");
-		fclose(f);
-		explicit_bzero(text, SECRET_MAX + 1);
-		free(text);
-		return NULL;
-	}
-	fclose(f);
-	while (len && strchr(" \t\r\n", text[len - 1]))
+	len = t.len;
+	while (len && strchr(" \t\r\n", t.data[len - 1]))
 		len--;
-	text[len] = '\0';
-	if (!len || strpbrk(text, "\r\n")) {
+	t.data[len] = '\0';
+	if (!len || strpbrk(t.data, "\r\n")) {
 		dist_error_set(err, DIST_E_IO, DIST_STAGE_INPUT,
 			       "%s '%s' is empty or has more than one line",
 			       what, path);
-		explicit_bzero(text, len);
-		free(text);
+		file_text_free(&t);
 		return NULL;
 	}
-	return text;
+	/* The caller frees it with free(): wipe the trimmed tail now. */
+	explicit_bzero(t.data + len, t.len - len);
+	return t.data;
 }
 
 /* Percent-encode a label selector for the query string. */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
+
 /* A names file bigger than this is refused rather than read. */
 #define STATIC_FILE_MAX (4 * 1024 * 1024)
 
@@ -86,34 +88,32 @@ static void trim(char **p, size_t *len)
 static void read_names_file(struct static_source *st)
 {
 	struct dist_error err;
+	struct file_text t;
 	char *text, *line, *nl;
-	size_t len = 0, n;
+	size_t len, n;
 	long lineno = 0;
-	FILE *f = fopen(st->path, "r");
 
-	if (!f) {
-		dist_error_set(&err, DIST_E_IO, DIST_STAGE_INPUT,
-			       "cannot read names file '%s': %s", st->path,
-			       strerror(errno));
+	/* The messages quote the path and are ours: err is not passed. */
+	if (file_read(st->path, "names file", STATIC_FILE_MAX, 0, &t,
+		      NULL) < 0) {
+		int e = errno;
+
+		if (!t.st.st_mode)  /* the open failed */
+			dist_error_set(&err, DIST_E_IO, DIST_STAGE_INPUT,
+				       "cannot read names file '%s': %s",
+				       st->path, strerror(e));
+		else
+			dist_error_set(&err, e == EFBIG ? DIST_E_TOO_LARGE
+							: DIST_E_IO,
+				       DIST_STAGE_INPUT,
+				       "cannot read names file '%s'%s",
+				       st->path,
+				       e == EFBIG ? ": larger than 4 MiB" : "");
 		discover_failed(&st->s, &err, NULL);
 		return;
 	}
-	text = malloc(STATIC_FILE_MAX + 1);
-	if (text)
-		len = fread(text, 1, STATIC_FILE_MAX + 1, f);
-	if (!text || ferror(f) || len > STATIC_FILE_MAX) {
-		dist_error_set(&err, text && !ferror(f) ? DIST_E_TOO_LARGE
-						       : DIST_E_IO,
-			       DIST_STAGE_INPUT,
-			       "cannot read names file '%s'%s", st->path,
-			       text && !ferror(f) ? ": larger than 4 MiB" : "");
-		discover_failed(&st->s, &err, NULL);
-		fclose(f);
-		free(text);
-		return;
-	}
-	fclose(f);
-	text[len] = '\0';
+	text = t.data;
+	len = t.len;
 	for (line = text; line < text + len; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(text + len - line));
 		if (!nl)
@@ -133,7 +133,7 @@ static void read_names_file(struct static_source *st)
 		else
 			found_name(&st->s, line);
 	}
-	free(text);
+	file_text_free(&t);
 }
 
 static void static_start(struct discover_source *s)
@@ -159,8 +159,7 @@ static struct static_source *static_new(const char *query,
 	struct static_source *st = calloc(1, sizeof *st);
 
 	if (!st) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory");
+		dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 		return NULL;
 	}
 	discover_source_init(&st->s, &static_ops, "static", query);
@@ -177,8 +176,7 @@ int discover_add_static(struct discover *d, const char *name,
 	st->name = strdup(name);
 	if (!st->name) {
 		static_destroy(&st->s);
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	}
 	discover_add_source(d, &st->s);
 	return 0;
@@ -194,8 +192,7 @@ int discover_add_static_file(struct discover *d, const char *path,
 	st->path = strdup(path);
 	if (!st->path) {
 		static_destroy(&st->s);
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	}
 	st->s.strategy[0] = '\0';
 	snprintf(st->s.strategy, sizeof st->s.strategy, "file");

@@ -6,12 +6,13 @@
 #include "dist/cookie.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "base/file.h"
+#include "base/utf8.h"
 
 /* A cookie file is one line; anything bigger is not a cookie file. */
 #define COOKIE_FILE_MAX 4096
@@ -22,94 +23,6 @@ enum cookie_text {
 	COOKIE_TEXT_BAD_CHARS,
 	COOKIE_TEXT_TOO_LONG,
 };
-
-/* ---- reading files ---------------------------------------------------- */
-
-/* read(2) until EOF or max + 1 bytes, so the caller can tell "exactly
- * max" from "too big". Returns bytes read or -1 with errno. */
-static ssize_t read_full(int fd, char *buf, size_t max)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got <= max) {
-		n = read(fd, buf + got, max + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-/* Grow a buffer that may hold a secret: realloc could leave the old
- * copy behind in freed memory, so copy and wipe by hand. */
-static char *grow_secret(char *old, size_t used, size_t new_size)
-{
-	char *p = malloc(new_size);
-
-	if (!p)
-		return NULL;
-	if (old) {
-		memcpy(p, old, used);
-		explicit_bzero(old, used);
-		free(old);
-	}
-	return p;
-}
-
-/* The whole file at fd, at most max bytes, NUL-terminated. Returns NULL
- * with errno (EFBIG: larger than max). Works on pipes, which have no
- * size to ask for (--vm-args <(...)). */
-static char *slurp_fd(int fd, size_t max, size_t *len)
-{
-	size_t cap = 0, used = 0;
-	char *buf = NULL, *bigger;
-	ssize_t n;
-
-	for (;;) {
-		if (used == cap) {
-			if (cap > max) {
-				errno = EFBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 4096;
-			if (cap > max + 1)
-				cap = max + 1;
-			bigger = grow_secret(buf, used, cap + 1);
-			if (!bigger)
-				goto fail;
-			buf = bigger;
-		}
-		n = read(fd, buf + used, cap - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		used += (size_t)n;
-	}
-	if (used > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	buf[used] = '\0';
-	*len = used;
-	return buf;
-fail:
-	if (buf) {
-		int saved = errno;
-
-		explicit_bzero(buf, used);
-		free(buf);
-		errno = saved;
-	}
-	return NULL;
-}
 
 /* ---- cookie text ------------------------------------------------------ */
 
@@ -136,51 +49,6 @@ static enum cookie_text parse_cookie_text(const char *buf, size_t n,
 	return COOKIE_TEXT_OK;
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes) and its code
- * point, or 0 when it is not well-formed UTF-8 (overlong forms,
- * surrogates and values past U+10FFFF included). */
-static size_t utf8_char(const unsigned char *s, size_t n, unsigned *cp)
-{
-	size_t len, i;
-	unsigned v, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, v = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, v = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, v = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-	unsigned cp;
-	size_t k;
-
-	for (size_t i = 0; i < n; i += k)
-		if (!(k = utf8_char(s + i, n - i, &cp)))
-			return false;
-	return true;
-}
-
 /* The bytes the node digests for a cookie written as text. A node
  * turns -setcookie's argument into an atom, decoding it as UTF-8 in a
  * UTF-8 locale (file:native_name_encoding() utf8), and dist_util digests
@@ -194,19 +62,16 @@ static int cookie_digest_bytes(const char *value, struct cookie *out,
 {
 	const unsigned char *s = (const unsigned char *)value;
 	size_t n = strlen(value), i, k, len = 0;
-	bool utf8 = valid_utf8(s, n);
-	size_t chars = n;
-	unsigned cp;
+	bool utf8 = utf8_valid(s, n);
+	size_t chars = utf8 ? (size_t)utf8_count(s, n) : n;
+	uint32_t cp;
 
-	if (utf8)
-		for (i = 0, chars = 0; i < n; i++)
-			chars += (s[i] & 0xc0) != 0x80;
 	if (chars > COOKIE_MAX)
 		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
 			"the cookie from %s is %zu characters, Erlang cookies "
 			"are limited to %d", source, chars, COOKIE_MAX);
 	for (i = 0; i < n; i += k) {
-		k = utf8 ? utf8_char(s + i, n - i, &cp) : 1;
+		k = utf8 ? utf8_next(s + i, n - i, &cp) : 1;
 		if (!utf8)
 			cp = s[i];
 		if (cp > 0xff)
@@ -293,44 +158,30 @@ static int cookie_text_error(const char *path, enum cookie_text r,
 static int read_cookie_file(const char *path, struct cookie *out,
 			    bool *missing, struct dist_error *err)
 {
-	char buf[COOKIE_FILE_MAX + 1];
+	struct file_text t;
 	enum cookie_text r;
-	struct stat st;
-	ssize_t n;
-	int fd, rc = -1;
+	int rc = -1;
 
 	*missing = false;
-	/* O_NONBLOCK: a FIFO planted at the path must not hang us; it is
-	 * refused by the regular-file check right after. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
+	/* FILE_REGULAR: a FIFO planted at the path is refused before any
+	 * read could hang on it. A file too large still gets the mode
+	 * check first (st is kept), as erl checks the mode first. */
+	if (file_read(path, "cookie file", COOKIE_FILE_MAX,
+		      FILE_SECRET | FILE_REGULAR, &t, err) < 0) {
 		*missing = errno == ENOENT;
-		return dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
-				      "cannot read cookie file %s: %s", path,
-				      strerror(errno));
+		if (errno == EFBIG &&
+		    check_cookie_file_stat(path, &t.st, err) == 0)
+			dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
+				"cookie file %s is larger than %d bytes; a "
+				"cookie file holds one line", path,
+				COOKIE_FILE_MAX);
+		if (err)
+			err->code = DIST_E_COOKIE;
+		return -1;
 	}
-	if (fstat(fd, &st) < 0) {
-		dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
-			       "cannot read cookie file %s: %s", path,
-			       strerror(errno));
+	if (check_cookie_file_stat(path, &t.st, err) < 0)
 		goto out;
-	}
-	if (check_cookie_file_stat(path, &st, err) < 0)
-		goto out;
-	n = read_full(fd, buf, COOKIE_FILE_MAX);
-	if (n < 0) {
-		dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
-			       "cannot read cookie file %s: %s", path,
-			       strerror(errno));
-		goto out;
-	}
-	if (n > COOKIE_FILE_MAX) {
-		dist_error_set(err, DIST_E_COOKIE, DIST_STAGE_NONE,
-			"cookie file %s is larger than %d bytes; a cookie file "
-			"holds one line", path, COOKIE_FILE_MAX);
-		goto out;
-	}
-	r = parse_cookie_text(buf, (size_t)n, out);
+	r = parse_cookie_text(t.data, t.len, out);
 	if (r != COOKIE_TEXT_OK) {
 		cookie_text_error(path, r, err);
 		goto out;
@@ -338,8 +189,7 @@ static int read_cookie_file(const char *path, struct cookie *out,
 	snprintf(out->source, sizeof(out->source), "%s", path);
 	rc = 0;
 out:
-	explicit_bzero(buf, sizeof(buf));
-	close(fd);
+	file_text_free(&t);
 	return rc;
 }
 
@@ -524,6 +374,22 @@ struct arg_buf {
 	size_t len, cap, count;
 };
 
+/* Grow a buffer that may hold a secret: realloc could leave the old
+ * copy behind in freed memory, so copy and wipe by hand. */
+static char *grow_secret(char *old, size_t used, size_t new_size)
+{
+	char *p = malloc(new_size);
+
+	if (!p)
+		return NULL;
+	if (old) {
+		memcpy(p, old, used);
+		explicit_bzero(old, used);
+		free(old);
+	}
+	return p;
+}
+
 static int arg_buf_add(struct arg_buf *ab, const char *a)
 {
 	size_t n = strlen(a) + 1;
@@ -583,9 +449,8 @@ static int read_args_file(const char *path, const char *included_from,
 			  struct dist_error *err)
 {
 	char from[320] = "";
-	char *text;
-	size_t len;
-	int fd, rc;
+	struct file_text t;
+	int rc;
 
 	if (included_from)
 		snprintf(from, sizeof(from), " (-args_file in %s)",
@@ -596,29 +461,20 @@ static int read_args_file(const char *path, const char *included_from,
 			"do the files include each other?", path, from,
 			VM_ARGS_DEPTH_MAX);
 	/* A relative path is relative to the current directory, as for
-	 * erlexec. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	 * erlexec. Read whole, as a secret: it may hold -setcookie. The
+	 * messages name the including file, so they are ours. */
+	if (file_read(path, "vm.args", VM_ARGS_MAX, FILE_SECRET, &t,
+		      NULL) < 0) {
+		if (errno == EFBIG)
+			return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"vm.args %s%s is larger than %d bytes", path,
+				from, VM_ARGS_MAX);
 		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
 				      "cannot read vm.args %s%s: %s", path,
 				      from, strerror(errno));
-	text = slurp_fd(fd, VM_ARGS_MAX, &len);
-	if (!text) {
-		if (errno == EFBIG)
-			rc = dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				"vm.args %s%s is larger than %d bytes", path,
-				from, VM_ARGS_MAX);
-		else
-			rc = dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				"cannot read vm.args %s%s: %s", path, from,
-				strerror(errno));
-		close(fd);
-		return rc;
 	}
-	close(fd);
-	rc = expand_args(path, text, len, depth, ab, err);
-	explicit_bzero(text, len);
-	free(text);
+	rc = expand_args(path, t.data, t.len, depth, ab, err);
+	file_text_free(&t);
 	return rc;
 }
 

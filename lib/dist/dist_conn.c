@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/random.h"
 #include "dist/epmd.h"
 #include "dist/namepool.h"
 #include "io/net.h"
@@ -279,7 +280,7 @@ static const char *dialled_host(const struct dist_conn *c)
 void dist_conn_start(struct dist_conn *c, const struct node_name *target)
 {
 	c->target = *target;
-	c->creation = dist_random_u32();
+	c->creation = random_u32_nonzero();
 	c->t_start_us = engine_now_us();
 	c->state = CONN_RESOLVING;
 	dist_conn_stage(c, DIST_STAGE_RESOLVE);
@@ -799,8 +800,8 @@ struct etf_term *dist_conn_self_pid(struct dist_conn *c, struct etf_arena *a)
 
 struct etf_term *dist_conn_make_ref(struct dist_conn *c, struct etf_arena *a)
 {
-	uint32_t ids[3] = { dist_random_u32() & 0x3ffff, dist_random_u32(),
-			    dist_random_u32() };
+	uint32_t ids[3] = { random_u32_nonzero() & 0x3ffff, random_u32_nonzero(),
+			    random_u32_nonzero() };
 
 	return etf_ref(a, c->our_name, c->creation, ids, 3);
 }

@@ -3,6 +3,8 @@
  * handles. */
 #include "dist/handshake.h"
 
+#include "base/random.h"
+
 /* The low-level MD5 calls are deprecated in OpenSSL 3 in favour of EVP,
  * but EVP loads openssl.cnf and fetches a provider on first use: about
  * 1.6 ms, half the budget of a whole probe, for 16 bytes of digest. */
@@ -10,8 +12,6 @@
 #include <openssl/md5.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 void handshake_digest(const char *cookie, size_t cookie_len,
 		      uint32_t challenge, uint8_t out[16])
@@ -25,24 +25,6 @@ void handshake_digest(const char *cookie, size_t cookie_len,
 	MD5_Update(&ctx, text, (size_t)n);
 	MD5_Final(out, &ctx);
 	explicit_bzero(&ctx, sizeof ctx);
-}
-
-uint32_t dist_random_u32(void)
-{
-	uint32_t v = 0;
-
-	while (v == 0) {
-		if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v) {
-			struct timespec ts;
-
-			/* getrandom only fails when interrupted early in
-			 * boot; a clock-based value is still a valid
-			 * creation, and the challenge is not a secret. */
-			clock_gettime(CLOCK_REALTIME, &ts);
-			v = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec;
-		}
-	}
-	return v;
 }
 
 size_t handshake_frame_next(const uint8_t *in, size_t len,
@@ -187,7 +169,7 @@ static int on_challenge(struct handshake *hs, const uint8_t *m, size_t len,
 				      "6 (OTP 23 or later needed)",
 				      hs->dialled);
 	/* challenge_reply 'r': our Challenge u32, Digest of theirs. */
-	hs->our_challenge = dist_random_u32();
+	hs->our_challenge = random_u32_nonzero();
 	handshake_digest(hs->cookie, hs->cookie_len, challenge, digest);
 	buf_put_u16(out, 21);
 	buf_put_u8(out, 'r');

@@ -100,7 +100,4 @@ size_t handshake_frame_next(const uint8_t *in, size_t len,
 void handshake_digest(const char *cookie, size_t cookie_len,
 		      uint32_t challenge, uint8_t out[16]);
 
-/* A random u32 that is never 0 (creations and challenges). */
-uint32_t dist_random_u32(void);
-
 #endif

@@ -11,7 +11,7 @@
 
 #include "dist/nodename.h"
 #include "dist/namepool_lock.h"
-#include "io/resolve.h"
+#include "io/addr.h"
 
 static void our_host(bool long_style, const struct sockaddr_storage *local,
 		     char *out, size_t len)

@@ -6,56 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/utf8.h"
+
 /* How much of a bad name a message quotes: enough to recognise it,
  * never a whole hostile megabyte line. */
 #define ECHO_MAX 64
 
-/* Decode one UTF-8 character at s (NUL-terminated). Returns its length
- * and stores the code point, or returns 0 for an invalid sequence
- * (overlong forms, surrogates and values past U+10FFFF included). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c = s[0], min;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xe0) == 0xc0) {
-		len = 2, c &= 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, c &= 0x0f, min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4, c &= 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 long node_utf8_length(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	long n = 0;
-	uint32_t cp;
-	size_t len;
-
-	while (*p) {
-		len = utf8_decode(p, &cp);
-		if (!len)
-			return -1;
-		p += len;
-		n++;
-	}
-	return n;
+	return utf8_count((const uint8_t *)s, strlen(s));
 }
 
 /* A short, printable, valid UTF-8 quotation of s for messages. s must
@@ -63,11 +22,12 @@ long node_utf8_length(const char *s)
 static void echo_name(const char *s, char *dst, size_t size)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + strlen(s);
 	size_t used = 0, len, i;
 	uint32_t cp;
 
 	while (*p) {
-		len = utf8_decode(p, &cp);
+		len = utf8_next(p, (size_t)(end - p), &cp);
 		if (!len || used + len + 4 > size || used + len > ECHO_MAX) {
 			memcpy(dst + used, "...", 3);
 			used += 3;
@@ -140,11 +100,12 @@ static int check_host_chars(const char *name, const char *host,
 			    struct dist_error *err)
 {
 	const unsigned char *p = (const unsigned char *)host;
+	const unsigned char *end = p + strlen(host);
 	uint32_t cp;
 	size_t len;
 
 	while (*p) {
-		len = utf8_decode(p, &cp);
+		len = utf8_next(p, (size_t)(end - p), &cp);
 		if (cp == ' ')
 			return dist_error_set(err, DIST_E_INVALID_NAME,
 				DIST_STAGE_INPUT,

@@ -33,8 +33,8 @@ struct engine *engine_new(struct dist_error *err)
 	struct engine *e = calloc(1, sizeof *e);
 
 	if (!e) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory creating the event loop");
+		dist_error_nomem(err, DIST_STAGE_NONE,
+				 "creating the event loop");
 		return NULL;
 	}
 	e->epfd = epoll_create1(EPOLL_CLOEXEC);

@@ -6,7 +6,7 @@
 #include <netinet/tcp.h>
 #include <unistd.h>
 
-#include "io/resolve.h"
+#include "io/addr.h"
 
 int net_connect_start(const struct sockaddr_storage *addr, uint16_t port,
 		      bool nodelay, char *text, size_t text_len)

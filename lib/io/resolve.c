@@ -164,8 +164,8 @@ static struct resolver *resolver_create(struct engine *e, int flags,
 	int rc;
 
 	if (!r) {
-		dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_RESOLVE,
-			       "out of memory creating the resolver");
+		dist_error_nomem(err, DIST_STAGE_RESOLVE,
+				 "creating the resolver");
 		return NULL;
 	}
 	rc = ares_library_init(ARES_LIB_INIT_ALL);
@@ -478,16 +478,6 @@ void resolve_cancel(struct resolve_req *req)
 	req->cb = NULL;
 	if (req->in_ares)
 		resolver_question_abandoned(req->r);
-}
-
-void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len)
-{
-	const void *a = ss->ss_family == AF_INET6
-		? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		: (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-
-	if (!inet_ntop(ss->ss_family, a, out, (socklen_t)len))
-		snprintf(out, len, "?");
 }
 
 /* ---- raw questions (resolve_query) ------------------------------------ */

@@ -72,7 +72,4 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 					void *data);
 void resolve_query_cancel(struct resolve_query_req *req);
 
-/* "127.0.0.1" / "::1" text of an address (no port). */
-void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len);
-
 #endif

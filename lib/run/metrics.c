@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "base/atomic_file.h"
 #include "run/records.h"
 
 /* Percentiles are good to 2%: more digits would only be noise. */
@@ -263,23 +263,24 @@ static void write_targets(FILE *f, const char *p, struct prom_targets *pt)
 	write_target_family(f, p, pt, SERIES_ERROR);
 }
 
-/* --prom FILE: node_exporter's textfile collector reads *.prom files;
- * write a temp file and rename it, so a scrape never sees half. */
+/* --prom FILE: node_exporter's textfile collector reads *.prom files,
+ * as another user: the file is replaced whole (a scrape never sees
+ * half) and readable by all (0644). */
 int metrics_write_prom(const struct runner_config *cfg,
 		      const struct runner_summary *sum, struct dist_error *err)
 {
-	char tmp[4096];
 	const char *p = cfg->program ? cfg->program : "dist";
+	char *text = NULL;
+	size_t len = 0;
 	FILE *f;
+	int rc;
 
 	if (!cfg->prom_file)
 		return 0;
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", cfg->prom_file, (long)getpid());
-	f = fopen(tmp, "w");
+	f = open_memstream(&text, &len);
 	if (!f)
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				      "--prom %s: %s", cfg->prom_file,
-				      strerror(errno));
+		return dist_error_nomem(err, DIST_STAGE_NONE,
+					"writing the --prom file");
 	fprintf(f, "# HELP %s_targets Targets in the last run.\n"
 		"# TYPE %s_targets gauge\n%s_targets %ld\n", p, p, p,
 		sum->targets);
@@ -304,14 +305,17 @@ int metrics_write_prom(const struct runner_config *cfg,
 		"%s_last_run_timestamp_seconds %ld\n", p, p, p,
 		(long)time(NULL));
 	write_targets(f, p, sum->per_target);
-	if (fclose(f) != 0 || rename(tmp, cfg->prom_file) != 0) {
-		int saved = errno;
-
-		unlink(tmp);
+	if (fclose(f) != 0) {
+		free(text);
+		return dist_error_nomem(err, DIST_STAGE_NONE,
+					"writing the --prom file");
+	}
+	rc = atomic_file_write(cfg->prom_file, text, len, 0644, err);
+	free(text);
+	if (rc < 0)
 		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
 				      "--prom %s: %s", cfg->prom_file,
-				      strerror(saved));
-	}
+				      strerror(errno));
 	return 0;
 }
 

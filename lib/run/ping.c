@@ -38,8 +38,8 @@ static int send_is_auth(struct runner_job *j, struct dist_error *err)
 			etf_tuple(a, 2, etf_atom(a, "is_auth"),
 				  etf_atom(a, p->conn.our_name)));
 	if (!self || !p->ref || !control || !msg)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_REQUEST,
-				      "out of memory building the ping");
+		return dist_error_nomem(err, DIST_STAGE_REQUEST,
+					"building the ping");
 	if (dist_conn_send(&p->conn, control, msg, err) < 0)
 		return -1;
 	p->sent++;
@@ -165,8 +165,7 @@ static void ping_start(struct runner_job *j)
 
 	p->arena = etf_arena_new();
 	if (!p->arena) {
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory");
+		dist_error_nomem(&err, DIST_STAGE_NONE, NULL);
 		runner_job_finish(j, &err);
 		return;
 	}

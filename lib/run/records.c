@@ -203,8 +203,7 @@ static int json_line(struct record_reader *r, const char *text, size_t len,
 	rec->node = node_text(node);
 	if (!rec->node) {
 		json_decref(obj);
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
 	}
 	rec->fields = obj;
 	return 1;
@@ -227,8 +226,7 @@ static int bare_line(struct record_reader *r, const char *text,
 	}
 	rec->node = strdup(text);
 	if (!rec->node)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
 	return 1;
 }
 
@@ -267,8 +265,7 @@ static int next_argument(struct record_reader *r, struct input_record *rec,
 			"argument %d: not valid UTF-8", r->next_arg);
 	rec->node = strdup(arg);
 	if (!rec->node)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
 	return 1;
 }
 
@@ -321,8 +318,7 @@ int record_parse_line(const char *line, size_t len, long lineno,
 				      lineno, RECORD_LINE_MAX);
 	copy = malloc(len + 1);
 	if (!copy)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_INPUT,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
 	memcpy(copy, line, len);
 	copy[len] = '\0';
 	rc = parse_line(&r, copy, len, rec, err);

@@ -10,6 +10,7 @@
 
 #include "run/conn_job.h"
 #include "base/json_exact.h"
+#include "base/utf8.h"
 #include "term/term_json.h"
 #include "term/term_parse.h"
 
@@ -60,8 +61,7 @@ int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err)
 {
 	cfg->arena = etf_arena_new();
 	if (!cfg->arena)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
-				      "out of memory");
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	if (decode_wrapper(cfg, rpc_wrapper_call, rpc_wrapper_call_size,
 			   &cfg->call_exprs, err) < 0 ||
 	    decode_wrapper(cfg, rpc_wrapper_eval, rpc_wrapper_eval_size,
@@ -127,7 +127,7 @@ static int name_field(json_t *f, const char *key, const char **out,
 		      struct dist_error *err)
 {
 	json_t *v = json_object_get(f, key);
-	size_t chars = 0, i, n;
+	size_t chars, n;
 	const char *s;
 
 	if (!v)
@@ -137,8 +137,8 @@ static int name_field(json_t *f, const char *key, const char **out,
 		return field_error(err, "\"%s\" must be a string (an atom "
 				   "name), not %s", key, json_kind(v));
 	n = json_string_length(v);
-	for (i = 0; i < n; i++)
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	/* jansson holds valid UTF-8 only: the count is never -1. */
+	chars = (size_t)utf8_count((const uint8_t *)s, n);
 	if (n == 0 || strlen(s) != n || chars > 255)
 		return field_error(err, "\"%s\" must be an atom name: 1 to "
 				   "255 characters, no NUL", key);
@@ -317,8 +317,8 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 						       ? "send_stdout_to_caller"
 						       : "user")));
 	if (!self || !bindings || !call_args || !*control || !*msg)
-		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_REQUEST,
-				      "out of memory building the call");
+		return dist_error_nomem(err, DIST_STAGE_REQUEST,
+					"building the call");
 	return 0;
 }
 
@@ -575,8 +575,7 @@ static void rpc_start(struct runner_job *j)
 	buf_init(&p->output, 16 * 1024 * 1024);
 	p->arena = etf_arena_new();
 	if (!p->arena) {
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_NONE,
-			       "out of memory");
+		dist_error_nomem(&err, DIST_STAGE_NONE, NULL);
 		runner_job_finish(j, &err);
 		return;
 	}

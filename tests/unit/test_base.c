@@ -158,8 +158,10 @@ static void test_atomic_file(void)
 	   "atomic_file: the last write wins, with its mode");
 	file_text_free(&t);
 	snprintf(path, sizeof path, "%s/no/such/dir/state", dir);
+	errno = 0;
 	ok(atomic_file_write(path, "x", 1, 0600, &err) < 0 &&
-	   err.code == DIST_E_IO && strstr(err.message, path),
+	   err.code == DIST_E_IO && strstr(err.message, path) &&
+	   errno == ENOENT,
 	   "atomic_file: a write that cannot happen names the path (%s)",
 	   err.message);
 	snprintf(path, sizeof path, "%s/state", dir);

@@ -374,7 +374,7 @@ static void test_fallthrough_and_errors(void)
 	clear_env();
 
 	ck.len = 3;
-	strcpy(ck.value, "SECRET");
+	snprintf(ck.value, sizeof ck.value, "SECRET");
 	cookie_wipe(&ck);
 	ok(!ck.len && !ck.value[0] && !ck.source[0], "cookie_wipe");
 }
