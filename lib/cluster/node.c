@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/random.h"
 #include "dist/epmd.h"
 #include "io/listen.h"
 #include "io/net.h"
@@ -261,7 +262,7 @@ static int node_start(struct node *n, struct dist_error *err)
 				 engine_now_us() + n->cfg->timeout_us);
 	if (n->cfg->listen_port > 0) {
 		/* A fixed port and no EPMD: peers are told the port. */
-		n->creation = dist_random_u32();
+		n->creation = random_u32_nonzero();
 		ready_record(n);
 		return 0;
 	}

@@ -2,6 +2,7 @@
  * handshake_accept.h). Each step names the message of erl_dist_protocol
  * it handles. */
 #include "dist/handshake_accept.h"
+#include "base/random.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -107,7 +108,7 @@ static void put_challenge(struct hs_accept *hs, struct buf *out)
 {
 	size_t n = strlen(hs->our_name);
 
-	hs->our_challenge = dist_random_u32();
+	hs->our_challenge = random_u32_nonzero();
 	buf_put_u16(out, (uint16_t)(1 + 8 + 4 + 4 + 2 + n));
 	buf_put_u8(out, 'N');
 	buf_put_u64(out, hs->our_flags);

@@ -1,5 +1,6 @@
 /* listen.c - listening sockets (see listen.h). */
 #include "io/listen.h"
+#include "io/addr.h"
 
 #include <errno.h>
 #include <netinet/in.h>

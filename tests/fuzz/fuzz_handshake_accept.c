@@ -52,11 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1:
 		hs.state = HSA_AWAIT_REPLY;
 		hs.our_challenge = FUZZ_CHALLENGE;
-		strcpy(hs.peer_name, "peer@127.0.0.1");
+		snprintf(hs.peer_name, sizeof hs.peer_name, "%s", "peer@127.0.0.1");
 		break;
 	case 2:
 		hs.state = HSA_AWAIT_ALIVE;
-		strcpy(hs.peer_name, "peer@127.0.0.1");
+		snprintf(hs.peer_name, sizeof hs.peer_name, "%s", "peer@127.0.0.1");
 		break;
 	default:
 		break;

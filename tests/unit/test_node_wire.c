@@ -139,12 +139,12 @@ static void test_accept(void)
 	   "missing mandatory flags: not_allowed, and why");
 
 	hs_accept_init(&hs, "b@h", 1, DIST_OUR_FLAGS, "c", 1);
-	strcpy(hs.peer_name, "a@h");
+	snprintf(hs.peer_name, sizeof hs.peer_name, "%s", "a@h");
 	ok(hs_accept_choose(&hs, true, false) == HSA_ALIVE,
 	   "a live connection of that name: alive");
 	ok(hs_accept_choose(&hs, false, true) == HSA_NOK,
 	   "both dialling, our name greater: nok");
-	strcpy(hs.peer_name, "c@h");
+	snprintf(hs.peer_name, sizeof hs.peer_name, "%s", "c@h");
 	ok(hs_accept_choose(&hs, false, true) == HSA_OK_SIMULTANEOUS,
 	   "both dialling, their name greater: ok_simultaneous");
 	ok(hs_accept_step(&hs, (const uint8_t *)"x", 1, NULL, &err) < 0 &&
