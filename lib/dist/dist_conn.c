@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "dist/epmd.h"
+#include "dist/frame.h"
 #include "dist/namepool.h"
 #include "io/net.h"
 
-#define DIST_PASS_THROUGH 112
 #define HANDSHAKE_MAX_INPUT 4096
 /* Closes before the status that may be a busy name rather than a port
  * that is no distribution port: runs of other users, which share no
@@ -165,6 +165,15 @@ static void on_stage_timer(struct engine *e, struct engine_timer *t)
 	dist_conn_fail_timeout(c, why);
 }
 
+/* Answer a tick so the node hears from us too, or say something of our
+ * own when we have been quiet for a tick interval. */
+static void send_tick(struct dist_conn *c)
+{
+	frame_put_tick(&c->out);
+	c->last_send_us = engine_now_us();
+	engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE, NULL);
+}
+
 /* Ticks: a long-lived connection must say something at least every
  * net_ticktime/4 or the node drops it. */
 static void on_tick_timer(struct engine *e, struct engine_timer *t)
@@ -174,11 +183,8 @@ static void on_tick_timer(struct engine *e, struct engine_timer *t)
 
 	if (c->state != CONN_READY)
 		return;
-	if (now - c->last_send_us >= c->cfg->tick_interval_us) {
-		buf_put_u32(&c->out, 0);
-		c->last_send_us = now;
-		engine_io_set(e, &c->io, ENGINE_READ | ENGINE_WRITE, NULL);
-	}
+	if (now - c->last_send_us >= c->cfg->tick_interval_us)
+		send_tick(c);
 	engine_timer_arm(e, &c->tick_timer,
 			 c->last_send_us + c->cfg->tick_interval_us);
 }
@@ -538,13 +544,12 @@ static void handshake_input(struct dist_conn *c)
 			   "%s: oversized handshake message%s", c->target.full, "");
 }
 
-static void deliver_frame(struct dist_conn *c, const uint8_t *p, size_t len)
+static void deliver_frame(struct dist_conn *c, const struct frame *f)
 {
 	struct etf_term *control = NULL, *msg = NULL;
 	struct dist_error err;
-	size_t used = 0, used2 = 0;
 
-	if (len == 0 || p[0] != DIST_PASS_THROUGH) {
+	if (f->payload[0] != FRAME_PASS_THROUGH) {
 		conn_failf(c, DIST_E_PROTOCOL,
 			   "%s: unsupported distribution message (not "
 			   "pass-through)%s", c->target.full, "");
@@ -558,11 +563,8 @@ static void deliver_frame(struct dist_conn *c, const uint8_t *p, size_t len)
 	}
 	dist_error_clear(&err);
 	err.stage = c->stage == DIST_STAGE_NONE ? DIST_STAGE_REQUEST : c->stage;
-	if (etf_decode(p + 1, len - 1, &used, c->arena, &etf_default_limits,
-		       &control, &err) < 0 ||
-	    (1 + used < len &&
-	     etf_decode(p + 1 + used, len - 1 - used, &used2, c->arena,
-			&etf_default_limits, &msg, &err) < 0)) {
+	if (frame_decode(f->payload, f->len, c->arena, &etf_default_limits,
+			 &control, &msg, &err) < 0) {
 		conn_fail(c, &err);
 		return;
 	}
@@ -575,13 +577,18 @@ static void deliver_frame(struct dist_conn *c, const uint8_t *p, size_t len)
 
 static void ready_input(struct dist_conn *c)
 {
-	while (c->state == CONN_READY && c->in.len >= 4) {
-		size_t n = get_u32(c->in.data);
+	struct frame f;
+	struct dist_error err;
+	long used;
 
-		if (n > c->cfg->max_message) {
+	while (c->state == CONN_READY &&
+	       (used = frame_next(c->in.data, c->in.len, c->cfg->max_message,
+				  &f, &err)) != 0) {
+		if (used < 0) {
 			char detail[64];
 
-			snprintf(detail, sizeof detail, "%zu > %zu bytes", n,
+			snprintf(detail, sizeof detail, "%zu > %zu bytes",
+				 (size_t)get_u32(c->in.data),
 				 c->cfg->max_message);
 			conn_failf(c, DIST_E_TOO_LARGE,
 				   "%s: the node sent a message larger than "
@@ -589,19 +596,12 @@ static void ready_input(struct dist_conn *c)
 				   "it)", c->target.full, detail);
 			return;
 		}
-		if (c->in.len < 4 + n)
-			return;
-		if (n == 0) {
-			/* A tick: answer so the node hears from us too. */
-			buf_put_u32(&c->out, 0);
-			c->last_send_us = engine_now_us();
-			engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE,
-				      NULL);
-		} else {
-			deliver_frame(c, c->in.data + 4, n);
-		}
+		if (f.kind == FRAME_TICK)
+			send_tick(c);
+		else
+			deliver_frame(c, &f);
 		if (c->state == CONN_READY)
-			buf_consume(&c->in, 4 + n);
+			buf_consume(&c->in, (size_t)used);
 	}
 }
 
@@ -766,28 +766,12 @@ static void conn_on_io(struct engine *e, struct engine_io *io,
 int dist_conn_send(struct dist_conn *c, const struct etf_term *control,
 		   const struct etf_term *msg, struct dist_error *err)
 {
-	size_t start = c->out.len;
-
 	if (c->state != CONN_READY)
 		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_REQUEST,
 				      "connection to %s is not ready",
 				      c->target.full);
-	/* u32 length, then 112 and the terms: the pass-through format
-	 * that needs neither the atom cache nor fragments. */
-	buf_put_u32(&c->out, 0);
-	buf_put_u8(&c->out, DIST_PASS_THROUGH);
-	if (etf_encode(control, &c->out, true, err) < 0 ||
-	    (msg && etf_encode(msg, &c->out, true, err) < 0)) {
-		c->out.len = start;
+	if (frame_encode(&c->out, control, msg, err) < 0)
 		return -1;
-	}
-	if (c->out.failed || c->out.len - start - 4 > UINT32_MAX) {
-		c->out.len = start;
-		return dist_error_set(err, DIST_E_TOO_LARGE, DIST_STAGE_REQUEST,
-				      "message to %s is too large",
-				      c->target.full);
-	}
-	put_u32(c->out.data + start, (uint32_t)(c->out.len - start - 4));
 	c->last_send_us = engine_now_us();
 	return engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE, err);
 }
