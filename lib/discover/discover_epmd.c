@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "dist/epmd.h"
+#include "io/dial.h"
 #include "io/net.h"
 
 /* EPMD lists one short line per node: a megabyte is thousands of nodes,
@@ -29,9 +30,7 @@ struct epmd_source {
 	char node_host[256];   /* the host part of the names */
 	enum discover_host_form form;
 	struct resolve_req *resolving;
-	struct resolve_result addrs;
-	int addr_index;
-	char address[INET6_ADDRSTRLEN];
+	struct dial dial;      /* the host's addresses, in turn */
 	struct engine_io io;
 	bool connecting;
 	struct epmd_names names;
@@ -64,12 +63,12 @@ static void on_name(void *data, const char *name, uint16_t port)
 	struct epmd_source *es = data;
 	char node[EPMD_NAMES_LINE_MAX + 300];
 	struct discover_node n = { .node = node, .host = es->node_host,
-				   .address = es->address, .port = port };
+				   .address = es->dial.address, .port = port };
 
 	/* The address EPMD answered on: the nodes listen there too. */
-	n.family = es->addrs.addrs[es->addr_index].ss_family;
+	n.family = dial_current(&es->dial)->ss_family;
 	if (es->form == DISCOVER_HOST_ADDRESS)
-		n.host = es->address;
+		n.host = es->dial.address;
 	snprintf(node, sizeof node, "%s@%s", name, n.host);
 	discover_found(&es->s, &n);
 }
@@ -96,12 +95,11 @@ static void on_connect_error(struct epmd_source *es, int soerr)
 	char detail[300];
 
 	epmd_close(es);
-	if (es->addr_index + 1 < es->addrs.naddrs) {
-		es->addr_index++;
+	if (dial_next(&es->dial)) {
 		epmd_connect_next(es);
 		return;
 	}
-	snprintf(detail, sizeof detail, "%s port %d: %s", es->address,
+	snprintf(detail, sizeof detail, "%s port %d: %s", es->dial.address,
 		 discover_config_of(es->s.d)->epmd_port, strerror(soerr));
 	dist_error_set(&err, DIST_E_EPMD_UNREACHABLE, DIST_STAGE_EPMD,
 		       "no EPMD answers on host '%s' (%s): no Erlang node "
@@ -190,10 +188,8 @@ static void on_io(struct engine *e, struct engine_io *io, unsigned events)
 
 static void epmd_connect_next(struct epmd_source *es)
 {
-	const struct sockaddr_storage ss = es->addrs.addrs[es->addr_index];
 	uint16_t port = (uint16_t)discover_config_of(es->s.d)->epmd_port;
-	int fd = net_connect_start(&ss, port, false, es->address,
-				   sizeof es->address);
+	int fd = dial_connect(&es->dial, port, false);
 
 	if (fd < 0) {
 		on_connect_error(es, -fd);
@@ -219,15 +215,15 @@ static void on_resolved(void *data, int status,
 		epmd_finish(es, err);
 		return;
 	}
-	es->addrs = *res;
-	es->addr_index = 0;
+	dial_init(&es->dial, res);
 	epmd_connect_next(es);
 }
 
 static void epmd_start(struct discover_source *s)
 {
 	struct epmd_source *es = (struct epmd_source *)s;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&es->addrs.addrs[0];
+	struct resolve_result here;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&here.addrs[0];
 	struct dist_error err;
 	struct resolver *r;
 
@@ -236,13 +232,13 @@ static void epmd_start(struct discover_source *s)
 	memset(&es->names, 0, sizeof es->names);
 	es->received = 0;
 	epmd_names_request(&es->out);
-	es->addr_index = 0;
 	if (!es->host[0]) {
 		/* This host: EPMD always listens on loopback. */
-		memset(&es->addrs, 0, sizeof es->addrs);
+		memset(&here, 0, sizeof here);
 		sin->sin_family = AF_INET;
 		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		es->addrs.naddrs = 1;
+		here.naddrs = 1;
+		dial_init(&es->dial, &here);
 		epmd_connect_next(es);
 		return;
 	}

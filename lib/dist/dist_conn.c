@@ -1,11 +1,12 @@
-/* dist_conn.c - one node connection as a state machine (see dist_conn.h).
- * Each stage comments which protocol exchange it performs. */
+/* dist_conn.c - one node connection as a state machine (see dist_conn.h):
+ * the stages, their timeouts and their failures. Each stage comments
+ * which protocol exchange it performs; the socket, frames and ticks are
+ * in dist_conn_wire.c, our name from the pool in dist_conn_name.c. */
 #include "dist/dist_conn.h"
+#include "dist/dist_conn_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,17 +16,7 @@
 #include "dist/namepool.h"
 #include "io/net.h"
 
-#define DIST_PASS_THROUGH 112
 #define HANDSHAKE_MAX_INPUT 4096
-/* Closes before the status that may be a busy name rather than a port
- * that is no distribution port: runs of other users, which share no
- * locks with us, can walk into a few such names in a row. */
-#define EARLY_CLOSES_MAX 4
-
-static void conn_on_io(struct engine *e, struct engine_io *io,
-		       unsigned events);
-static void conn_connect_node(struct dist_conn *c);
-static void on_name_wait(struct engine *e, struct engine_timer *t);
 
 static double ms_since(int64_t t0)
 {
@@ -51,7 +42,7 @@ void dist_conn_stage(struct dist_conn *c, enum dist_stage stage)
 					: c->cfg->stage_timeout_us));
 }
 
-static void close_socket(struct dist_conn *c)
+void conn_close_socket(struct dist_conn *c)
 {
 	if (c->io.fd < 0)
 		return;
@@ -61,19 +52,14 @@ static void close_socket(struct dist_conn *c)
 	c->socket_gen++;
 }
 
-static void release_pool_name(struct dist_conn *c)
-{
-	namepool_release(c->cfg->names, c->pool_key, &c->pool);
-}
-
 void dist_conn_close(struct dist_conn *c)
 {
-	release_pool_name(c);
+	conn_name_release(c);
 	if (c->rreq) {
 		resolve_cancel(c->rreq);
 		c->rreq = NULL;
 	}
-	close_socket(c);
+	conn_close_socket(c);
 	engine_timer_disarm(c->e, &c->stage_timer);
 	engine_timer_disarm(c->e, &c->tick_timer);
 	engine_timer_disarm(c->e, &c->name_wait);
@@ -88,7 +74,7 @@ void dist_conn_close(struct dist_conn *c)
 
 /* Terminal: close everything, then tell the owner. Nothing may touch c
  * after this returns to the loop except through the owner. */
-static void conn_fail(struct dist_conn *c, const struct dist_error *err)
+void conn_fail(struct dist_conn *c, const struct dist_error *err)
 {
 	struct dist_error copy = *err;
 
@@ -103,11 +89,7 @@ static void conn_fail(struct dist_conn *c, const struct dist_error *err)
 	c->ops->failed(c, &copy);
 }
 
-static void conn_failf(struct dist_conn *c, enum dist_code code,
-		       const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void conn_failf(struct dist_conn *c, enum dist_code code,
+void conn_failf(struct dist_conn *c, enum dist_code code,
 		       const char *fmt, ...)
 {
 	struct dist_error err;
@@ -166,24 +148,6 @@ static void on_stage_timer(struct engine *e, struct engine_timer *t)
 	dist_conn_fail_timeout(c, why);
 }
 
-/* Ticks: a long-lived connection must say something at least every
- * net_ticktime/4 or the node drops it. */
-static void on_tick_timer(struct engine *e, struct engine_timer *t)
-{
-	struct dist_conn *c = t->data;
-	int64_t now = engine_now_us();
-
-	if (c->state != CONN_READY)
-		return;
-	if (now - c->last_send_us >= c->cfg->tick_interval_us) {
-		buf_put_u32(&c->out, 0);
-		c->last_send_us = now;
-		engine_io_set(e, &c->io, ENGINE_READ | ENGINE_WRITE, NULL);
-	}
-	engine_timer_arm(e, &c->tick_timer,
-			 c->last_send_us + c->cfg->tick_interval_us);
-}
-
 void dist_conn_init(struct dist_conn *c, struct engine *e,
 		    struct resolver *r, const struct dist_conn_config *cfg,
 		    const struct dist_conn_ops *ops, void *data)
@@ -200,20 +164,19 @@ void dist_conn_init(struct dist_conn *c, struct engine *e,
 	c->io.data = c;
 	c->stage_timer.cb = on_stage_timer;
 	c->stage_timer.data = c;
-	c->tick_timer.cb = on_tick_timer;
+	c->tick_timer.cb = conn_on_tick_timer;
 	c->tick_timer.data = c;
-	c->name_wait.cb = on_name_wait;
+	c->name_wait.cb = conn_on_name_wait;
 	c->name_wait.data = c;
 	buf_init(&c->in, 0);
 	buf_init(&c->out, 0);
 	c->state = CONN_IDLE;
 }
 
-/* Non-blocking connect to addrs[addr_index]:port. */
+/* Non-blocking connect to the address of the walk at port. */
 static int open_socket(struct dist_conn *c, uint16_t port)
 {
-	int fd = net_connect_start(&c->addrs.addrs[c->addr_index], port, true,
-				   c->address, sizeof c->address);
+	int fd = dial_connect(&c->dial, port, true);
 
 	if (fd < 0)
 		return fd;
@@ -258,8 +221,7 @@ static void on_resolved(void *data, int status,
 		conn_fail(c, &e2);
 		return;
 	}
-	c->addrs = *res;
-	c->addr_index = 0;
+	dial_init(&c->dial, res);
 	if (c->cfg->direct_port > 0) {
 		c->node_port = (uint16_t)c->cfg->direct_port;
 		dist_conn_stage(c, DIST_STAGE_CONNECT);
@@ -289,37 +251,13 @@ void dist_conn_start(struct dist_conn *c, const struct node_name *target)
 		conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
 }
 
-static void on_name_wait(struct engine *e, struct engine_timer *t)
-{
-	(void)e;
-	conn_connect_node(t->data);
-}
-
-static void conn_connect_node(struct dist_conn *c)
+void conn_connect_node(struct dist_conn *c)
 {
 	int rc;
 
 	c->state = CONN_CONNECTING;
-	/* Other connections to the same node, of this run or of another
-	 * run on this host, hold names too: take one nobody holds, or wait
-	 * a moment while all 32 are held (the stage timeout still bounds
-	 * the wait). See namepool.h for what the node does otherwise. */
-	if (!c->cfg->our_name && !c->pool.held) {
-		namepool_node_key(c->target.alive,
-				  &c->addrs.addrs[c->addr_index],
-				  c->node_port, c->pool_key,
-				  sizeof c->pool_key);
-		if (namepool_acquire(c->cfg->names, c->pool_key,
-				     c->pool_tries == 0
-					     ? -1
-					     : (int)(c->pool.index %
-						     NAME_POOL_SIZE),
-				     &c->pool) == NAMEPOOL_ALL_BUSY) {
-			engine_timer_arm(c->e, &c->name_wait,
-					 engine_now_us() + 2000);
-			return;
-		}
-	}
+	if (!conn_name_hold(c))
+		return;
 	rc = open_socket(c, c->node_port);
 	if (rc < 0)
 		conn_failf(c, DIST_E_IO, "%s: cannot open a socket: %s", c->target.full,
@@ -333,16 +271,10 @@ static void conn_connect_node(struct dist_conn *c)
  * turn, as they do for EPMD. */
 static bool next_node_address(struct dist_conn *c)
 {
-	size_t used = strlen(c->node_tried);
-
-	snprintf(c->node_tried + used, sizeof c->node_tried - used, "%s%s",
-		 used ? ", " : "", c->address);
-	if (c->node_addr_tries + 1 >= c->addrs.naddrs)
+	if (!dial_next(&c->dial))
 		return false;
-	c->node_addr_tries++;
-	c->addr_index = (c->addr_index + 1) % c->addrs.naddrs;
 	/* The pool key names the address: take the name again there. */
-	namepool_release(c->cfg->names, c->pool_key, &c->pool);
+	conn_name_release(c);
 	conn_connect_node(c);
 	return true;
 }
@@ -352,7 +284,7 @@ static void node_connect_failed(struct dist_conn *c, int soerr)
 	char where[512];
 
 	snprintf(where, sizeof where, "port %u of %s (tried %s)",
-		 c->node_port, dialled_host(c), c->node_tried);
+		 c->node_port, dialled_host(c), c->dial.tried);
 	if (soerr != ECONNREFUSED)
 		conn_failf(c, DIST_E_CONNECT_FAILED,
 			   "%s: cannot connect to %s: %s", c->target.full,
@@ -377,15 +309,14 @@ static void on_connect_error(struct dist_conn *c, int soerr)
 {
 	char detail[600];
 
-	close_socket(c);
+	conn_close_socket(c);
 	if (c->state == CONN_EPMD) {
-		if (c->addr_index + 1 < c->addrs.naddrs) {
-			c->addr_index++;
+		if (dial_next(&c->dial)) {
 			epmd_start(c);
 			return;
 		}
 		snprintf(detail, sizeof detail,
-			 "%s port %d (%s): %s", c->address, c->cfg->epmd_port,
+			 "%s port %d (%s): %s", c->dial.address, c->cfg->epmd_port,
 			 dialled_host(c), strerror(soerr));
 		conn_failf(c, DIST_E_EPMD_UNREACHABLE,
 			   "%s: no EPMD answers at %s; no Erlang node runs "
@@ -419,7 +350,7 @@ static void handshake_begin(struct dist_conn *c)
 	handshake_client_start(&c->hs, &c->out);
 }
 
-static void on_connected(struct dist_conn *c)
+void conn_on_connected(struct dist_conn *c)
 {
 	int soerr = net_connect_result(c->io.fd);
 
@@ -432,7 +363,7 @@ static void on_connected(struct dist_conn *c)
 		handshake_begin(c);
 }
 
-static void epmd_input(struct dist_conn *c)
+void conn_epmd_input(struct dist_conn *c)
 {
 	struct epmd_port_info info;
 	struct dist_error err;
@@ -449,7 +380,7 @@ static void epmd_input(struct dist_conn *c)
 				       "named '%s': the node is not running "
 				       "or runs under another name (see "
 				       "epmd -names)", c->target.full,
-				       dialled_host(c), c->address,
+				       dialled_host(c), c->dial.address,
 				       c->cfg->epmd_port, c->target.alive);
 		conn_fail(c, &err);
 		return;
@@ -464,35 +395,14 @@ static void epmd_input(struct dist_conn *c)
 			   "dist needs version 6 (OTP 23 or later)", c->target.full, detail);
 		return;
 	}
-	close_socket(c);
+	conn_close_socket(c);
 	c->node_port = info.port;
+	dial_restart(&c->dial);
 	dist_conn_stage(c, DIST_STAGE_CONNECT);
 	conn_connect_node(c);
 }
 
-/* A name of the pool is taken on this node: reconnect with the next. */
-static void retry_with_next_name(struct dist_conn *c, bool answer)
-{
-	static const uint8_t give_up[] = { 0, 6, 's', 'f', 'a', 'l', 's', 'e' };
-	struct namepool_hold taken = c->pool;
-
-	/* Answer "false": the existing connection with that name belongs
-	 * to someone else (another probe) and must not be replaced. */
-	if (answer && write(c->io.fd, give_up, sizeof give_up) < 0) {
-		/* Nothing to do: the socket is closed right after. */
-	}
-	close_socket(c);
-	/* Take the next name before letting go of this one, so that a
-	 * sibling connection does not walk into it meanwhile. */
-	c->pool_tries++;
-	namepool_acquire(c->cfg->names, c->pool_key,
-			 (int)(taken.index + 1) % NAME_POOL_SIZE, &c->pool);
-	namepool_release(c->cfg->names, c->pool_key, &taken);
-	dist_conn_stage(c, DIST_STAGE_CONNECT);
-	conn_connect_node(c);
-}
-
-static void handshake_input(struct dist_conn *c)
+void conn_handshake_input(struct dist_conn *c)
 {
 	const uint8_t *msg;
 	size_t mlen, used;
@@ -511,16 +421,7 @@ static void handshake_input(struct dist_conn *c)
 			return;
 		}
 		if (rc == HS_NAME_TAKEN) {
-			if (c->cfg->our_name ||
-			    c->pool_tries + 1 >= NAME_POOL_SIZE) {
-				namepool_name(c->cfg->our_name,
-					      NAME_POOL_SIZE, false, NULL,
-					      c->our_name, sizeof c->our_name,
-					      &err);
-				conn_fail(c, &err);
-			} else {
-				retry_with_next_name(c, true);
-			}
+			conn_name_taken(c);
 			return;
 		}
 		if (rc == HS_COMPLETE) {
@@ -539,81 +440,14 @@ static void handshake_input(struct dist_conn *c)
 			   "%s: oversized handshake message%s", c->target.full, "");
 }
 
-static void deliver_frame(struct dist_conn *c, const uint8_t *p, size_t len)
-{
-	struct etf_term *control = NULL, *msg = NULL;
-	struct dist_error err;
-	size_t used = 0, used2 = 0;
-
-	if (len == 0 || p[0] != DIST_PASS_THROUGH) {
-		conn_failf(c, DIST_E_PROTOCOL,
-			   "%s: unsupported distribution message (not "
-			   "pass-through)%s", c->target.full, "");
-		return;
-	}
-	if (!c->arena)
-		c->arena = etf_arena_new();
-	if (!c->arena) {
-		conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
-		return;
-	}
-	dist_error_clear(&err);
-	err.stage = c->stage == DIST_STAGE_NONE ? DIST_STAGE_REQUEST : c->stage;
-	if (etf_decode(p + 1, len - 1, &used, c->arena, &etf_default_limits,
-		       &control, &err) < 0 ||
-	    (1 + used < len &&
-	     etf_decode(p + 1 + used, len - 1 - used, &used2, c->arena,
-			&etf_default_limits, &msg, &err) < 0)) {
-		conn_fail(c, &err);
-		return;
-	}
-	c->ops->message(c, control, msg);
-	if (c->arena) {
-		etf_arena_free(c->arena);
-		c->arena = NULL;
-	}
-}
-
-static void ready_input(struct dist_conn *c)
-{
-	while (c->state == CONN_READY && c->in.len >= 4) {
-		size_t n = get_u32(c->in.data);
-
-		if (n > c->cfg->max_message) {
-			char detail[64];
-
-			snprintf(detail, sizeof detail, "%zu > %zu bytes", n,
-				 c->cfg->max_message);
-			conn_failf(c, DIST_E_TOO_LARGE,
-				   "%s: the node sent a message larger than "
-				   "the limit (%s; dist-rpc --max-size raises "
-				   "it)", c->target.full, detail);
-			return;
-		}
-		if (c->in.len < 4 + n)
-			return;
-		if (n == 0) {
-			/* A tick: answer so the node hears from us too. */
-			buf_put_u32(&c->out, 0);
-			c->last_send_us = engine_now_us();
-			engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE,
-				      NULL);
-		} else {
-			deliver_frame(c, c->in.data + 4, n);
-		}
-		if (c->state == CONN_READY)
-			buf_consume(&c->in, 4 + n);
-	}
-}
-
-static void on_eof(struct dist_conn *c)
+void conn_on_eof(struct dist_conn *c)
 {
 	switch (c->state) {
 	case CONN_EPMD:
 		/* The reply was parsed with epmd_eof set: an incomplete one
 		 * has failed already; a complete one moved on. */
 		c->epmd_eof = true;
-		epmd_input(c);
+		conn_epmd_input(c);
 		return;
 	case CONN_HANDSHAKE:
 		if (c->hs.state == HS_AWAIT_ACK)
@@ -623,15 +457,9 @@ static void on_eof(struct dist_conn *c)
 				   "(ours came from %s)", c->target.full,
 				   c->cfg->cookie->source);
 		else if (c->hs.state == HS_AWAIT_STATUS &&
-			 !c->cfg->our_name &&
-			 c->early_closes < EARLY_CLOSES_MAX) {
-			/* A node that is still asking another connection
-			 * under our name whether to replace its live one
-			 * (status alive; net_kernel's already_pending)
-			 * hangs up without a status: take the next name. */
-			c->early_closes++;
-			retry_with_next_name(c, false);
-		} else if (c->hs.state == HS_AWAIT_STATUS)
+			 conn_name_retry_after_close(c))
+			return;
+		else if (c->hs.state == HS_AWAIT_STATUS)
 			conn_failf(c, DIST_E_CLOSED,
 				   "%s closed the connection before answering "
 				   "our name%s: it may refuse hidden nodes, or "
@@ -648,151 +476,6 @@ static void on_eof(struct dist_conn *c)
 	}
 }
 
-static void conn_input(struct dist_conn *c)
-{
-	unsigned socket_gen = c->socket_gen;
-
-	switch (c->state) {
-	case CONN_EPMD:
-		epmd_input(c);
-		break;
-	case CONN_HANDSHAKE:
-		handshake_input(c);
-		/* The node's first frames may follow its challenge ack in
-		 * the same read: they are not to wait for the next one. */
-		if (c->state == CONN_READY && c->socket_gen == socket_gen)
-			ready_input(c);
-		break;
-	case CONN_READY:
-		ready_input(c);
-		break;
-	default:
-		break;
-	}
-}
-
-/* Read what the socket holds, then handle it, and only then its end: a
- * peer that answers and hangs up (EPMD's PORT2_RESP, the status "nok" or
- * "not_allowed", a last frame) often delivers both in one wake-up, and
- * the answer says more than the close. */
-static void conn_read(struct dist_conn *c)
-{
-	unsigned socket_gen = c->socket_gen;
-	int end = 0;          /* 0 open, -1 EOF, else errno */
-
-	for (;;) {
-		ssize_t n;
-
-		if (buf_reserve(&c->in, 65536) < 0) {
-			conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
-			return;
-		}
-		n = read(c->io.fd, c->in.data + c->in.len, 65536);
-		if (n > 0) {
-			c->in.len += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		end = n == 0 ? -1 : errno;
-		break;
-	}
-	if (end == -1 && c->state == CONN_EPMD)
-		c->epmd_eof = true;
-	conn_input(c);
-	/* The input may have finished this socket's work: EPMD answered
-	 * and the node's port is being dialled, or a taken name made us
-	 * reconnect. Its end is then no news. */
-	if (end == 0 || c->state == CONN_CLOSED || c->socket_gen != socket_gen)
-		return;
-	/* A reset in the handshake is the node hanging up on us, like a
-	 * close (it resets when our bytes were still unread). */
-	if (end == -1 || (end == ECONNRESET && c->state == CONN_HANDSHAKE)) {
-		on_eof(c);
-		return;
-	}
-	conn_failf(c, DIST_E_CLOSED, "%s: connection lost: %s", c->target.full,
-		   strerror(end));
-}
-
-static void conn_write(struct dist_conn *c)
-{
-	while (c->out.len > 0) {
-		ssize_t n = send(c->io.fd, c->out.data, c->out.len,
-				 MSG_NOSIGNAL);
-
-		if (n > 0) {
-			buf_consume(&c->out, (size_t)n);
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (c->state == CONN_HANDSHAKE && c->hs.state == HS_AWAIT_ACK) {
-			on_eof(c);
-			return;
-		}
-		conn_failf(c, DIST_E_CLOSED, "%s: connection lost while "
-			   "sending: %s", c->target.full, strerror(errno));
-		return;
-	}
-}
-
-static void conn_on_io(struct engine *e, struct engine_io *io,
-		       unsigned events)
-{
-	struct dist_conn *c = io->data;
-
-	if (c->connecting) {
-		/* First writability of a connecting socket: it connected,
-		 * or failed (SO_ERROR tells). */
-		on_connected(c);
-	} else if (events & ENGINE_READ) {
-		conn_read(c);
-	}
-	/* Any step above may have closed the connection or started a new
-	 * connect (next address, next pool name, EPMD -> node). */
-	if (c->state == CONN_CLOSED || c->io.fd < 0 || c->connecting)
-		return;
-	conn_write(c);
-	if (c->state == CONN_CLOSED || c->io.fd < 0)
-		return;
-	engine_io_set(e, &c->io, ENGINE_READ | (c->out.len ? ENGINE_WRITE : 0),
-		      NULL);
-}
-
-int dist_conn_send(struct dist_conn *c, const struct etf_term *control,
-		   const struct etf_term *msg, struct dist_error *err)
-{
-	size_t start = c->out.len;
-
-	if (c->state != CONN_READY)
-		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_REQUEST,
-				      "connection to %s is not ready",
-				      c->target.full);
-	/* u32 length, then 112 and the terms: the pass-through format
-	 * that needs neither the atom cache nor fragments. */
-	buf_put_u32(&c->out, 0);
-	buf_put_u8(&c->out, DIST_PASS_THROUGH);
-	if (etf_encode(control, &c->out, true, err) < 0 ||
-	    (msg && etf_encode(msg, &c->out, true, err) < 0)) {
-		c->out.len = start;
-		return -1;
-	}
-	if (c->out.failed || c->out.len - start - 4 > UINT32_MAX) {
-		c->out.len = start;
-		return dist_error_set(err, DIST_E_TOO_LARGE, DIST_STAGE_REQUEST,
-				      "message to %s is too large",
-				      c->target.full);
-	}
-	put_u32(c->out.data + start, (uint32_t)(c->out.len - start - 4));
-	c->last_send_us = engine_now_us();
-	return engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE, err);
-}
-
 struct etf_term *dist_conn_self_pid(struct dist_conn *c, struct etf_arena *a)
 {
 	return etf_pid(a, c->our_name, 1, 0, c->creation);
@@ -804,29 +487,4 @@ struct etf_term *dist_conn_make_ref(struct dist_conn *c, struct etf_arena *a)
 			    random_u32_nonzero() };
 
 	return etf_ref(a, c->our_name, c->creation, ids, 3);
-}
-
-void dist_conn_report(const struct dist_conn *c, json_t *out)
-{
-	static const enum dist_stage stages[] = {
-		DIST_STAGE_RESOLVE, DIST_STAGE_EPMD, DIST_STAGE_CONNECT,
-		DIST_STAGE_HANDSHAKE,
-	};
-	json_t *t = json_object();
-
-	for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
-		char key[32];
-
-		if (c->stage_ms[stages[i]] <= 0 && stages[i] != DIST_STAGE_RESOLVE)
-			continue;
-		snprintf(key, sizeof key, "%s_ms", dist_stage_name(stages[i]));
-		json_object_set_new(t, key, json_real(c->stage_ms[stages[i]]));
-	}
-	json_object_set_new(out, "timings", t);
-	if (c->address[0])
-		json_object_set_new(out, "address", json_string(c->address));
-	if (c->node_port)
-		json_object_set_new(out, "port", json_integer(c->node_port));
-	if (c->our_name[0])
-		json_object_set_new(out, "self", json_string(c->our_name));
 }

@@ -9,7 +9,6 @@
 #ifndef DIST_DIST_CONN_H
 #define DIST_DIST_CONN_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -22,6 +21,7 @@
 #include "dist/handshake.h"
 #include "dist/namepool.h"
 #include "dist/nodename.h"
+#include "io/dial.h"
 #include "io/resolve.h"
 
 struct dist_conn_config {
@@ -73,12 +73,9 @@ struct dist_conn {
 	enum dist_stage stage;
 
 	struct resolve_req *rreq;
-	struct resolve_result addrs;
-	int addr_index;
-	int node_addr_tries;        /* addresses tried for the node port */
-	char node_tried[200];       /* their text, for the error */
+	struct dial dial;           /* the host's addresses, EPMD's then
+				     * the node port's turn on each */
 	uint16_t node_port;
-	char address[64];           /* text of the address in use */
 
 	struct engine_io io;
 	struct engine_timer stage_timer;
@@ -118,10 +115,6 @@ void dist_conn_stage(struct dist_conn *c, enum dist_stage stage);
 void dist_conn_fail_timeout(struct dist_conn *c, const char *why);
 /* Close quietly (no callback) and free buffers. Safe to call twice. */
 void dist_conn_close(struct dist_conn *c);
-
-/* Add "timings", "address", "port" and "self" of a connection to an
- * output record. */
-void dist_conn_report(const struct dist_conn *c, json_t *out);
 
 /* Our own pid and a fresh reference, minted with our name and creation,
  * for the request layer. */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 struct ping_job {
-	struct dist_conn conn;
+	struct conn_job base;
 	struct etf_arena *arena;     /* our pid, ref and request */
 	struct etf_term *ref;
 	struct engine_timer interval;
@@ -29,22 +29,21 @@ static int send_is_auth(struct runner_job *j, struct dist_error *err)
 	struct etf_arena *a = p->arena;
 	struct etf_term *self, *control, *msg;
 
-	self = dist_conn_self_pid(&p->conn, a);
-	p->ref = dist_conn_make_ref(&p->conn, a);
+	self = dist_conn_self_pid(&p->base.conn, a);
+	p->ref = dist_conn_make_ref(&p->base.conn, a);
 	control = etf_tuple(a, 4, etf_int(a, 6), self, etf_atom(a, ""),
 			    etf_atom(a, "net_kernel"));
 	msg = etf_tuple(a, 3, etf_atom(a, "$gen_call"),
 			etf_tuple(a, 2, self, p->ref),
 			etf_tuple(a, 2, etf_atom(a, "is_auth"),
-				  etf_atom(a, p->conn.our_name)));
+				  etf_atom(a, p->base.conn.our_name)));
 	if (!self || !p->ref || !control || !msg)
 		return dist_error_nomem(err, DIST_STAGE_REQUEST,
 					"building the ping");
-	if (dist_conn_send(&p->conn, control, msg, err) < 0)
+	if (conn_job_request(&p->base, control, msg, err) < 0)
 		return -1;
 	p->sent++;
 	p->t_sent_us = engine_now_us();
-	dist_conn_stage(&p->conn, DIST_STAGE_REQUEST);
 	return 0;
 }
 
@@ -54,14 +53,13 @@ static void ping_send_or_fail(struct runner_job *j)
 	struct dist_error err;
 
 	dist_error_clear(&err);
-	if (send_is_auth(j, &err) < 0) {
-		conn_job_end(j, &p->conn, &err);
-	}
+	if (send_is_auth(j, &err) < 0)
+		conn_job_end(&p->base, &err);
 }
 
-static void on_ready(struct dist_conn *c)
+static void on_ready(struct conn_job *cj)
 {
-	ping_send_or_fail(c->data);
+	ping_send_or_fail(cj->j);
 }
 
 static void on_interval(struct engine *e, struct engine_timer *t)
@@ -94,14 +92,13 @@ static void ping_done(struct runner_job *j)
 	struct ping_job *p = j->priv;
 
 	put_rtts(j);
-	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
-	conn_job_end(j, &p->conn, NULL);
+	conn_job_end(&p->base, NULL);
 }
 
-static void on_message(struct dist_conn *c, const struct etf_term *control,
+static void on_message(struct conn_job *cj, const struct etf_term *control,
 		       const struct etf_term *msg)
 {
-	struct runner_job *j = c->data;
+	struct runner_job *j = cj->j;
 	struct ping_job *p = j->priv;
 	double rtt;
 
@@ -119,7 +116,7 @@ static void on_message(struct dist_conn *c, const struct etf_term *control,
 		dist_error_set(&err, DIST_E_NOT_ALLOWED, DIST_STAGE_REQUEST,
 			       "%s: the ping was answered with something "
 			       "other than yes", j->name.full);
-		conn_job_end(j, &p->conn, &err);
+		conn_job_end(&p->base, &err);
 		return;
 	}
 	rtt = (double)(engine_now_us() - p->t_sent_us) / 1000.0;
@@ -137,22 +134,23 @@ static void on_message(struct dist_conn *c, const struct etf_term *control,
 	}
 	/* Stay connected and quiet until the next ping: ticks keep the
 	 * connection alive meanwhile. */
-	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
+	dist_conn_stage(&p->base.conn, DIST_STAGE_NONE);
 	engine_timer_arm(runner_engine(j->r), &p->interval,
 			 engine_now_us() + cfg_of(j)->interval_us);
 }
 
-static void on_failed(struct dist_conn *c, const struct dist_error *err)
+/* The round trips measured before the connection failed stay. */
+static void on_failed(struct conn_job *cj, const struct dist_error *err)
 {
-	struct runner_job *j = c->data;
+	struct runner_job *j = cj->j;
 	struct ping_job *p = j->priv;
 
+	(void)err;
 	engine_timer_disarm(runner_engine(j->r), &p->interval);
 	put_rtts(j);
-	conn_job_end(j, c, err);
 }
 
-static const struct dist_conn_ops ping_conn_ops = {
+static const struct conn_job_ops ping_conn_ops = {
 	.ready = on_ready,
 	.message = on_message,
 	.failed = on_failed,
@@ -171,9 +169,7 @@ static void ping_start(struct runner_job *j)
 	}
 	p->interval.cb = on_interval;
 	p->interval.data = j;
-	dist_conn_init(&p->conn, runner_engine(j->r), runner_resolver(j->r),
-		       &cfg_of(j)->conn, &ping_conn_ops, j);
-	dist_conn_start(&p->conn, &j->name);
+	conn_job_start(j, &cfg_of(j)->conn, &ping_conn_ops);
 }
 
 /* -c N cut short by --timeout once pings have been answered: the
@@ -186,7 +182,7 @@ static void ping_deadline(struct runner_job *j)
 	struct dist_error err;
 
 	if (p->received == 0 || j->finished) {
-		conn_job_deadline(j, &p->conn);
+		conn_job_deadline(j);
 		return;
 	}
 	engine_timer_disarm(runner_engine(j->r), &p->interval);
@@ -195,17 +191,16 @@ static void ping_deadline(struct runner_job *j)
 		       "%s: the command deadline (--timeout) passed after "
 		       "%d of %d pings", j->name.full, p->received,
 		       cfg_of(j)->count);
-	conn_job_end(j, &p->conn, &err);
+	conn_job_end(&p->base, &err);
 }
 
 static void ping_release(struct runner_job *j)
 {
 	struct ping_job *p = j->priv;
 
-	if (p->conn.e) {
-		engine_timer_disarm(p->conn.e, &p->interval);
-		dist_conn_close(&p->conn);
-	}
+	if (p->base.conn.e)
+		engine_timer_disarm(p->base.conn.e, &p->interval);
+	conn_job_release(j);
 	etf_arena_free(p->arena);
 	p->arena = NULL;
 }

@@ -15,7 +15,7 @@
 #include "term/term_parse.h"
 
 struct rpc_job {
-	struct dist_conn conn;
+	struct conn_job base;
 	struct etf_arena *arena;     /* request terms */
 	struct etf_term *mod, *fun, *args;
 	struct buf output;           /* captured io (rex_stdout) */
@@ -89,7 +89,7 @@ void rpc_config_release(struct rpc_config *cfg)
 
 static void rpc_fail(struct runner_job *j, const struct dist_error *err)
 {
-	conn_job_end(j, &((struct rpc_job *)j->priv)->conn, err);
+	conn_job_end(j->priv, err);
 }
 
 static int field_error(struct dist_error *err, const char *fmt, ...)
@@ -276,7 +276,7 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 	const struct rpc_config *cfg = cfg_of(j);
 	struct rpc_job *p = j->priv;
 	struct etf_arena *a = p->arena;
-	struct etf_term *self = dist_conn_self_pid(&p->conn, a);
+	struct etf_term *self = dist_conn_self_pid(&p->base.conn, a);
 	struct etf_term *exprs, *bindings, *call_args;
 
 	if (p->eval_text) {
@@ -322,19 +322,15 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 	return 0;
 }
 
-static void on_ready(struct dist_conn *c)
+static void on_ready(struct conn_job *cj)
 {
-	struct runner_job *j = c->data;
 	struct etf_term *control, *msg;
 	struct dist_error err;
 
 	dist_error_clear(&err);
-	if (build_request(j, &control, &msg, &err) < 0 ||
-	    dist_conn_send(c, control, msg, &err) < 0) {
-		rpc_fail(j, &err);
-		return;
-	}
-	dist_conn_stage(c, DIST_STAGE_REQUEST);
+	if (build_request(cj->j, &control, &msg, &err) < 0 ||
+	    conn_job_request(cj, control, msg, &err) < 0)
+		conn_job_end(cj, &err);
 }
 
 static char *term_text(const struct etf_term *t, bool pretty, size_t max)
@@ -490,8 +486,7 @@ static void finish_result(struct runner_job *j, const struct etf_term *v)
 			? strdup(json_string_value(res))
 			: json_exact_dumps(res, 0);
 	json_object_set_new(j->out, "result", res);
-	dist_conn_stage(&p->conn, DIST_STAGE_NONE);
-	conn_job_end(j, &p->conn, NULL);
+	conn_job_end(&p->base, NULL);
 }
 
 static void on_reply(struct runner_job *j, const struct etf_term *r)
@@ -525,10 +520,10 @@ static void on_reply(struct runner_job *j, const struct etf_term *r)
 	rpc_fail(j, &err);
 }
 
-static void on_message(struct dist_conn *c, const struct etf_term *control,
+static void on_message(struct conn_job *cj, const struct etf_term *control,
 		       const struct etf_term *msg)
 {
-	struct runner_job *j = c->data;
+	struct runner_job *j = cj->j;
 	struct rpc_job *p = j->priv;
 
 	/* SEND {2, '', Self} + {rex, Reply} or {rex_stdout, Binary}. */
@@ -553,17 +548,9 @@ static void on_message(struct dist_conn *c, const struct etf_term *control,
 	on_reply(j, msg->v.tuple.elems[1]);
 }
 
-static void on_failed(struct dist_conn *c, const struct dist_error *err)
-{
-	struct runner_job *j = c->data;
-
-	conn_job_end(j, c, err);
-}
-
-static const struct dist_conn_ops rpc_conn_ops = {
+static const struct conn_job_ops rpc_conn_ops = {
 	.ready = on_ready,
 	.message = on_message,
-	.failed = on_failed,
 };
 
 static void rpc_start(struct runner_job *j)
@@ -587,22 +574,14 @@ static void rpc_start(struct runner_job *j)
 		runner_job_finish(j, &err);
 		return;
 	}
-	dist_conn_init(&p->conn, runner_engine(j->r), runner_resolver(j->r),
-		       &cfg_of(j)->conn, &rpc_conn_ops, j);
-	dist_conn_start(&p->conn, &j->name);
-}
-
-static void rpc_deadline(struct runner_job *j)
-{
-	conn_job_deadline(j, &((struct rpc_job *)j->priv)->conn);
+	conn_job_start(j, &cfg_of(j)->conn, &rpc_conn_ops);
 }
 
 static void rpc_release(struct runner_job *j)
 {
 	struct rpc_job *p = j->priv;
 
-	if (p->conn.e)
-		dist_conn_close(&p->conn);
+	conn_job_release(j);
 	etf_arena_free(p->arena);
 	p->arena = NULL;
 	buf_free(&p->output);
@@ -652,7 +631,7 @@ const struct runner_ops rpc_runner_ops = {
 	.job_size = sizeof(struct rpc_job),
 	.owned_fields = rpc_owned_fields,
 	.start = rpc_start,
-	.deadline = rpc_deadline,
+	.deadline = conn_job_deadline,
 	.release = rpc_release,
 	.text = rpc_text,
 };

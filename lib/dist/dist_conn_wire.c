@@ -1,0 +1,224 @@
+/* dist_conn_wire.c - a connection's socket: reading and writing it, and,
+ * once the handshake is done, the frames and ticks of frame.c. */
+#include "dist/dist_conn_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dist/frame.h"
+
+/* Answer a tick so the node hears from us too, or say something of our
+ * own when we have been quiet for a tick interval. */
+static void send_tick(struct dist_conn *c)
+{
+	frame_put_tick(&c->out);
+	c->last_send_us = engine_now_us();
+	engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE, NULL);
+}
+
+/* Ticks: a long-lived connection must say something at least every
+ * net_ticktime/4 or the node drops it. */
+void conn_on_tick_timer(struct engine *e, struct engine_timer *t)
+{
+	struct dist_conn *c = t->data;
+	int64_t now = engine_now_us();
+
+	if (c->state != CONN_READY)
+		return;
+	if (now - c->last_send_us >= c->cfg->tick_interval_us)
+		send_tick(c);
+	engine_timer_arm(e, &c->tick_timer,
+			 c->last_send_us + c->cfg->tick_interval_us);
+}
+
+static void deliver_frame(struct dist_conn *c, const struct frame *f)
+{
+	struct etf_term *control = NULL, *msg = NULL;
+	struct dist_error err;
+
+	if (f->payload[0] != FRAME_PASS_THROUGH) {
+		conn_failf(c, DIST_E_PROTOCOL,
+			   "%s: unsupported distribution message (not "
+			   "pass-through)%s", c->target.full, "");
+		return;
+	}
+	if (!c->arena)
+		c->arena = etf_arena_new();
+	if (!c->arena) {
+		conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
+		return;
+	}
+	dist_error_clear(&err);
+	err.stage = c->stage == DIST_STAGE_NONE ? DIST_STAGE_REQUEST : c->stage;
+	if (frame_decode(f->payload, f->len, c->arena, &etf_default_limits,
+			 &control, &msg, &err) < 0) {
+		conn_fail(c, &err);
+		return;
+	}
+	c->ops->message(c, control, msg);
+	if (c->arena) {
+		etf_arena_free(c->arena);
+		c->arena = NULL;
+	}
+}
+
+static void ready_input(struct dist_conn *c)
+{
+	struct frame f;
+	struct dist_error err;
+	long used;
+
+	while (c->state == CONN_READY &&
+	       (used = frame_next(c->in.data, c->in.len, c->cfg->max_message,
+				  &f, &err)) != 0) {
+		if (used < 0) {
+			char detail[64];
+
+			snprintf(detail, sizeof detail, "%zu > %zu bytes",
+				 (size_t)get_u32(c->in.data),
+				 c->cfg->max_message);
+			conn_failf(c, DIST_E_TOO_LARGE,
+				   "%s: the node sent a message larger than "
+				   "the limit (%s; dist-rpc --max-size raises "
+				   "it)", c->target.full, detail);
+			return;
+		}
+		if (f.kind == FRAME_TICK)
+			send_tick(c);
+		else
+			deliver_frame(c, &f);
+		if (c->state == CONN_READY)
+			buf_consume(&c->in, (size_t)used);
+	}
+}
+
+static void conn_input(struct dist_conn *c)
+{
+	unsigned socket_gen = c->socket_gen;
+
+	switch (c->state) {
+	case CONN_EPMD:
+		conn_epmd_input(c);
+		break;
+	case CONN_HANDSHAKE:
+		conn_handshake_input(c);
+		/* The node's first frames may follow its challenge ack in
+		 * the same read: they are not to wait for the next one. */
+		if (c->state == CONN_READY && c->socket_gen == socket_gen)
+			ready_input(c);
+		break;
+	case CONN_READY:
+		ready_input(c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Read what the socket holds, then handle it, and only then its end: a
+ * peer that answers and hangs up (EPMD's PORT2_RESP, the status "nok" or
+ * "not_allowed", a last frame) often delivers both in one wake-up, and
+ * the answer says more than the close. */
+static void conn_read(struct dist_conn *c)
+{
+	unsigned socket_gen = c->socket_gen;
+	int end = 0;          /* 0 open, -1 EOF, else errno */
+
+	for (;;) {
+		ssize_t n;
+
+		if (buf_reserve(&c->in, 65536) < 0) {
+			conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
+			return;
+		}
+		n = read(c->io.fd, c->in.data + c->in.len, 65536);
+		if (n > 0) {
+			c->in.len += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		end = n == 0 ? -1 : errno;
+		break;
+	}
+	if (end == -1 && c->state == CONN_EPMD)
+		c->epmd_eof = true;
+	conn_input(c);
+	/* The input may have finished this socket's work: EPMD answered
+	 * and the node's port is being dialled, or a taken name made us
+	 * reconnect. Its end is then no news. */
+	if (end == 0 || c->state == CONN_CLOSED || c->socket_gen != socket_gen)
+		return;
+	/* A reset in the handshake is the node hanging up on us, like a
+	 * close (it resets when our bytes were still unread). */
+	if (end == -1 || (end == ECONNRESET && c->state == CONN_HANDSHAKE)) {
+		conn_on_eof(c);
+		return;
+	}
+	conn_failf(c, DIST_E_CLOSED, "%s: connection lost: %s", c->target.full,
+		   strerror(end));
+}
+
+static void conn_write(struct dist_conn *c)
+{
+	while (c->out.len > 0) {
+		ssize_t n = send(c->io.fd, c->out.data, c->out.len,
+				 MSG_NOSIGNAL);
+
+		if (n > 0) {
+			buf_consume(&c->out, (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (c->state == CONN_HANDSHAKE && c->hs.state == HS_AWAIT_ACK) {
+			conn_on_eof(c);
+			return;
+		}
+		conn_failf(c, DIST_E_CLOSED, "%s: connection lost while "
+			   "sending: %s", c->target.full, strerror(errno));
+		return;
+	}
+}
+
+void conn_on_io(struct engine *e, struct engine_io *io,
+		       unsigned events)
+{
+	struct dist_conn *c = io->data;
+
+	if (c->connecting) {
+		/* First writability of a connecting socket: it connected,
+		 * or failed (SO_ERROR tells). */
+		conn_on_connected(c);
+	} else if (events & ENGINE_READ) {
+		conn_read(c);
+	}
+	/* Any step above may have closed the connection or started a new
+	 * connect (next address, next pool name, EPMD -> node). */
+	if (c->state == CONN_CLOSED || c->io.fd < 0 || c->connecting)
+		return;
+	conn_write(c);
+	if (c->state == CONN_CLOSED || c->io.fd < 0)
+		return;
+	engine_io_set(e, &c->io, ENGINE_READ | (c->out.len ? ENGINE_WRITE : 0),
+		      NULL);
+}
+
+int dist_conn_send(struct dist_conn *c, const struct etf_term *control,
+		   const struct etf_term *msg, struct dist_error *err)
+{
+	if (c->state != CONN_READY)
+		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_REQUEST,
+				      "connection to %s is not ready",
+				      c->target.full);
+	if (frame_encode(&c->out, control, msg, err) < 0)
+		return -1;
+	c->last_send_us = engine_now_us();
+	return engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE, err);
+}
