@@ -14,6 +14,7 @@ MANDIR    ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+FISHFUNCDIR ?= $(PREFIX)/share/fish/vendor_functions.d
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -202,7 +203,8 @@ bench: all static
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+	  $(DESTDIR)$(FISHFUNCDIR)
 	install -m 755 $(addprefix bin/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)
 	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
@@ -211,6 +213,7 @@ install: all
 	  install -m 644 completions/zsh/_$$p $(DESTDIR)$(ZSHCOMPDIR)/_$$p; \
 	  install -m 644 completions/fish/$$p.fish $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; \
 	done
+	install -m 644 completions/fish/functions/*.fish $(DESTDIR)$(FISHFUNCDIR)
 
 uninstall:
 	for p in $(PROGRAMS); do \
@@ -218,7 +221,7 @@ uninstall:
 	    $(DESTDIR)$(BASHCOMPDIR)/$$p $(DESTDIR)$(ZSHCOMPDIR)/_$$p \
 	    $(DESTDIR)$(FISHCOMPDIR)/$$p.fish; \
 	done
-	rm -f $(DESTDIR)$(MANDIR)/man7/dist.7
+	rm -f $(DESTDIR)$(MANDIR)/man7/dist.7 $(DESTDIR)$(FISHFUNCDIR)/__dist_nodes.fish
 
 clean:
 	rm -rf build bin

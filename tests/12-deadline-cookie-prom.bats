@@ -186,7 +186,9 @@ cafe_ping() {
 	assert_failure 3
 	assert_output --partial "$home/.erlang.cookie"
 	# The reference: erl with the same file cannot start distribution.
-	run env HOME="$home" XDG_CONFIG_HOME="$home/xdg" timeout 60 \
+	# (Its crash dump goes to the test's directory, not the tree.)
+	run env HOME="$home" XDG_CONFIG_HOME="$home/xdg" \
+		ERL_CRASH_DUMP="$BATS_TEST_TMPDIR/erl_crash.dump" timeout 60 \
 		erl -sname utf8file -noshell -start_epmd false -eval 'halt().'
 	assert_output --partial "Bad characters in cookie"
 }

@@ -1,32 +1,8 @@
 # fish completion for dist-ping(1)
 #
 # Options, -o formats, files for --cookie-file/--vm-args, and node names
-# from the local EPMD (`epmd -names`) when epmd is installed and running.
-
-# Print name@host for each node registered with the local EPMD, quietly
-# nothing when there is no epmd command or no EPMD answering.
-function __dist_ping_nodes
-    type -q epmd; or return 0
-    set -l host (string split -m 1 . (uname -n))[1]
-    set -l port
-    set -l tokens (commandline -opc)
-    for i in (seq (count $tokens))
-        switch $tokens[$i]
-            case '--epmd-port=*'
-                set port (string replace -- --epmd-port= '' $tokens[$i])
-            case --epmd-port
-                set -l j (math $i + 1)
-                set -q tokens[$j]; and set port $tokens[$j]
-        end
-    end
-    set -l out
-    if test -n "$port"
-        set out (epmd -port $port -names 2>/dev/null); or return 0
-    else
-        set out (epmd -names 2>/dev/null); or return 0
-    end
-    string replace -rf '^name (\S+) at port .*$' "\$1@$host" -- $out
-end
+# from the local EPMD (`epmd -names`, through functions/__dist_nodes.fish)
+# when epmd is installed and running.
 
 complete -c dist-ping -f
 complete -c dist-ping -s c -l count -x -d 'Pings per node over one connection (1)'
@@ -48,4 +24,4 @@ complete -c dist-ping -l stats -d 'End with a summary record (counts, p50/p99)'
 complete -c dist-ping -l prom -r -F -d 'Write the summary as a Prometheus textfile'
 complete -c dist-ping -s h -l help -d 'Print usage and exit'
 complete -c dist-ping -s V -l version -d 'Print version and exit'
-complete -c dist-ping -a '(__dist_ping_nodes)' -d Node
+complete -c dist-ping -a '(__dist_nodes)' -d Node

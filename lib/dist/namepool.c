@@ -66,6 +66,11 @@ int namepool_name(const char *override, unsigned attempt, bool long_style,
 	if (attempt >= NAME_POOL_SIZE)
 		goto in_use;
 	our_host(long_style, local, host, sizeof host);
+	/* "-dist<N>": a node compares its own name with a name that
+	 * connects twice at once and drops the first connection unless
+	 * its own name is greater (net_kernel accept_pending): '-' makes
+	 * ours the lesser, so the node answers the second with a clean
+	 * "nok" instead (namepool.h has the whole rule). */
 	snprintf(out, len, NAME_POOL_PREFIX "%u@%s", attempt, host);
 	return 0;
 

@@ -49,6 +49,12 @@ struct rpc_config {
 int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err);
 void rpc_config_release(struct rpc_config *cfg);
 
+/* The call of the command line (module, function, args or --json-args)
+ * checked before any node is contacted: a typo is a usage error
+ * (DIST_E_USAGE), not one failure per target. A record's own fields are
+ * checked per record instead (invalid_args). */
+int rpc_call_check(const struct rpc_config *cfg, struct dist_error *err);
+
 /* runner_config.ctx must point to a struct rpc_config. */
 extern const struct runner_ops rpc_runner_ops;
 

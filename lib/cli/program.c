@@ -1,0 +1,191 @@
+/* program.c - the one program driver (see program.h). */
+#include "cli/program.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The shared rows: one help text each, for every program. */
+static const struct cli_option cli_run_rows[] = {
+	{ "timeout", 't', "DUR", "deadline for the whole command (default 10s)",
+	  't' },
+	{ "connect-timeout", 0, "DUR",
+	  "limit for each stage of one node: resolve,\n"
+	  "epmd, connect, handshake, request (default 5s)",
+	  CLI_OPT_CONNECT_TIMEOUT },
+	{ "concurrency", 'j', "N", "nodes in flight at once (default 64)", 'j' },
+	{ "stats", 0, NULL, "end with a summary record (counts, p50/p99)",
+	  CLI_OPT_STATS },
+	{ "prom", 0, "FILE", "write the summary as a Prometheus textfile",
+	  CLI_OPT_PROM },
+	CLI_OPTION_END,
+};
+
+static const struct cli_option cli_connection_rows[] = {
+	{ "cookie-file", 0, "FILE", "read the cookie from FILE (mode 0400/0600)",
+	  CLI_OPT_COOKIE_FILE },
+	{ "vm-args", 0, "FILE", "a release's vm.args: -setcookie, -name/-sname",
+	  CLI_OPT_VM_ARGS },
+	{ "cookie", 0, "VALUE", "the cookie itself (visible in ps: avoid)",
+	  CLI_OPT_COOKIE },
+	{ "name", 'n', "NAME", "our node name (default: -dist0..-dist31@host)",
+	  'n' },
+	{ "epmd-port", 0, "PORT", "EPMD port (default $ERL_EPMD_PORT or 4369)",
+	  CLI_OPT_EPMD_PORT },
+	{ "port", 'p', "PORT", "skip EPMD: the node listens on PORT", 'p' },
+	{ "address", 0, "HOST[:PORT]",
+	  "connect to HOST (EPMD there, or PORT),\n"
+	  "not to the target's host; the name stays",
+	  CLI_OPT_ADDRESS },
+	{ "resolver", 0, "HOST[:PORT]",
+	  "DNS server(s) to use instead of\n"
+	  "/etc/resolv.conf (also $DIST_RESOLVER)",
+	  CLI_OPT_RESOLVER },
+	CLI_OPTION_END,
+};
+
+static const struct cli_option cli_output_rows[] = {
+	{ "output", 'o', "FORMAT", "json (default), text or pretty", 'o' },
+	{ "quiet", 'q', NULL, "no output; the exit status tells", 'q' },
+	CLI_OPTION_END,
+};
+
+static const struct cli_option cli_help_rows[] = {
+	{ "help", 'h', NULL, "show this help", 'h' },
+	{ "version", 'V', NULL, "show the version", 'V' },
+	CLI_OPTION_END,
+};
+
+static int cli_shared_handle(void *ctx, int id, const char *arg,
+			     struct dist_error *err)
+{
+	int rc = cli_common_option(ctx, id, arg, err);
+
+	if (rc == 0)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "option not understood");
+	return rc;
+}
+
+/* The program's rows: a CLI_SHARED id goes to the shared handler. */
+struct cli_own {
+	const struct cli_program *p;
+	struct cli_common *c;
+	void *ctx;
+};
+
+static int cli_own_handle(void *ctx, int id, const char *arg,
+			  struct dist_error *err)
+{
+	struct cli_own *own = ctx;
+
+	if (id & CLI_SHARED_FLAG)
+		return cli_shared_handle(own->c, id & ~CLI_SHARED_FLAG, arg,
+					 err);
+	return own->p->option(own->ctx, id, arg, err);
+}
+
+static int cli_groups(const struct cli_program *p, struct cli_own *own,
+		      struct cli_group *g)
+{
+	int n = 0;
+
+	if (p->options)
+		g[n++] = (struct cli_group){ NULL, p->options, cli_own_handle,
+					     own };
+	if (p->groups & CLI_GROUP_RUN)
+		g[n++] = (struct cli_group){ "Run", cli_run_rows,
+					     cli_shared_handle, own->c };
+	if (p->groups & CLI_GROUP_CONNECTION)
+		g[n++] = (struct cli_group){ "Connection", cli_connection_rows,
+					     cli_shared_handle, own->c };
+	if (p->groups & CLI_GROUP_OUTPUT)
+		g[n++] = (struct cli_group){ "Output", cli_output_rows,
+					     cli_shared_handle, own->c };
+	g[n++] = (struct cli_group){ NULL, cli_help_rows, cli_shared_handle,
+				     own->c };
+	return n;
+}
+
+static int cli_help(const struct cli_program *p, const struct cli_group *g,
+		    int ng)
+{
+	fputs(p->usage, stdout);
+	fputc('\n', stdout);
+	cli_options_help(g, ng, stdout);
+	if (p->epilogue) {
+		fputc('\n', stdout);
+		fputs(p->epilogue, stdout);
+	}
+	return 0;
+}
+
+int cli_parse(const struct cli_program *p, struct cli_common *c, void *ctx,
+	      int argc, char **argv, int *first)
+{
+	struct cli_own own = { p, c, ctx };
+	struct cli_group g[CLI_GROUPS_MAX];
+	struct dist_error err;
+	int ng = cli_groups(p, &own, g);
+	int rc;
+
+	dist_error_clear(&err);
+	rc = cli_options_parse(g, ng, argc, argv, &err);
+	if (rc < 0) {
+		cli_report(&err);
+		return DIST_EXIT_USAGE;
+	}
+	*first = rc;
+	if (c->help) {
+		c->version = false;
+		cli_help(p, g, ng);
+	}
+	rc = cli_help_or_version(c, "", p->name);
+	return rc >= 0 ? rc : -1;
+}
+
+int cli_run_targets(const struct cli_program *p, struct cli_common *c,
+		    const struct cli_targets *t)
+{
+	struct runner_config r;
+	struct runner_summary sum;
+	struct dist_error err;
+	char *vm_target[1];
+	int rc;
+
+	(void)p;
+	dist_error_clear(&err);
+	if (cli_common_finish(c, t->conn, &err) < 0) {
+		cli_report(&err);
+		return cli_exit_status(&err);
+	}
+	cli_runner_config(c, &r, t->metric);
+	r.ctx = t->ctx;
+	/* "-" alone asks for stdin even when --vm-args names a node. */
+	if (t->nnodes > 0 && !(t->nnodes == 1 && !strcmp(t->nodes[0], "-"))) {
+		r.args = t->nodes;
+		r.nargs = t->nnodes;
+		if (cli_check_targets(r.args, r.nargs, &err) < 0)
+			goto usage;
+	}
+	if (t->nnodes == 0 && cli_default_targets(c, &r, vm_target, &err) < 0)
+		goto usage;
+	if (t->prepare && t->prepare(t->ctx, c, &r, &err) < 0) {
+		cli_report(&err);
+		cli_common_release(c, t->conn);
+		return cli_exit_status(&err);
+	}
+	rc = runner_run(&r, t->ops, &sum, &err);
+	if (t->release)
+		t->release(t->ctx);
+	cli_common_release(c, t->conn);
+	if (rc < 0) {
+		cli_report(&err);
+		return cli_exit_status(&err);
+	}
+	return cli_run_status(c, &sum);
+usage:
+	cli_common_release(c, t->conn);
+	cli_report(&err);
+	return DIST_EXIT_USAGE;
+}
