@@ -7,14 +7,10 @@
  * error records to stderr unless --errors stdout, so that
  * `dist-discover ... | dist-ping` only ever hands valid targets on. */
 #include <errno.h>
-#include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli/program.h"
 #include "discover/discover_run.h"
 #include "dist/epmd.h"
 #include "run/records.h"
@@ -27,55 +23,9 @@ static const char usage_text[] =
 "\n"
 "STRATEGY is dns, epmd, http, k8s or static (also --dns, --epmd, ...).\n"
 "Without any, EPMD on this host is asked, like epmd -names.\n"
-"\n"
-"DNS (A and AAAA, or SRV):\n"
-"      --query NAME         ask A+AAAA for NAME; B@NAME gives its basename\n"
-"      --srv NAME           ask SRV for NAME (_svc._tcp.domain); B@NAME too\n"
-"  -b, --basename B         alive part of the names (app in app@host)\n"
-"      --name-from ip|hostname  host part: the address (default for\n"
-"                           --query) or the host name (PTR for --query,\n"
-"                           the target for --srv, the default there)\n"
-"      --resolver HOST[:PORT]  DNS server(s) instead of /etc/resolv.conf\n"
-"                           (also $DIST_RESOLVER)\n"
-"EPMD (NAMES, as net_adm:names/1):\n"
-"  -H, --host HOST          ask EPMD on HOST (repeatable; default here)\n"
-"      --hosts-file FILE    every host of an Erlang .hosts.erlang file\n"
-"      --epmd-port PORT     EPMD port (default $ERL_EPMD_PORT or 4369)\n"
-"      --host-form FORM     host part of EPMD's names: short (erl -sname,\n"
-"                           the default here), long (erl -name: HOST as\n"
-"                           given, this host's full name) or address\n"
-"                           (erl -name alive@IP: where EPMD answered)\n"
-"HTTP (libcurl; TLS verified):\n"
-"      --url URL            a JSON document listing nodes (repeatable)\n"
-"      --format FMT         auto (default), list, endpointslice,\n"
-"                           endpoints or consul\n"
-"      --cacert FILE        CA certificates for https\n"
-"      --bearer-file FILE   send the token in FILE as a Bearer header\n"
-"      --max-body BYTES     refuse larger bodies (default 8388608)\n"
-"      --k8s                EndpointSlices through the pod's service\n"
-"                           account (token, ca.crt, namespace files)\n"
-"      --k8s-service NAME   ... of this Service\n"
-"      --k8s-selector SEL   ... or of this label selector\n"
-"      --k8s-namespace NS   namespace (default: the account's)\n"
-"      --k8s-api URL        API server (default from\n"
-"                           $KUBERNETES_SERVICE_HOST/_PORT)\n"
-"      --k8s-dir DIR        service account files (default\n"
-"                           /var/run/secrets/kubernetes.io/serviceaccount)\n"
-"      --cluster-domain D   for --name-from hostname (default cluster.local)\n"
-"Static:\n"
-"  NODE...                  names as they are\n"
-"  -f, --file FILE          names, one per line (read at every poll)\n"
-"\n"
-"  -w, --watch              poll forever; print {\"event\":\"up\"|\"down\"}\n"
-"                           records when the set changes\n"
-"  -i, --interval DUR       time between polls (default 10s)\n"
-"  -t, --timeout DUR        deadline of each poll (default 10s)\n"
-"      --errors WHERE       error records to stderr (default) or stdout\n"
-"  -o, --output FORMAT      json (default), text or pretty\n"
-"  -q, --quiet              no output; the exit status tells\n"
-"  -h, --help               show this help\n"
-"  -V, --version            show the version\n"
-"\n"
+"NODE... are static names, taken as they are.\n";
+
+static const char epilogue[] =
 "Every name found is checked as a node name; an invalid one becomes an\n"
 "invalid_name error record and is never printed as a node. A source that\n"
 "fails gives an error record with its code; a failed or partial poll\n"
@@ -86,10 +36,77 @@ static const char usage_text[] =
 "3 environment error (unreadable token or file, stdout unwritable).\n"
 "See dist-discover(1) and dist(7).\n";
 
-/* getopt values of the settings' long options: DISCOVER_SET_* above
- * the common options' values. */
-#define SET(id) (0x200 + (id))
-enum { OPT_ERRORS = 0x300 };
+enum { OPT_ERRORS = 0x100 };
+
+/* The settings' rows carry their DISCOVER_SET_* ids; the shared options
+ * that mean something else here carry CLI_SHARED with their own help. */
+static const struct cli_option discover_options[] = {
+	{ "dns", 0, NULL, "DNS: A and AAAA, or SRV", DISCOVER_SET_DNS },
+	{ "query", 0, "NAME", "ask A+AAAA for NAME; B@NAME gives its basename",
+	  DISCOVER_SET_QUERY },
+	{ "srv", 0, "NAME", "ask SRV for NAME (_svc._tcp.domain); B@NAME too",
+	  DISCOVER_SET_SRV },
+	{ "basename", 'b', "B", "alive part of the names (app in app@host)",
+	  DISCOVER_SET_BASENAME },
+	{ "name-from", 0, "ip|hostname",
+	  "host part: the address (default for\n"
+	  "--query) or the host name (PTR for --query,\n"
+	  "the target for --srv, the default there)", DISCOVER_SET_NAME_FROM },
+	{ "resolver", 0, "HOST[:PORT]",
+	  "DNS server(s) instead of /etc/resolv.conf\n"
+	  "(also $DIST_RESOLVER)", CLI_SHARED(CLI_OPT_RESOLVER) },
+	{ "epmd", 0, NULL, "EPMD: NAMES, as net_adm:names/1", DISCOVER_SET_EPMD },
+	{ "host", 'H', "HOST", "ask EPMD on HOST (repeatable; default here)",
+	  DISCOVER_SET_HOST },
+	{ "hosts-file", 0, "FILE", "every host of an Erlang .hosts.erlang file",
+	  DISCOVER_SET_HOSTS_FILE },
+	{ "epmd-port", 0, "PORT", "EPMD port (default $ERL_EPMD_PORT or 4369)",
+	  CLI_SHARED(CLI_OPT_EPMD_PORT) },
+	{ "host-form", 0, "FORM",
+	  "host part of EPMD's names: short (erl -sname,\n"
+	  "the default here), long (erl -name: HOST as\n"
+	  "given, this host's full name) or address\n"
+	  "(erl -name alive@IP: where EPMD answered)", DISCOVER_SET_HOST_FORM },
+	{ "http", 0, NULL, "HTTP: libcurl, TLS verified", DISCOVER_SET_HTTP },
+	{ "url", 0, "URL", "a JSON document listing nodes (repeatable)",
+	  DISCOVER_SET_URL },
+	{ "format", 0, "FMT", "auto (default), list, endpointslice,\n"
+	  "endpoints or consul", DISCOVER_SET_FORMAT },
+	{ "cacert", 0, "FILE", "CA certificates for https", DISCOVER_SET_CACERT },
+	{ "bearer-file", 0, "FILE", "send the token in FILE as a Bearer header",
+	  DISCOVER_SET_BEARER_FILE },
+	{ "max-body", 0, "BYTES", "refuse larger bodies (default 8388608)",
+	  DISCOVER_SET_MAX_BODY },
+	{ "k8s", 0, NULL, "EndpointSlices through the pod's service\n"
+	  "account (token, ca.crt, namespace files)", DISCOVER_SET_K8S },
+	{ "k8s-service", 0, "NAME", "... of this Service",
+	  DISCOVER_SET_K8S_SERVICE },
+	{ "k8s-selector", 0, "SEL", "... or of this label selector",
+	  DISCOVER_SET_K8S_SELECTOR },
+	{ "k8s-namespace", 0, "NS", "namespace (default: the account's)",
+	  DISCOVER_SET_K8S_NAMESPACE },
+	{ "k8s-api", 0, "URL", "API server (default from\n"
+	  "$KUBERNETES_SERVICE_HOST/_PORT)", DISCOVER_SET_K8S_API },
+	{ "k8s-dir", 0, "DIR", "service account files (default\n"
+	  "/var/run/secrets/kubernetes.io/serviceaccount)",
+	  DISCOVER_SET_K8S_DIR },
+	{ "cluster-domain", 0, "D",
+	  "for --name-from hostname (default cluster.local)",
+	  DISCOVER_SET_CLUSTER_DOMAIN },
+	{ "static", 0, NULL, "static: NODE... and --file names as they are",
+	  DISCOVER_SET_STATIC },
+	{ "file", 'f', "FILE", "names, one per line (read at every poll)",
+	  DISCOVER_SET_FILE },
+	{ "watch", 'w', NULL, "poll forever; print {\"event\":\"up\"|\"down\"}\n"
+	  "records when the set changes", DISCOVER_SET_WATCH },
+	{ "interval", 'i', "DUR", "time between polls (default 10s)",
+	  DISCOVER_SET_INTERVAL },
+	{ "timeout", 't', "DUR", "deadline of each poll (default 10s)",
+	  CLI_SHARED('t') },
+	{ "errors", 0, "WHERE", "error records to stderr (default) or stdout",
+	  OPT_ERRORS },
+	CLI_OPTION_END,
+};
 
 /* Where records go, and whether stdout still takes them. */
 struct output {
@@ -126,25 +143,34 @@ static int write_record(void *data, json_t *rec, bool is_error)
 	return o->failed ? -1 : 0;
 }
 
-static int own_option(struct discover_settings *s, struct output *o, int opt,
-		      const char *arg, struct dist_error *err)
+struct discover_cmd {
+	struct discover_settings s;
+	struct output out;
+};
+
+static int discover_option(void *ctx, int id, const char *arg,
+			   struct dist_error *err)
 {
-	switch (opt) {
-	case OPT_ERRORS:
-		if (strcmp(arg, "stdout") && strcmp(arg, "stderr"))
-			return dist_error_set(err, DIST_E_USAGE,
-					      DIST_STAGE_INPUT, "--errors: "
-					      "use stdout or stderr");
-		o->errors_stdout = !strcmp(arg, "stdout");
-		return 0;
-	case 'b': opt = SET(DISCOVER_SET_BASENAME); break;
-	case 'H': opt = SET(DISCOVER_SET_HOST); break;
-	case 'f': opt = SET(DISCOVER_SET_FILE); break;
-	case 'w': opt = SET(DISCOVER_SET_WATCH); break;
-	case 'i': opt = SET(DISCOVER_SET_INTERVAL); break;
-	}
-	return discover_settings_option(s, opt - SET(0), arg, err);
+	struct discover_cmd *c = ctx;
+
+	if (id != OPT_ERRORS)
+		return discover_settings_option(&c->s, id, arg, err) < 0 ? -1
+									  : 1;
+	if (strcmp(arg, "stdout") && strcmp(arg, "stderr"))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--errors: use stdout or stderr");
+	c->out.errors_stdout = !strcmp(arg, "stdout");
+	return 1;
 }
+
+static const struct cli_program discover_program = {
+	.name = "dist-discover",
+	.usage = usage_text,
+	.epilogue = epilogue,
+	.options = discover_options,
+	.option = discover_option,
+	.groups = CLI_GROUP_OUTPUT,
+};
 
 /* A discovery on a new engine, with the shared options' resolver,
  * deadline and EPMD port. */
@@ -164,7 +190,6 @@ static struct discover *open_discovery(const struct cli_common *cli,
 	port = epmd_port_from_env((int)cli->epmd_port_flag, err);
 	if (port < 0)
 		return NULL;
-	signal(SIGPIPE, SIG_IGN);
 	*e = engine_new(err);
 	dcfg.e = *e;
 	dcfg.timeout_us = cli->timeout_ms * 1000;
@@ -173,99 +198,42 @@ static struct discover *open_discovery(const struct cli_common *cli,
 	return *e ? discover_new(&dcfg, err) : NULL;
 }
 
-/* A long option of the settings, with or without an argument. */
-#define ARG(name, id) { name, required_argument, NULL, SET(DISCOVER_SET_##id) }
-#define FLAG(name, id) { name, no_argument, NULL, SET(DISCOVER_SET_##id) }
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		ARG("query", QUERY),
-		ARG("srv", SRV),
-		{ "basename", required_argument, NULL, 'b' },
-		ARG("name-from", NAME_FROM),
-		{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },
-		{ "host", required_argument, NULL, 'H' },
-		ARG("hosts-file", HOSTS_FILE),
-		{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },
-		ARG("host-form", HOST_FORM),
-		ARG("url", URL),
-		ARG("format", FORMAT),
-		ARG("cacert", CACERT),
-		ARG("bearer-file", BEARER_FILE),
-		ARG("max-body", MAX_BODY),
-		FLAG("k8s", K8S),
-		ARG("k8s-service", K8S_SERVICE),
-		ARG("k8s-selector", K8S_SELECTOR),
-		ARG("k8s-namespace", K8S_NAMESPACE),
-		ARG("k8s-api", K8S_API),
-		ARG("k8s-dir", K8S_DIR),
-		ARG("cluster-domain", CLUSTER_DOMAIN),
-		{ "file", required_argument, NULL, 'f' },
-		{ "watch", no_argument, NULL, 'w' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "errors", required_argument, NULL, OPT_ERRORS },
-		FLAG("dns", DNS),
-		FLAG("epmd", EPMD),
-		FLAG("http", HTTP),
-		FLAG("static", STATIC),
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_common cli;
-	struct discover_settings s;
-	struct output out = { .format = OUTPUT_JSON };
+	struct discover_cmd c = { 0 };
 	struct discover_loop_config loop;
 	struct dist_error err;
 	struct engine *e = NULL;
 	struct discover *d = NULL;
-	int opt, rc, first, status;
+	int rc, first, status;
 
 	cli_common_init(&cli);
 	dist_error_clear(&err);
 	/* Each repeatable option fits in argc slots. */
-	if (discover_settings_init(&s, argc, &err) < 0)
-		return 3;
-	while ((opt = getopt_long(argc, argv, "b:H:f:wi:t:o:qhV", longopts,
-				  NULL)) != -1) {
-		if (opt == '?') {
-			discover_settings_release(&s);
-			return cli_usage_hint("dist-discover");
-		}
-		rc = cli_common_option(&cli, opt, optarg, &err);
-		if (rc == 0)
-			rc = own_option(&s, &out, opt, optarg, &err);
-		if (rc < 0)
-			goto failed;
-	}
-	status = cli_help_or_version(&cli, usage_text, "dist-discover");
+	if (discover_settings_init(&c.s, argc, &err) < 0)
+		return DIST_EXIT_ENV;
+	status = cli_parse(&discover_program, &cli, &c, argc, argv, &first);
 	if (status >= 0)
 		goto done;
 	/* Leading words name strategies; the rest are static names. */
-	for (first = optind;
-	     first < argc && discover_settings_word(&s, argv[first]); first++)
-		;
-	if (discover_settings_finish(&s, argc - first, &err) < 0)
+	while (first < argc && discover_settings_word(&c.s, argv[first]))
+		first++;
+	if (discover_settings_finish(&c.s, argc - first, &err) < 0)
 		goto failed;
-	out.format = cli.quiet ? OUTPUT_QUIET : cli.format;
-	d = open_discovery(&cli, &s, &e, &err);
-	if (!d || discover_settings_apply(&s, d, argv + first, argc - first,
+	c.out.format = cli.quiet ? OUTPUT_QUIET : cli.format;
+	d = open_discovery(&cli, &c.s, &e, &err);
+	if (!d || discover_settings_apply(&c.s, d, argv + first, argc - first,
 					  &err) < 0)
 		goto failed;
-	if (cli_resolver(&cli) && !discover_resolver(d, &err))
-		goto failed;
-	loop.watch = s.watch;
-	loop.interval_ms = s.interval_ms;
+	loop.watch = c.s.watch;
+	loop.interval_ms = c.s.interval_ms;
 	loop.record = write_record;
-	loop.data = &out;
+	loop.data = &c.out;
 	rc = discover_loop_run(d, &loop, &err);
 	if (rc < 0)
 		goto failed;
-	status = out.failed ? cli_output_failed(out.errnum)
+	status = c.out.failed ? cli_output_failed(c.out.errnum)
 		 : rc ? DIST_EXIT_FAILED : DIST_EXIT_OK;
 	goto done;
 failed:
@@ -275,6 +243,6 @@ failed:
 done:
 	discover_free(d);
 	engine_free(e);
-	discover_settings_release(&s);
+	discover_settings_release(&c.s);
 	return status;
 }

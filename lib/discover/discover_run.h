@@ -97,9 +97,10 @@ bool discover_settings_word(struct discover_settings *s, const char *w);
 int discover_settings_finish(struct discover_settings *s, int nnames,
 			     struct dist_error *err);
 /* Add to d every source the settings name, in a fixed order (DNS,
- * EPMD, HTTP, Kubernetes, files, names). -1 with err: DIST_E_USAGE for
- * a --query/--srv without a basename, else what the source said (an
- * unreadable token file is DIST_E_IO). */
+ * EPMD, HTTP, Kubernetes, files, names), and make the resolver of the
+ * configured DNS servers. -1 with err: DIST_E_USAGE for a --query/--srv
+ * without a basename or servers c-ares refuses, else what the source
+ * said (an unreadable token file is DIST_E_IO). */
 int discover_settings_apply(const struct discover_settings *s,
 			    struct discover *d, char *const *names,
 			    int nnames, struct dist_error *err);

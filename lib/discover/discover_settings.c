@@ -274,5 +274,10 @@ int discover_settings_apply(const struct discover_settings *s,
 	for (i = 0; i < nnames; i++)
 		if (discover_add_static(d, names[i], "args", err) < 0)
 			return -1;
+	/* A DNS server that cannot be used is refused now, not at the
+	 * first poll of a --watch. */
+	if (discover_config_of(d)->resolver_servers &&
+	    !discover_resolver(d, err))
+		return -1;
 	return 0;
 }
