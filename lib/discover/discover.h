@@ -19,6 +19,9 @@
  *   discover_http.c     libcurl multi on the engine
  *   discover_formats.c  the JSON documents HTTP endpoints serve
  *   discover_static.c   names given on the command line or in a file
+ *
+ * discover_run.h puts these together as a program runs them: settings
+ * from options, the poll/watch loop, the text lines.
  */
 #ifndef DIST_DISCOVER_H
 #define DIST_DISCOVER_H
