@@ -94,7 +94,7 @@ static void basename_checks(struct engine *e)
 
 	d = discover_new(&cfg, &err);
 	memset(longname, 'b', sizeof longname);
-	strcpy(longname + 280, "@example");
+	snprintf(longname + 280, sizeof longname - 280, "@example");
 	discover_settings_init(&s, 4, &err);
 	set(&s, DISCOVER_SET_QUERY, longname, &err);
 	ok(d && discover_settings_apply(&s, d, NULL, 0, &err) < 0 &&
