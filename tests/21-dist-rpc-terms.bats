@@ -124,9 +124,10 @@ PY
 	assert_output '{"$int":"123456789012345678901234567890"}'
 	run "$RPC" -o term <<<'{"node":"'$N1'","module":"erlang","function":"integer_to_list","args":[18446744073709551616]}'
 	assert_output '"18446744073709551616"'
+	# On the command line it is a usage error, found before anything is
+	# sent; in a record (below) it fails that record alone.
 	run "$RPC" --json-args '[1e400]' "$N1" erlang abs
-	assert_failure 1
-	assert_output --partial '"code":"invalid_args"'
+	assert_failure 2
 	assert_output --partial 'the number 1e400 is too large for a float'
 	refute_output --partial 'overflow'
 	run "$RPC" <<<'{"node":"'$N1'","module":"erlang","function":"abs","args":[{"$float":-2e999}]}'
@@ -202,9 +203,11 @@ RECORDS
 	run "$RPC" -o term "$N1" erlang list_to_tuple "[[${t:1:${#t}-2}]]"
 	assert_success
 	assert_output "$want"
+	# OTP 25's erl_parse refuses this form: on the command line it is a
+	# usage error (nothing sent), and the message shows the form it reads.
 	run "$RPC" "$N1" erlang byte_size '[<<"abc"/binary>>]'
-	assert_failure 1
-	assert_output --partial '(<<\"abc\">>)/binary'
+	assert_failure 2
+	assert_output --partial '(<<"abc">>)/binary'
 }
 
 @test "dist-rpc(1) fits 80 columns under groff and man" {

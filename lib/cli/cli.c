@@ -380,12 +380,6 @@ int cli_run_status(const struct cli_common *c,
 	return runner_exit_status(sum);
 }
 
-int cli_usage_hint(const char *prog)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-	return DIST_EXIT_USAGE;
-}
-
 int cli_exit_status(const struct dist_error *err)
 {
 	switch (err->code) {

@@ -1,9 +1,9 @@
 /* cli.h - the options every node-talking program shares, parsed in one
  * place so that --cookie-file, --timeout, -o ... mean the same in each.
  *
- * A program lists CLI_COMMON_LONG_OPTIONS in its getopt_long table and
- * CLI_COMMON_SHORT in its short string, hands each option to
- * cli_common_option first, then calls cli_common_finish once.
+ * Programs declare options as rows (cli/options.h) and run through the
+ * driver (cli/program.h), which hands the shared ones to
+ * cli_common_option and calls cli_common_finish once.
  *
  * This is the programs' front end, shared: the one file of lib/ that
  * talks to the terminal (usage, --help, --version, diagnostics). The
@@ -12,7 +12,6 @@
 #ifndef DIST_CLI_H
 #define DIST_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -34,26 +33,6 @@ enum {
 	CLI_OPT_ADDRESS,
 };
 
-#define CLI_COMMON_SHORT "t:j:n:p:o:qhV"
-#define CLI_COMMON_LONG_OPTIONS                                              \
-	{ "timeout", required_argument, NULL, 't' },                        \
-	{ "connect-timeout", required_argument, NULL,                       \
-	  CLI_OPT_CONNECT_TIMEOUT },                                         \
-	{ "concurrency", required_argument, NULL, 'j' },                    \
-	{ "cookie-file", required_argument, NULL, CLI_OPT_COOKIE_FILE },    \
-	{ "vm-args", required_argument, NULL, CLI_OPT_VM_ARGS },            \
-	{ "cookie", required_argument, NULL, CLI_OPT_COOKIE },              \
-	{ "name", required_argument, NULL, 'n' },                           \
-	{ "epmd-port", required_argument, NULL, CLI_OPT_EPMD_PORT },        \
-	{ "port", required_argument, NULL, 'p' },                           \
-	{ "address", required_argument, NULL, CLI_OPT_ADDRESS },            \
-	{ "resolver", required_argument, NULL, CLI_OPT_RESOLVER },          \
-	{ "stats", no_argument, NULL, CLI_OPT_STATS },                      \
-	{ "prom", required_argument, NULL, CLI_OPT_PROM },                  \
-	{ "output", required_argument, NULL, 'o' },                         \
-	{ "quiet", no_argument, NULL, 'q' },                                \
-	{ "help", no_argument, NULL, 'h' },                                 \
-	{ "version", no_argument, NULL, 'V' }
 
 struct cli_common {
 	struct cookie_opts cookie_opts;
@@ -130,10 +109,6 @@ int cli_output_failed(int errnum);
  * stdin), which is a usage error, never a success. */
 int cli_run_status(const struct cli_common *c,
 		   const struct runner_summary *sum);
-
-/* getopt's own complaint has been printed: add the pointer to --help and
- * return the usage exit status. */
-int cli_usage_hint(const char *prog);
 
 /* Exit status for an error from the functions above. */
 int cli_exit_status(const struct dist_error *err);

@@ -452,7 +452,7 @@ void conn_on_eof(struct dist_conn *c)
 	case CONN_HANDSHAKE:
 		if (c->hs.state == HS_AWAIT_ACK)
 			conn_failf(c, DIST_E_NOT_ALLOWED,
-				   "%s closed the connection after our "
+				   "%s: the node closed the connection after our "
 				   "challenge reply: the cookie is wrong "
 				   "(ours came from %s)", c->target.full,
 				   c->cfg->cookie->source);
@@ -461,18 +461,18 @@ void conn_on_eof(struct dist_conn *c)
 			return;
 		else if (c->hs.state == HS_AWAIT_STATUS)
 			conn_failf(c, DIST_E_CLOSED,
-				   "%s closed the connection before answering "
+				   "%s: the node closed the connection before answering "
 				   "our name%s: it may refuse hidden nodes, or "
 				   "the port is not a distribution port", c->target.full,
 				   "");
 		else
 			conn_failf(c, DIST_E_CLOSED,
-				   "%s closed the connection during the "
+				   "%s: the node closed the connection during the "
 				   "handshake%s", c->target.full, "");
 		return;
 	default:
 		conn_failf(c, DIST_E_CLOSED,
-			   "%s closed the connection%s", c->target.full, "");
+			   "%s: the node closed the connection%s", c->target.full, "");
 	}
 }
 

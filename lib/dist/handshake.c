@@ -89,13 +89,13 @@ static int on_status(struct handshake *hs, const uint8_t *m, size_t len,
 	if (!strcmp(hs->status, "not_allowed"))
 		return dist_error_set(err, DIST_E_NOT_ALLOWED,
 				      DIST_STAGE_HANDSHAKE,
-				      "%s refused %s (status not_allowed): "
+				      "%s: the node refused %s (status not_allowed): "
 				      "it restricts which nodes may connect "
 				      "(net_kernel:allow/1) or needs a "
 				      "distribution feature we lack",
 				      hs->dialled, hs->our_name);
 	return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_HANDSHAKE,
-			      "%s answered with unknown handshake status "
+			      "%s: the node answered with unknown handshake status "
 			      "'%s'", hs->dialled, hs->status);
 }
 
@@ -165,7 +165,7 @@ static int on_challenge(struct handshake *hs, const uint8_t *m, size_t len,
 	if ((hs->peer_flags & DFLAG_HANDSHAKE_23) == 0)
 		return dist_error_set(err, DIST_E_PROTOCOL,
 				      DIST_STAGE_HANDSHAKE,
-				      "%s does not speak distribution version "
+				      "%s: the node does not speak distribution version "
 				      "6 (OTP 23 or later needed)",
 				      hs->dialled);
 	/* challenge_reply 'r': our Challenge u32, Digest of theirs. */
@@ -196,7 +196,7 @@ static int on_ack(struct handshake *hs, const uint8_t *m, size_t len,
 	if (memcmp(want, m + 1, 16) != 0)
 		return dist_error_set(err, DIST_E_NOT_ALLOWED,
 				      DIST_STAGE_HANDSHAKE,
-				      "%s answered our challenge with a wrong "
+				      "%s: the node answered our challenge with a wrong "
 				      "digest: it does not have our cookie",
 				      hs->dialled);
 	hs->state = HS_DONE;

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "base/json_exact.h"
 #include "dist/nodename.h"
 #include "term/term_json.h"
 #include "term/term_parse.h"
@@ -21,7 +22,8 @@ static int rpc_check_json_args(const char *text, struct etf_arena *a,
 {
 	struct etf_term *t = NULL;
 	json_error_t jerr;
-	json_t *doc = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	json_t *doc = json_exact_loadb(text, strlen(text),
+				      JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	int rc = 0;
 
 	if (!doc)
