@@ -7,15 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Grow to cap bytes; a secret's old buffer is wiped before it is
- * freed, which realloc would not do. */
-static char *file_grow(char *old, size_t used, size_t cap, bool secret)
+void *secret_realloc(void *old, size_t used, size_t size)
 {
-	char *p;
+	char *p = malloc(size);
 
-	if (!secret)
-		return realloc(old, cap);
-	p = malloc(cap);
 	if (!p)
 		return NULL;
 	if (old) {
@@ -24,6 +19,13 @@ static char *file_grow(char *old, size_t used, size_t cap, bool secret)
 		free(old);
 	}
 	return p;
+}
+
+/* Grow to cap bytes; a secret's old buffer is wiped before it is
+ * freed, which realloc would not do. */
+static char *file_grow(char *old, size_t used, size_t cap, bool secret)
+{
+	return secret ? secret_realloc(old, used, cap) : realloc(old, cap);
 }
 
 static int file_fail(struct file_text *t, size_t used, int errnum)

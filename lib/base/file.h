@@ -42,6 +42,11 @@ int file_read(const char *path, const char *what, size_t max, unsigned flags,
 int fd_read_all(int fd, const char *what, size_t max, unsigned flags,
 		struct file_text *out, struct dist_error *err);
 
+/* Grow a buffer that may hold a secret to size bytes, keeping its first
+ * used bytes: realloc could leave the old copy behind in freed memory,
+ * so this copies and wipes it. NULL (old untouched) when out of memory. */
+void *secret_realloc(void *old, size_t used, size_t size);
+
 /* Free (and for secrets wipe) what a read returned. Safe twice. */
 void file_text_free(struct file_text *t);
 
