@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/error.h"
+#include "dist/handshake.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -48,6 +50,23 @@ static inline char *fuzz_strndup(const uint8_t *data, size_t size)
 		s[size] = '\0';
 	}
 	return s;
+}
+
+/* What a handshake state machine (either side) wrote is whole framed
+ * messages and nothing else, and nothing failed on the way. */
+static inline void fuzz_check_handshake_out(const struct buf *out)
+{
+	const uint8_t *msg;
+	size_t off = 0, used, mlen;
+
+	FUZZ_CHECK(!out->failed);
+	while (off < out->len) {
+		used = handshake_frame_next(out->data + off, out->len - off,
+					    &msg, &mlen);
+		FUZZ_CHECK(used > 0);
+		off += used;
+	}
+	FUZZ_CHECK(off == out->len);
 }
 
 #endif

@@ -20,21 +20,6 @@
 #define FUZZ_COOKIE "fuzzcookie"
 #define FUZZ_CHALLENGE 12345u
 
-static void check_out(const struct buf *out)
-{
-	const uint8_t *msg;
-	size_t off = 0, used, mlen;
-
-	FUZZ_CHECK(!out->failed);
-	while (off < out->len) {
-		used = handshake_frame_next(out->data + off, out->len - off,
-					    &msg, &mlen);
-		FUZZ_CHECK(used > 0);
-		off += used;
-	}
-	FUZZ_CHECK(off == out->len);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dist_error err = { 0 };
@@ -50,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      strlen(FUZZ_COOKIE), "peer@127.0.0.1");
 	buf_init(&out, 1 << 16);
 	handshake_client_start(&hs, &out);
-	check_out(&out);
+	fuzz_check_handshake_out(&out);
 	switch (data[0] & 3) {
 	case 1:
 		hs.state = HS_AWAIT_CHALLENGE;
@@ -78,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		left -= used;
 		FUZZ_CHECK(memchr(hs.status, '\0', sizeof hs.status));
 		FUZZ_CHECK(memchr(hs.peer_name, '\0', sizeof hs.peer_name));
-		check_out(&out);
+		fuzz_check_handshake_out(&out);
 		if (rc < 0) {
 			fuzz_check_error(&err);
 			break;

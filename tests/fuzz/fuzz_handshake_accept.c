@@ -19,21 +19,6 @@
 #define FUZZ_COOKIE "fuzzcookie"
 #define FUZZ_CHALLENGE 12345u
 
-static void check_out(const struct buf *out)
-{
-	const uint8_t *msg;
-	size_t off = 0, used, mlen;
-
-	FUZZ_CHECK(!out->failed);
-	while (off < out->len) {
-		used = handshake_frame_next(out->data + off, out->len - off,
-					    &msg, &mlen);
-		FUZZ_CHECK(used > 0);
-		off += used;
-	}
-	FUZZ_CHECK(off == out->len);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct dist_error err = { 0 };
@@ -72,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		left -= used;
 		FUZZ_CHECK(memchr(hs.peer_name, '\0', sizeof hs.peer_name));
 		FUZZ_CHECK(memchr(hs.refusal, '\0', sizeof hs.refusal));
-		check_out(&out);
+		fuzz_check_handshake_out(&out);
 		if (rc < 0) {
 			fuzz_check_error(&err);
 			break;
@@ -82,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = hs_accept_status(
 				&hs, hs_accept_choose(&hs, data[0] & 1,
 						      data[0] & 2), &out);
-			check_out(&out);
+			fuzz_check_handshake_out(&out);
 		}
 		FUZZ_CHECK(rc == HSA_CONTINUE || rc == HSA_COMPLETE ||
 			   rc == HSA_CLOSE || rc == HSA_REPLACE);
