@@ -18,6 +18,8 @@ FISHFUNCDIR ?= $(PREFIX)/share/fish/vendor_functions.d
 
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
+# make check builds and tests this many at a time (the cores here).
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
              -Wno-missing-field-initializers
 CFLAGS    ?= -O2 -g
@@ -194,7 +196,7 @@ lint:
 	@scripts/lint
 
 check: deps
-	@$(MAKE) --no-print-directory all san unit
+	@$(MAKE) --no-print-directory -j$(JOBS) all san unit
 	@scripts/run-tests
 
 test:
