@@ -42,7 +42,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # code from our static libcrypto or zlib, that copy is not exported and
 # no object of it passes to curl, so it never meets libcurl's own.
 BASE_PKGS := jansson libcares libcrypto zlib
-static_deps = -Wl,-Bstatic $(call libs_of,$(1)) -Wl,-Bdynamic -ldl -pthread -lm
+# No libm: loading it is a measurable part of a probe's start-up, and
+# what little floating point the library does is in libc (a program
+# that needs libm's functions adds -lm to its own _LIBS).
+static_deps = -Wl,-Bstatic $(call libs_of,$(1)) -Wl,-Bdynamic -ldl -pthread
 dist-ping_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-rpc_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-node_LIBS = $(call static_deps,$(BASE_PKGS))
