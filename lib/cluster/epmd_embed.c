@@ -15,6 +15,9 @@
 /* Clients at once: registered nodes keep theirs open; past this a new
  * connection is closed at once, as a full epmd does. */
 #define EMBED_CLIENTS_MAX 4096
+/* A client that has not registered is answered and gone within this:
+ * idle connections cannot fill the table and lock real nodes out. */
+#define EMBED_IDLE_US (10 * 1000000)
 
 struct embed_entry {
 	struct embed_entry *next;
@@ -26,6 +29,7 @@ struct embed_client {
 	struct embed_client *next, **pprev;
 	struct epmd_embed *s;
 	struct engine_io io;
+	struct engine_timer idle;
 	struct buf in, out;
 	bool loopback;
 	bool done;                    /* answered: close once written */
@@ -83,6 +87,7 @@ static void client_free(struct embed_client *c)
 	if (c->reg)
 		entry_remove(s, c->reg);
 	engine_io_remove(s->e, &c->io);
+	engine_timer_disarm(s->e, &c->idle);
 	close(c->io.fd);
 	*c->pprev = c->next;
 	if (c->next)
@@ -191,6 +196,15 @@ static void client_on_io(struct engine *e, struct engine_io *io,
 		      NULL);
 }
 
+static void client_on_idle(struct engine *e, struct engine_timer *t)
+{
+	struct embed_client *c = t->data;
+
+	(void)e;
+	if (!c->reg)
+		client_free(c);
+}
+
 static void embed_on_listen(struct engine *e, struct engine_io *io,
 			    unsigned events)
 {
@@ -217,6 +231,9 @@ static void embed_on_listen(struct engine *e, struct engine_io *io,
 		c->io.fd = fd;
 		c->io.cb = client_on_io;
 		c->io.data = c;
+		c->idle.cb = client_on_idle;
+		c->idle.data = c;
+		engine_timer_arm(e, &c->idle, engine_now_us() + EMBED_IDLE_US);
 		c->next = s->clients;
 		c->pprev = &s->clients;
 		if (s->clients)
