@@ -154,6 +154,71 @@ PY
 	assert_equal "$STOP_RC" 0
 }
 
+# Two network namespaces of our own joined by a veth pair: dist-node
+# serves EPMD in one, a client in the other is another host.
+netns_pair() {
+	NS_A=dnA$$ NS_B=dnB$$
+	[ "$(id -u)" = 0 ] || skip "network namespaces need root"
+	ip netns add "$NS_A" || skip "cannot create a network namespace"
+	ip netns add "$NS_B"
+	ip link add "va$$" type veth peer name "vb$$"
+	ip link set "va$$" netns "$NS_A"
+	ip link set "vb$$" netns "$NS_B"
+	ip -n "$NS_A" addr add 10.253.0.1/24 dev "va$$"
+	ip -n "$NS_B" addr add 10.253.0.2/24 dev "vb$$"
+	ip -n "$NS_A" link set "va$$" up
+	ip -n "$NS_B" link set "vb$$" up
+	ip -n "$NS_A" link set lo up
+	ip -n "$NS_B" link set lo up
+}
+
+teardown() {
+	if [ -n "${NS_A:-}" ]; then
+		[ -f "$DIST_STATE/nsemb.pid" ] &&
+			kill "$(cat "$DIST_STATE/nsemb.pid")" 2>/dev/null
+		ip netns del "$NS_A" 2>/dev/null || true
+		ip netns del "$NS_B" 2>/dev/null || true
+	fi
+}
+
+@test "embedded EPMD: ALIVE2 from another host is refused, NAMES is answered" {
+	netns_pair
+	ip netns exec "$NS_A" "$NODE" --cookie-file "$COOKIE_FILE" \
+		--name nsemb@127.0.0.1 --epmd embedded --epmd-port 14369 \
+		</dev/null >"$DIST_STATE/nsemb.out" 2>&1 3>&- &
+	echo $! > "$DIST_STATE/nsemb.pid"
+	wait_long "nsemb ready" grep -q '"event":"ready"' "$DIST_STATE/nsemb.out"
+	run -0 ip netns exec "$NS_B" python3 - <<'PY'
+import socket, struct
+def ask(req):
+    s = socket.create_connection(("10.253.0.1", 14369), timeout=20)
+    s.sendall(struct.pack(">H", len(req)) + req)
+    data = b""
+    while True:
+        b = s.recv(4096)
+        if not b:
+            return data
+        data += b
+name = b"intruder"
+alive2 = b"x" + struct.pack(">HBBHHH", 5000, 77, 0, 6, 6, len(name)) + name + b"\x00\x00"
+# Registering from another host: closed without an answer, as epmd does.
+assert ask(alive2) == b"", "ALIVE2 answered"
+names = ask(b"n")
+assert names[:4] == struct.pack(">I", 14369), names
+assert b"name nsemb at port " in names and b"intruder" not in names, names
+print("refused")
+PY
+	assert_output refused
+	# From the same host, the same request registers.
+	run -0 ip netns exec "$NS_A" python3 -c '
+import socket, struct
+s = socket.create_connection(("127.0.0.1", 14369))
+req = b"x" + struct.pack(">HBBHHH", 5000, 77, 0, 6, 6, 5) + b"local" + b"\0\0"
+s.sendall(struct.pack(">H", len(req)) + req)
+print(s.recv(2)[:2] == b"v\0")'
+	assert_output True
+}
+
 @test "--epmd embedded on a port an EPMD holds: exit 3; auto registers with that EPMD" {
 	run -3 "$NODE" --cookie-file "$COOKIE_FILE" --name x@127.0.0.1 \
 		--epmd embedded --epmd-port "$ERL_EPMD_PORT" </dev/null
