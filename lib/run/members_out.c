@@ -29,8 +29,9 @@ static size_t *sorted(const struct members *ms)
 	return idx;
 }
 
-/* A DOT string: quotes and backslashes escaped. */
-static void dot_id(FILE *out, const char *s)
+/* A DOT string: quotes and backslashes escaped; then, when given, a
+ * second line (the status). */
+static void dot_text(FILE *out, const char *s, const char *line2)
 {
 	fputc('"', out);
 	for (; *s; s++) {
@@ -38,7 +39,14 @@ static void dot_id(FILE *out, const char *s)
 			fputc('\\', out);
 		fputc(*s, out);
 	}
+	if (line2)
+		fprintf(out, "\\n%s", line2);
 	fputc('"', out);
+}
+
+static void dot_id(FILE *out, const char *s)
+{
+	dot_text(out, s, NULL);
 }
 
 static void dot_node(FILE *out, const struct members_member *m,
@@ -46,12 +54,15 @@ static void dot_node(FILE *out, const struct members_member *m,
 {
 	fputs(indent, out);
 	dot_id(out, m->node);
-	if (m->status == MEMBER_SUSPECT)
-		fputs(" [style=\"rounded,dashed\", color=darkorange, "
-		      "fontcolor=darkorange, xlabel=\"suspect\"]", out);
-	else if (m->status == MEMBER_DEAD)
-		fputs(" [style=\"rounded,filled\", fillcolor=gray85, "
-		      "color=red, fontcolor=red, xlabel=\"dead\"]", out);
+	if (m->status != MEMBER_ALIVE) {
+		fputs(" [label=", out);
+		dot_text(out, m->node, member_status_name(m->status));
+		fputs(m->status == MEMBER_SUSPECT
+		      ? ", style=\"rounded,dashed\", color=darkorange, "
+			"fontcolor=darkorange]"
+		      : ", style=\"rounded,filled\", fillcolor=gray85, "
+			"color=red, fontcolor=red]", out);
+	}
 	fputs(";\n", out);
 }
 
