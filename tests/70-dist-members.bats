@@ -161,6 +161,12 @@ visible() {
 	assert_equal "$(field "$(summary)" healthy)" false
 }
 
+@test "--max-nodes: the views are followed that far, and it is said" {
+	run --separate-stderr "$MEMBERS" --max-nodes 2 m1@127.0.0.1
+	assert_equal "$(field "$(summary)" members)" 2
+	[[ $stderr == *"--max-nodes 2"* ]]
+}
+
 @test "--groups: a pg group and a global name registered under a binary" {
 	"$DIST_BIN/dist-rpc" -o raw --eval \
 		"P = spawn(fun() -> receive stop -> ok end end), ok = pg:join(dm_workers, P), yes = global:register_name(<<\"dm_leader\">>, P)." \
@@ -229,6 +235,41 @@ wait_line() {
 	echo "no line matching $2 in:" >&2
 	cat "$1" >&2
 	return 1
+}
+
+@test "a hidden connection (another tool's) is listed, and is no member" {
+	"$DIST_BIN/dist-rpc" --eval 'timer:sleep(20000).' m2@127.0.0.1 \
+		>/dev/null 2>&1 3>&- &
+	rpc=$!
+	for _ in $(seq 1 50); do
+		run "$MEMBERS" m1@127.0.0.1
+		[[ $(field "$(record m2@127.0.0.1)" hidden) == '[]' ]] || break
+		sleep 0.1
+	done
+	kill "$rpc"
+	wait "$rpc" || true
+	[[ $(field "$(record m2@127.0.0.1)" hidden) =~ ^\[\"-dist[0-9]+@ ]]
+	assert_equal "$(field "$(summary)" members)" 3
+	assert_equal "$(field "$(summary)" healthy)" true
+}
+
+@test "--watch: a round where nobody answers us (our cookie) suspects nobody" {
+	out="$BATS_TEST_TMPDIR/blind.out"
+	err="$BATS_TEST_TMPDIR/blind.err"
+	echo wrongcookie > "$BATS_TEST_TMPDIR/cookie"
+	chmod 400 "$BATS_TEST_TMPDIR/cookie"
+	"$MEMBERS" --watch --interval 100ms --suspect-timeout 200ms \
+		--cookie-file "$BATS_TEST_TMPDIR/cookie" m1@127.0.0.1 \
+		>"$out" 2>"$err" 3>&- &
+	pid=$!
+	wait_line "$err" 'this host cannot see the cluster'
+	sleep 1
+	kill -TERM "$pid"
+	wait "$pid"
+	# Said once, and no member was suspected or marked down for it.
+	[ "$(grep -c 'cannot see the cluster' "$err")" -eq 1 ]
+	grep -q not_allowed "$err"
+	[ ! -s "$out" ]
 }
 
 @test "--watch: a killed member is suspect, then down once, after the timeout" {

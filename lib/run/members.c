@@ -89,8 +89,10 @@ static void round_reset(struct members_member *m)
 	members_view_free(&m->view);
 	json_decref(m->asked);
 	json_decref(m->reached);
+	json_decref(m->ours);
 	m->asked = json_array();
 	m->reached = json_array();
+	m->ours = json_object();
 	m->rtt_ms = 0;
 	if (m->name.full[0])
 		dist_error_clear(&m->direct_err);
@@ -224,8 +226,6 @@ void members_round_start(struct members *ms)
 {
 	size_t *order = malloc((ms->n ? ms->n : 1) * sizeof *order);
 
-	json_decref(ms->ours);
-	ms->ours = json_object();
 	ms->qhead = ms->qlen = 0;
 	ms->deadline_passed = false;
 	ms->phase = PHASE_DIRECT;
@@ -271,11 +271,11 @@ static void members_free(struct members *ms)
 		members_view_free(&m->view);
 		json_decref(m->asked);
 		json_decref(m->reached);
+		json_decref(m->ours);
 		json_decref(m->last_seen_by);
 	}
 	free(ms->m);
 	free(ms->queue);
-	json_decref(ms->ours);
 	engine_timer_disarm(ms->e, &ms->reap_timer);
 	engine_timer_disarm(ms->e, &ms->deadline_timer);
 	resolver_free(ms->res);

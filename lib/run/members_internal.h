@@ -20,6 +20,10 @@ struct members_member {
 	bool has_view;
 	struct member_view view;
 	json_t *asked, *reached;    /* indirect: member names */
+	/* Our own names on this member's connections this round: its view
+	 * lists them as hidden nodes, and they are not its. Per member: the
+	 * same pool name is in use toward many members at once. */
+	json_t *ours;
 	enum swim_outcome outcome;
 	enum member_status status;
 	/* Across rounds (--watch). */
@@ -58,7 +62,6 @@ struct members {
 	struct members_probe *probes, *reap;
 	struct engine_timer reap_timer, deadline_timer;
 	bool deadline_passed;
-	json_t *ours;               /* our own names this round: hidden */
 	void (*round_done)(struct members *ms);
 	/* The program's output. */
 	bool output_failed;

@@ -233,6 +233,18 @@ int members_write_event(struct members *ms, const char *event, json_t *rec)
 
 	if (ms->cfg->format == MEMBERS_QUIET)
 		return 0;
+	if (ms->cfg->format == MEMBERS_TEXT) {
+		json_decref(r);
+		errno = 0;
+		fprintf(ms->cfg->out, "%-8s %-32s %s\n", event,
+			json_string_value(json_object_get(rec, "node")),
+			json_string_value(json_object_get(rec, "status")));
+		if (fflush(ms->cfg->out) == 0 && !ferror(ms->cfg->out))
+			return 0;
+		ms->output_errno = errno ? errno : EIO;
+		ms->output_failed = true;
+		return -1;
+	}
 	/* "event" first, then "node": a reader sees what happened to whom
 	 * before the rest. */
 	json_object_set_new(r, "event", json_string(event));

@@ -29,7 +29,9 @@ static void probe_finish(struct members_probe *p, const struct etf_term *v,
 	p->finished = true;
 	dist_error_clear(&e);
 	if (p->conn.our_name[0])
-		json_object_set_new(ms->ours, p->conn.our_name, json_true());
+		json_object_set_new(ms->m[p->via == MEMBERS_NO_VIA ? p->target
+								 : p->via].ours,
+				    p->conn.our_name, json_true());
 	if (p->via == MEMBERS_NO_VIA) {
 		t->direct_ok = err == NULL;
 		t->rtt_ms = (double)(engine_now_us() - p->t0_us) / 1000.0;

@@ -54,14 +54,15 @@ static json_t *direct_json(const struct members_member *m)
 			 error_json(&m->direct_err));
 }
 
-static void put_view(json_t *r, const struct members *ms,
-		     const struct member_view *v)
+static void put_view(json_t *r, const struct members_member *m)
 {
+	const struct member_view *v = &m->view;
+
 	json_object_set_new(r, "visible", strings(v->visible, v->nvisible,
 						  NULL));
 	/* Our own probes are hidden connections too: not the member's. */
 	json_object_set_new(r, "hidden", strings(v->hidden, v->nhidden,
-						 ms->ours));
+						 m->ours));
 	json_object_set_new(r, "otp_release", json_string(v->otp_release));
 	json_object_set_new(r, "uptime_ms", json_integer(v->uptime_ms));
 	json_object_set_new(r, "processes", json_integer(v->processes));
@@ -110,7 +111,7 @@ json_t *members_member_record(const struct members *ms, size_t i,
 			    : json_pack("{s:O, s:O}", "asked", m->asked,
 					"reached", m->reached));
 	if (m->has_view)
-		put_view(r, ms, &m->view);
+		put_view(r, m);
 	return r;
 }
 

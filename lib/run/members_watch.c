@@ -94,11 +94,14 @@ static bool blind_round(struct members *ms)
 	if (!w->blind && ms->cfg->report) {
 		dist_error_set(&err, f ? f->direct_err.code : DIST_E_IO,
 			       DIST_STAGE_NONE,
-			       "no member answered our direct probes (%s%s%s): "
-			       "this host cannot see the cluster; no member "
-			       "is suspected for it",
-			       f ? f->node : "no member", f ? ": " : "",
-			       f ? f->direct_err.message : "");
+			       "no member answered our direct probes (%s: %s: "
+			       "%s): this host cannot see the cluster; no "
+			       "member is suspected for it",
+			       f ? f->node : "no member",
+			       f ? dist_code_name(f->direct_err.code) : "-",
+			       f ? runner_message_after_node(
+					   f->node, f->direct_err.message)
+				 : "");
 		ms->cfg->report(&err);
 	}
 	w->blind = true;
