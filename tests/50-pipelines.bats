@@ -86,3 +86,22 @@ line() {
 	assert_equal "$(field "$(grep "bad name" <<<"$output")" error.code)" invalid_name
 	assert_equal "$(field "$(grep "p1@" <<<"$output")" ok)" true
 }
+
+@test "discover | members: the discovered nodes are the expected cluster" {
+	run bash -c "'$D/dist-discover' --epmd | '$D/dist-members'"
+	summary=$(grep '"summary":true' <<<"$output")
+	assert_equal "$(field "$summary" members)" 2
+	assert_equal "$(field "$summary" expected)" 2
+	assert_equal "$(field "$summary" alive)" 2
+	# Exit status and verdict agree: p1 and p2 are two partitions
+	# unless something connected them.
+	if [ "$(field "$summary" healthy)" = true ]; then
+		[ "$status" -eq 0 ]
+	else
+		[ "$status" -eq 1 ]
+		assert_equal "$(field "$summary" partitions)" "[[\"p1@$HOST\"], [\"p2@$HOST\"]]"
+	fi
+	# dist-discover's fields are carried into each member's record.
+	assert_equal "$(field "$(grep "\"node\":\"p1@" <<<"$output")" source)" "epmd:$HOST"
+	assert_equal "$(field "$(grep "\"node\":\"p2@" <<<"$output")" status)" alive
+}
