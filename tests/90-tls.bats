@@ -54,12 +54,14 @@ make_certs() {
 	EOF
 }
 
-# start_s_server NAME CERT: openssl's TLS server presenting CERT.
+# start_s_server NAME CERT [OPTION...]: openssl's TLS server presenting
+# CERT.
 start_s_server() {
 	local name=$1 cert=$2 port
+	shift 2
 	port=$(free_port)
 	openssl s_server -accept "127.0.0.1:$port" -cert "$TLS/$cert.pem" \
-		-key "$TLS/$cert.key" -quiet </dev/null \
+		-key "$TLS/$cert.key" -quiet "$@" </dev/null \
 		>"$DIST_STATE/$name.log" 2>&1 3>&- &
 	echo $! >> "$DIST_STATE/pids"
 	echo "$port" > "$DIST_STATE/$name.port"
@@ -77,6 +79,9 @@ setup_file() {
 	start_node plain long
 	start_s_server expired expired
 	start_s_server foreign foreign
+	# TLS 1.3 asks for our certificate after the client's handshake is
+	# done: its refusal comes as an alert on the first read.
+	start_s_server wants13 node -tls1_3 -Verify 1 -CAfile "$TLS/ca.pem"
 }
 
 teardown_file() {
@@ -189,6 +194,14 @@ message_has() {
 	tls_failure "$output" "demands a client certificate"
 }
 
+@test "TLS 1.3: the certificate demanded after the handshake is told the same" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --tls --cacertfile "$TLS/ca.pem" \
+		--port "$(cat "$DIST_STATE/wants13.port")" x@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "demands a client certificate"
+	message_has "$output" "tlsv13 alert certificate required"
+}
+
 @test "the node refuses our expired client certificate" {
 	run "$PING" --cookie-file "$COOKIE_FILE" --cacertfile "$TLS/ca.pem" \
 		--certfile "$TLS/expired.pem" --keyfile "$TLS/expired.key" \
@@ -248,4 +261,22 @@ message_has() {
 		--cacertfile "$TLS/otherca.pem" tlsn@127.0.0.1
 	assert_failure 1
 	tls_failure "$output" "does not lead to a CA we trust"
+}
+
+@test "a wrong cookie over TLS is still not_allowed, not a TLS failure" {
+	# The node closes without close_notify after our challenge reply.
+	printf 'not-the-cookie' > "$BATS_TEST_TMPDIR/bad"
+	chmod 400 "$BATS_TEST_TMPDIR/bad"
+	run "$PING" --cookie-file "$BATS_TEST_TMPDIR/bad" "${CLIENT[@]}" \
+		tlsn@127.0.0.1
+	assert_failure 1
+	assert_equal "$(field "$output" error.code)" not_allowed
+	message_has "$output" "cookie is wrong"
+}
+
+@test "a key without its certificate is refused before anything is sent" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --keyfile "$TLS/client.key" \
+		tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "give --certfile too"
 }

@@ -62,9 +62,12 @@ static int load_files(struct tls_ctx *ctx, const struct tls_config *cfg,
 	} else if (tls__api->SSL_CTX_set_default_verify_paths(c) != 1) {
 		return ctx_fail(ctx, err, "the system's CA store", "");
 	}
-	if (!cfg->certfile && cfg->keyfile)
-		return ctx_fail(ctx, err, "a key without a certificate:",
-				cfg->keyfile);
+	if (!cfg->certfile && cfg->keyfile) {
+		tls_ctx_free(ctx);
+		return dist_error_set(err, DIST_E_TLS, DIST_STAGE_NONE,
+				      "the key %s has no certificate: give "
+				      "--certfile too", cfg->keyfile);
+	}
 	if (!cfg->certfile)
 		return 0;
 	if (tls__api->SSL_CTX_use_certificate_chain_file(c, cfg->certfile) != 1)
@@ -212,6 +215,17 @@ static int outcome(struct tls_session *s, int rc, struct dist_error *err)
 			return dist_error_set(err, DIST_E_TLS, DIST_STAGE_NONE,
 					      "TLS connection to %s failed: %s",
 					      s->host, strerror(errno));
+		}
+		break;
+	case SSL_ERROR_SSL:
+		/* A peer that closes without close_notify (a node refusing
+		 * our cookie just closes): an end like any other, for the
+		 * stage to explain. */
+		if (ERR_GET_LIB(tls__api->ERR_peek_last_error()) == ERR_LIB_SSL &&
+		    ERR_GET_REASON(tls__api->ERR_peek_last_error()) ==
+			    SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			tls__api->ERR_clear_error();
+			return TLS_EOF;
 		}
 		break;
 	default:
