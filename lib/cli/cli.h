@@ -83,9 +83,10 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 /* After option parsing: check every option value that is not checked
  * while parsing (--name, the directory of --prom; DIST_E_USAGE: exit
  * 2), load the cookie (DIST_E_COOKIE: exit 3), read the default target
- * of --vm-args, resolve the EPMD port, and fill the connection config.
+ * of --vm-args, resolve the EPMD port, and fill the connection config
+ * (with TLS: the certificates loaded, DIST_E_TLS: exit 3).
  * Nothing has been sent when this fails. Warns on stderr about
- * --cookie. */
+ * --cookie and --insecure. */
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err);
 
