@@ -38,7 +38,9 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 # shared): measured here, that is 1.4 ms -> 1.2 ms for a whole ping, the
 # dynamic relocation of libcrypto alone costing more than the ping's
 # round trips. dist-discover does not link libcurl: it opens it with
-# dlopen only for an HTTP source (lib/io/curl_dl.c). Should it ever take
+# dlopen only for an HTTP source (lib/io/curl_dl.c), and the programs
+# that connect open libssl the same way, only for --tls (lib/io/ssl_dl.c:
+# linked in, even statically, it doubled the start-up of every run). Should it ever take
 # code from our static libcrypto or zlib, that copy is not exported and
 # no object of it passes to curl, so it never meets libcurl's own.
 BASE_PKGS := jansson libcares libcrypto zlib
@@ -194,7 +196,7 @@ static: $(addprefix bin/static/,$(STATIC_PROGRAMS))
 bin/static/%: cmd/%.c $(LIBDIST)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LIBDIST) \
-	  $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null) -lm
+	  $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null) -ldl -lm
 
 lint:
 	@scripts/lint

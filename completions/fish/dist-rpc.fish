@@ -16,7 +16,7 @@ function __dist_rpc_no_operand
             continue
         end
         switch $t
-            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --address --resolver --max-size --prom
+            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --address --resolver --max-size --prom --certfile --keyfile --cacertfile --ssl-dist-optfile
                 set skip 1
             case '-*'
             case '*'
@@ -43,6 +43,12 @@ complete -c dist-rpc -l epmd-port -x -d 'EPMD port'
 complete -c dist-rpc -s p -l port -x -d 'No EPMD: connect straight to PORT'
 complete -c dist-rpc -l address -x -a '(__fish_print_hostnames)' -d 'Connect to HOST[:PORT] instead of the target\'s host'
 complete -c dist-rpc -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
+complete -c dist-rpc -l tls -d 'TLS distribution (nodes run -proto_dist inet_tls)'
+complete -c dist-rpc -l certfile -r -F -d 'Our TLS certificate (PEM)'
+complete -c dist-rpc -l keyfile -r -F -d 'The key of --certfile (PEM)'
+complete -c dist-rpc -l cacertfile -r -F -d 'CAs that sign the nodes\' certificates'
+complete -c dist-rpc -l insecure -d 'Do not verify the nodes\' certificates (warns)'
+complete -c dist-rpc -l ssl-dist-optfile -r -F -d 'A node\'s -ssl_dist_optfile (client section)'
 complete -c dist-rpc -s q -l quiet -d 'Print nothing; exit status only'
 complete -c dist-rpc -l stats -d 'End with a summary record (counts, p50/p99)'
 complete -c dist-rpc -l prom -r -F -d 'Write the summary as a Prometheus textfile'

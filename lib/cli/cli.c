@@ -97,7 +97,7 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 		c->version = true;
 		return 1;
 	default:
-		return 0;
+		return cli_tls_option(&c->tls, opt, arg);
 	}
 }
 
@@ -223,6 +223,10 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		}
 		if (va.has_name)
 			vm_args_target(c, &va);
+		c->tls.vm_tls = va.tls;
+		if (va.has_ssl_dist_optfile)
+			snprintf(c->tls.vm_optfile, sizeof c->tls.vm_optfile,
+				 "%s", va.ssl_dist_optfile);
 		explicit_bzero(&va, sizeof va);
 	}
 	if (c->address && address_parse(c, err) < 0)
@@ -256,6 +260,10 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 	if (!conn->names)
 		return dist_error_set(err, DIST_E_NOMEM, DIST_STAGE_NONE,
 				      "out of memory");
+	if (cli_tls_finish(&c->tls, conn, err) < 0) {
+		cli_common_release(c, conn);
+		return -1;
+	}
 	return 0;
 }
 
@@ -308,6 +316,8 @@ void cli_common_release(struct cli_common *c, struct dist_conn_config *conn)
 	cookie_wipe(&c->cookie);
 	namepool_inuse_free(conn->names);
 	conn->names = NULL;
+	tls_ctx_free(conn->tls);
+	conn->tls = NULL;
 }
 
 void cli_runner_config(const struct cli_common *c, struct runner_config *r,
@@ -389,6 +399,7 @@ int cli_exit_status(const struct dist_error *err)
 {
 	switch (err->code) {
 	case DIST_E_COOKIE:
+	case DIST_E_TLS:
 	case DIST_E_IO:
 	case DIST_E_NOMEM:
 		return DIST_EXIT_ENV;

@@ -31,6 +31,23 @@ enum {
 	CLI_OPT_STATS,
 	CLI_OPT_PROM,
 	CLI_OPT_ADDRESS,
+	CLI_OPT_TLS,
+	CLI_OPT_CERTFILE,
+	CLI_OPT_KEYFILE,
+	CLI_OPT_CACERTFILE,
+	CLI_OPT_INSECURE,
+	CLI_OPT_SSL_DIST_OPTFILE,
+};
+
+/* TLS distribution (cli_tls.c): the options, and what a release's
+ * vm.args adds (-proto_dist inet_tls, -ssl_dist_optfile). */
+struct cli_tls {
+	bool on;                    /* --tls or any option below */
+	const char *certfile, *keyfile, *cacertfile;
+	bool insecure;
+	const char *optfile;        /* --ssl-dist-optfile */
+	bool vm_tls;                /* vm.args: -proto_dist inet_tls */
+	char vm_optfile[4096];      /* vm.args: -ssl_dist_optfile */
 };
 
 
@@ -53,6 +70,7 @@ struct cli_common {
 	enum output_format format;
 	bool quiet;                 /* -q: wins over any -o, in any order */
 	bool help, version;
+	struct cli_tls tls;
 };
 
 void cli_common_init(struct cli_common *c);
@@ -65,9 +83,10 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 /* After option parsing: check every option value that is not checked
  * while parsing (--name, the directory of --prom; DIST_E_USAGE: exit
  * 2), load the cookie (DIST_E_COOKIE: exit 3), read the default target
- * of --vm-args, resolve the EPMD port, and fill the connection config.
+ * of --vm-args, resolve the EPMD port, and fill the connection config
+ * (with TLS: the certificates loaded, DIST_E_TLS: exit 3).
  * Nothing has been sent when this fails. Warns on stderr about
- * --cookie. */
+ * --cookie and --insecure. */
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err);
 
@@ -83,6 +102,14 @@ int cli_default_targets(struct cli_common *c, struct runner_config *r,
 /* NODE arguments go into JSON records: each must be UTF-8 text. A bad
  * one is a usage error found before anything is sent. */
 int cli_check_targets(char *const *args, int n, struct dist_error *err);
+
+/* cli_tls.c: a TLS option (1), or not one (0). */
+int cli_tls_option(struct cli_tls *t, int opt, const char *arg);
+/* With TLS asked for: the optfile's client section under the options,
+ * the files loaded into conn->tls; warns about --insecure. -1 with
+ * err (DIST_E_TLS) when a file is missing or wrong. */
+int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
+		   struct dist_error *err);
 
 /* Wipe the cookie and free what cli_common_finish made. */
 void cli_common_release(struct cli_common *c, struct dist_conn_config *conn);

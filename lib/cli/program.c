@@ -41,6 +41,26 @@ static const struct cli_option cli_connection_rows[] = {
 	  "DNS server(s) to use instead of\n"
 	  "/etc/resolv.conf (also $DIST_RESOLVER)",
 	  CLI_OPT_RESOLVER },
+	{ "tls", 0, NULL,
+	  "TLS distribution (nodes run -proto_dist\n"
+	  "inet_tls); any option below implies it",
+	  CLI_OPT_TLS },
+	{ "certfile", 0, "FILE", "our TLS certificate (PEM), if nodes want one",
+	  CLI_OPT_CERTFILE },
+	{ "keyfile", 0, "FILE", "its key (PEM; default: in --certfile)",
+	  CLI_OPT_KEYFILE },
+	{ "cacertfile", 0, "FILE",
+	  "CAs that sign the nodes' certificates\n"
+	  "(default: the system's)",
+	  CLI_OPT_CACERTFILE },
+	{ "insecure", 0, NULL,
+	  "do not verify the nodes' certificates\n"
+	  "(warns; never the default)",
+	  CLI_OPT_INSECURE },
+	{ "ssl-dist-optfile", 0, "FILE",
+	  "a node's -ssl_dist_optfile: its client\n"
+	  "section (options above win)",
+	  CLI_OPT_SSL_DIST_OPTFILE },
 	CLI_OPTION_END,
 };
 

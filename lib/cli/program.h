@@ -34,7 +34,7 @@
 enum cli_group_set {
 	CLI_GROUP_RUN = 1,        /* -t, --connect-timeout, -j, --stats, --prom */
 	CLI_GROUP_CONNECTION = 2, /* cookie, --name, EPMD, --port, --address,
-				   * --resolver */
+				   * --resolver, --tls and its files */
 	CLI_GROUP_OUTPUT = 4,     /* -o, -q */
 };
 

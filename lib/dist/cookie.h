@@ -88,6 +88,9 @@ struct vm_args {
 	bool has_name;
 	char name[2 * 255 + 2];
 	bool long_names;            /* -name: true, -sname: false */
+	bool tls;                   /* -proto_dist inet_tls (or inet6_tls) */
+	bool has_ssl_dist_optfile;
+	char ssl_dist_optfile[4096]; /* -ssl_dist_optfile FILE */
 };
 
 /* Read path. Returns 0, or -1 with err (DIST_E_IO, stage none) if the

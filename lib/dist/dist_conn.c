@@ -46,6 +46,7 @@ void conn_close_socket(struct dist_conn *c)
 {
 	if (c->io.fd < 0)
 		return;
+	conn_tls_close(c);
 	engine_io_remove(c->e, &c->io);
 	close(c->io.fd);
 	c->io.fd = -1;
@@ -103,9 +104,14 @@ void conn_failf(struct dist_conn *c, enum dist_code code,
 	conn_fail(c, &err);
 }
 
-static const char *stage_timeout_text(enum dist_stage s)
+static const char *stage_timeout_text(const struct dist_conn *c)
 {
-	switch (s) {
+	if (c->state == CONN_TLS)
+		return "in the TLS handshake: the port accepted the "
+		       "connection but gave no TLS answer (a plain TCP node "
+		       "waits for more of what it takes as its handshake: "
+		       "drop --tls; or an overloaded node)";
+	switch (c->stage) {
 	case DIST_STAGE_RESOLVE:
 		return "looking up the host";
 	case DIST_STAGE_EPMD:
@@ -128,9 +134,13 @@ void dist_conn_fail_timeout(struct dist_conn *c, const char *why)
 {
 	struct dist_error err;
 
-	dist_error_set(&err, DIST_E_TIMEOUT, c->stage,
-		       "%s: %s %s", c->target.full, why,
-		       stage_timeout_text(c->stage));
+	/* A port that never answers our ClientHello is the one TLS
+	 * failure a timeout shows: told as TLS, not as a slow node. */
+	dist_error_set(&err,
+		       c->state == CONN_TLS && c->tls && !tls_saw_bytes(c->tls)
+			       ? DIST_E_TLS : DIST_E_TIMEOUT,
+		       c->stage, "%s: %s %s", c->target.full, why,
+		       stage_timeout_text(c));
 	conn_fail(c, &err);
 }
 
@@ -328,7 +338,7 @@ static void on_connect_error(struct dist_conn *c, int soerr)
 		node_connect_failed(c, soerr);
 }
 
-static void handshake_begin(struct dist_conn *c)
+void conn_handshake_begin(struct dist_conn *c)
 {
 	struct sockaddr_storage local;
 	socklen_t llen = sizeof local;
@@ -347,6 +357,7 @@ static void handshake_begin(struct dist_conn *c)
 	handshake_client_init(&c->hs, c->our_name, c->creation,
 			      c->cfg->cookie->value, c->cfg->cookie->len,
 			      c->target.full);
+	c->hs.len4 = c->tls != NULL;
 	handshake_client_start(&c->hs, &c->out);
 }
 
@@ -359,8 +370,10 @@ void conn_on_connected(struct dist_conn *c)
 		return;
 	}
 	c->connecting = false;
-	if (c->state == CONN_CONNECTING)
-		handshake_begin(c);
+	if (c->state == CONN_CONNECTING && c->cfg->tls)
+		conn_tls_begin(c);
+	else if (c->state == CONN_CONNECTING)
+		conn_handshake_begin(c);
 }
 
 void conn_epmd_input(struct dist_conn *c)
@@ -408,8 +421,20 @@ void conn_handshake_input(struct dist_conn *c)
 	size_t mlen, used;
 	struct dist_error err;
 
-	while ((used = handshake_frame_next(c->in.data, c->in.len, &msg,
-					    &mlen)) > 0) {
+	if (!c->tls && c->hs.state == HS_AWAIT_STATUS &&
+	    tls_looks_like_record(c->in.data, c->in.len)) {
+		conn_failf(c, DIST_E_TLS,
+			   "%s: the node answered our handshake with TLS: it "
+			   "runs TLS distribution (-proto_dist inet_tls), so "
+			   "TLS is probably needed: add --tls with the "
+			   "cluster's certificates (or --ssl-dist-optfile)",
+			   c->target.full);
+		return;
+	}
+	while ((used = c->tls ? handshake_frame_next4(c->in.data, c->in.len,
+						      &msg, &mlen)
+			      : handshake_frame_next(c->in.data, c->in.len,
+						     &msg, &mlen)) > 0) {
 		int rc;
 
 		dist_error_clear(&err);
@@ -443,6 +468,9 @@ void conn_handshake_input(struct dist_conn *c)
 void conn_on_eof(struct dist_conn *c)
 {
 	switch (c->state) {
+	case CONN_TLS:
+		conn_tls_eof(c);
+		return;
 	case CONN_EPMD:
 		/* The reply was parsed with epmd_eof set: an incomplete one
 		 * has failed already; a complete one moved on. */

@@ -23,6 +23,7 @@
 #include "dist/nodename.h"
 #include "io/dial.h"
 #include "io/resolve.h"
+#include "io/tls.h"
 
 struct dist_conn_config {
 	const struct cookie *cookie;
@@ -36,6 +37,8 @@ struct dist_conn_config {
 	int64_t tick_interval_us; /* send a tick when idle this long */
 	size_t max_message;       /* inbound frame cap (too_large) */
 	struct namepool_inuse *names; /* pool names in flight, or NULL */
+	struct tls_ctx *tls;      /* TLS distribution (-proto_dist
+				   * inet_tls), or NULL for plain TCP */
 };
 
 struct dist_conn;
@@ -56,6 +59,7 @@ enum dist_conn_state {
 	CONN_RESOLVING,
 	CONN_EPMD,
 	CONN_CONNECTING,
+	CONN_TLS,                   /* the TLS handshake, before ours */
 	CONN_HANDSHAKE,
 	CONN_READY,
 	CONN_CLOSED,
@@ -85,6 +89,7 @@ struct dist_conn {
 	bool epmd_eof;
 	unsigned socket_gen;         /* counts closed sockets */
 	bool connecting;             /* connect() in progress */
+	struct tls_session *tls;     /* on the node's socket, with cfg->tls */
 
 	struct handshake hs;
 	struct namepool_hold pool;   /* our pool name and its lock */

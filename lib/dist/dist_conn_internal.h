@@ -1,9 +1,12 @@
 /* dist_conn_internal.h - what the files of one connection share:
  * dist_conn.c, the stages (resolve, EPMD, connect, handshake) and their
  * failures; dist_conn_wire.c, the socket, frames and ticks;
- * dist_conn_name.c, our name from the pool and its retries. */
+ * dist_conn_name.c, our name from the pool and its retries;
+ * dist_conn_tls.c, TLS distribution. */
 #ifndef DIST_DIST_CONN_INTERNAL_H
 #define DIST_DIST_CONN_INTERNAL_H
+
+#include <sys/types.h>
 
 #include "dist/dist_conn.h"
 
@@ -19,6 +22,8 @@ void conn_on_connected(struct dist_conn *c);
 void conn_epmd_input(struct dist_conn *c);
 void conn_handshake_input(struct dist_conn *c);
 void conn_on_eof(struct dist_conn *c);
+/* The distribution handshake: our send_name. */
+void conn_handshake_begin(struct dist_conn *c);
 
 /* dist_conn_wire.c */
 void conn_on_io(struct engine *e, struct engine_io *io, unsigned events);
@@ -35,5 +40,17 @@ void conn_on_name_wait(struct engine *e, struct engine_timer *t);
 void conn_name_retry(struct dist_conn *c, bool answer);
 void conn_name_taken(struct dist_conn *c);
 bool conn_name_retry_after_close(struct dist_conn *c);
+
+/* dist_conn_tls.c */
+void conn_tls_begin(struct dist_conn *c);
+void conn_tls_step(struct dist_conn *c);
+void conn_tls_eof(struct dist_conn *c);
+void conn_tls_failed(struct dist_conn *c, const struct dist_error *why);
+void conn_tls_close(struct dist_conn *c);
+ssize_t conn_sock_read(struct dist_conn *c, void *buf, size_t n,
+		       struct dist_error *err);
+ssize_t conn_sock_write(struct dist_conn *c, const void *buf, size_t n,
+			struct dist_error *err);
+unsigned conn_sock_events(const struct dist_conn *c);
 
 #endif

@@ -124,7 +124,8 @@ static void conn_input(struct dist_conn *c)
 static void conn_read(struct dist_conn *c)
 {
 	unsigned socket_gen = c->socket_gen;
-	int end = 0;          /* 0 open, -1 EOF, else errno */
+	int end = 0;          /* 0 open, -1 EOF, -2 TLS, else errno */
+	struct dist_error tls_err;
 
 	for (;;) {
 		ssize_t n;
@@ -133,7 +134,11 @@ static void conn_read(struct dist_conn *c)
 			conn_failf(c, DIST_E_NOMEM, "%s: out of memory%s", c->target.full, "");
 			return;
 		}
-		n = read(c->io.fd, c->in.data + c->in.len, 65536);
+		n = conn_sock_read(c, c->in.data + c->in.len, 65536, &tls_err);
+		if (n == -2) {
+			end = -2;
+			break;
+		}
 		if (n > 0) {
 			c->in.len += (size_t)n;
 			continue;
@@ -155,6 +160,10 @@ static void conn_read(struct dist_conn *c)
 		return;
 	/* A reset in the handshake is the node hanging up on us, like a
 	 * close (it resets when our bytes were still unread). */
+	if (end == -2) {
+		conn_tls_failed(c, &tls_err);
+		return;
+	}
 	if (end == -1 || (end == ECONNRESET && c->state == CONN_HANDSHAKE)) {
 		conn_on_eof(c);
 		return;
@@ -165,10 +174,16 @@ static void conn_read(struct dist_conn *c)
 
 static void conn_write(struct dist_conn *c)
 {
-	while (c->out.len > 0) {
-		ssize_t n = send(c->io.fd, c->out.data, c->out.len,
-				 MSG_NOSIGNAL);
+	struct dist_error tls_err;
 
+	while (c->out.len > 0) {
+		ssize_t n = conn_sock_write(c, c->out.data, c->out.len,
+					    &tls_err);
+
+		if (n == -2) {
+			conn_tls_failed(c, &tls_err);
+			return;
+		}
 		if (n > 0) {
 			buf_consume(&c->out, (size_t)n);
 			continue;
@@ -196,18 +211,22 @@ void conn_on_io(struct engine *e, struct engine_io *io,
 		/* First writability of a connecting socket: it connected,
 		 * or failed (SO_ERROR tells). */
 		conn_on_connected(c);
-	} else if (events & ENGINE_READ) {
+	} else if (c->state == CONN_TLS) {
+		conn_tls_step(c);
+	} else if ((events & ENGINE_READ) || c->tls) {
+		/* TLS may have wanted a write to go on reading. */
 		conn_read(c);
 	}
 	/* Any step above may have closed the connection or started a new
-	 * connect (next address, next pool name, EPMD -> node). */
-	if (c->state == CONN_CLOSED || c->io.fd < 0 || c->connecting)
+	 * connect (next address, next pool name, EPMD -> node); the TLS
+	 * handshake waits for what it asked for. */
+	if (c->state == CONN_CLOSED || c->io.fd < 0 || c->connecting ||
+	    c->state == CONN_TLS)
 		return;
 	conn_write(c);
 	if (c->state == CONN_CLOSED || c->io.fd < 0)
 		return;
-	engine_io_set(e, &c->io, ENGINE_READ | (c->out.len ? ENGINE_WRITE : 0),
-		      NULL);
+	engine_io_set(e, &c->io, conn_sock_events(c), NULL);
 }
 
 int dist_conn_send(struct dist_conn *c, const struct etf_term *control,

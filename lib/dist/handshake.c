@@ -42,6 +42,30 @@ size_t handshake_frame_next(const uint8_t *in, size_t len,
 	return 2 + n;
 }
 
+size_t handshake_frame_next4(const uint8_t *in, size_t len,
+			     const uint8_t **msg, size_t *mlen)
+{
+	size_t n;
+
+	if (len < 4)
+		return 0;
+	n = get_u32(in);
+	if (len - 4 < n)
+		return 0;
+	*msg = in + 4;
+	*mlen = n;
+	return 4 + n;
+}
+
+/* A handshake message's length, in the width of the transport. */
+static void put_len(const struct handshake *hs, struct buf *out, size_t n)
+{
+	if (hs->len4)
+		buf_put_u32(out, (uint32_t)n);
+	else
+		buf_put_u16(out, (uint16_t)n);
+}
+
 void handshake_client_init(struct handshake *hs, const char *our_name,
 			   uint32_t our_creation, const char *cookie,
 			   size_t cookie_len, const char *dialled)
@@ -61,7 +85,7 @@ void handshake_client_start(struct handshake *hs, struct buf *out)
 	size_t n = strlen(hs->our_name);
 
 	/* send_name 'N': Flags u64, Creation u32, Nlen u16, Name. */
-	buf_put_u16(out, (uint16_t)(1 + 8 + 4 + 2 + n));
+	put_len(hs, out, 1 + 8 + 4 + 2 + n);
 	buf_put_u8(out, 'N');
 	buf_put_u64(out, hs->our_flags);
 	buf_put_u32(out, hs->our_creation);
@@ -171,7 +195,7 @@ static int on_challenge(struct handshake *hs, const uint8_t *m, size_t len,
 	/* challenge_reply 'r': our Challenge u32, Digest of theirs. */
 	hs->our_challenge = random_u32_nonzero();
 	handshake_digest(hs->cookie, hs->cookie_len, challenge, digest);
-	buf_put_u16(out, 21);
+	put_len(hs, out, 21);
 	buf_put_u8(out, 'r');
 	buf_put_u32(out, hs->our_challenge);
 	buf_put(out, digest, 16);

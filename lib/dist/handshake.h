@@ -79,12 +79,15 @@ struct handshake {
 	uint32_t peer_creation;
 	char peer_name[512];
 	char status[32];         /* last status text, for messages */
+	bool len4;               /* u32 lengths: TLS distribution, whose
+				  * socket is {packet, 4} from the start
+				  * (inet_tls_dist); set before start */
 };
 
 void handshake_client_init(struct handshake *hs, const char *our_name,
 			   uint32_t our_creation, const char *cookie,
 			   size_t cookie_len, const char *dialled);
-/* Append the u16-framed send_name message. */
+/* Append the send_name message, u16-framed (u32 with len4). */
 void handshake_client_start(struct handshake *hs, struct buf *out);
 /* Feed one whole message (without its u16 length). Replies are appended
  * to out with their u16 length. Returns an enum hs_result, or -1. */
@@ -95,6 +98,9 @@ int handshake_client_step(struct handshake *hs, const uint8_t *msg,
  * (2 + payload) and sets msg and mlen, or 0 when incomplete. */
 size_t handshake_frame_next(const uint8_t *in, size_t len,
 			    const uint8_t **msg, size_t *mlen);
+/* The same with u32 lengths (TLS distribution, see len4). */
+size_t handshake_frame_next4(const uint8_t *in, size_t len,
+			     const uint8_t **msg, size_t *mlen);
 
 /* MD5(cookie ++ decimal text of challenge): the handshake digest. */
 void handshake_digest(const char *cookie, size_t cookie_len,

@@ -1,7 +1,8 @@
 /* vm_args.c - a release's vm.args read as erlexec reads it: arguments
  * split as OTP 25's erlexec splits -args_file, nested -args_file files
  * followed (VM_ARGS_DEPTH_MAX deep, loops refused), and -setcookie,
- * -name and -sname picked out (see cookie.h). The text may hold the
+ * -name, -sname, -proto_dist and -ssl_dist_optfile picked out (see
+ * cookie.h). The text may hold the
  * cookie: every buffer is wiped before it is freed. */
 #include "dist/cookie.h"
 
@@ -76,6 +77,8 @@ struct vm_scan {
 	const char *cookie;
 	bool seen_sname, seen_name;
 	const char *sname, *name;
+	const char *proto_dist;     /* the last -proto_dist, as erl */
+	const char *ssl_dist_optfile;
 };
 
 static void apply_flag(struct vm_scan *v, const struct flag *f)
@@ -93,6 +96,10 @@ static void apply_flag(struct vm_scan *v, const struct flag *f)
 	} else if (!strcmp(f->name, "-name") && !v->seen_name) {
 		v->seen_name = true;
 		v->name = single;
+	} else if (!strcmp(f->name, "-proto_dist") && single) {
+		v->proto_dist = single;
+	} else if (!strcmp(f->name, "-ssl_dist_optfile") && single) {
+		v->ssl_dist_optfile = single;
 	}
 }
 
@@ -174,6 +181,24 @@ static int fill_vm_args(const char *path, const struct vm_scan *v,
 		memcpy(out->name, name, len + 1);
 		out->has_name = true;
 		out->long_names = !v->sname;
+	}
+	/* TLS distribution: inet_tls or inet6_tls (the _tls suffix is
+	 * OTP's naming for a TLS carrier of the same family). */
+	if (v->proto_dist) {
+		len = strlen(v->proto_dist);
+		out->tls = len > 4 && !strcmp(v->proto_dist + len - 4, "_tls");
+	}
+	if (v->ssl_dist_optfile) {
+		len = strlen(v->ssl_dist_optfile);
+		if (refuse_template(path, "-ssl_dist_optfile",
+				    v->ssl_dist_optfile, err) < 0)
+			return -1;
+		if (len >= sizeof(out->ssl_dist_optfile))
+			return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+				"the -ssl_dist_optfile value in vm.args %s is "
+				"%zu bytes, too long for a path", path, len);
+		memcpy(out->ssl_dist_optfile, v->ssl_dist_optfile, len + 1);
+		out->has_ssl_dist_optfile = true;
 	}
 	return 0;
 }

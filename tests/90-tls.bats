@@ -1,0 +1,282 @@
+#!/usr/bin/env bats
+# TLS distribution (-proto_dist inet_tls) against a real erl node that
+# verifies its peers (verify_peer, fail_if_no_peer_cert), certificates
+# made here with openssl, and openssl s_server for the server
+# certificates a node would not start with (expired, foreign CA). Each
+# failure is tls_error and says which one it is.
+
+bats_require_minimum_version 1.5.0
+
+# make_certs DIR: a CA, a node certificate naming localhost and
+# 127.0.0.1, a client certificate, an expired one and one from another
+# CA; then the node's optfile and a release's vm.args using them.
+make_certs() {
+	local d=$1 n
+	mkdir -p "$d"
+	cat > "$d/ext.cnf" <<-EOF
+	[node]
+	subjectAltName=DNS:localhost,IP:127.0.0.1
+	[client]
+	basicConstraints=CA:FALSE
+	EOF
+	for n in ca otherca; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+			-nodes -keyout "$d/$n.key" -out "$d/$n.pem" -days 30 \
+			-subj "/CN=$n" -addext basicConstraints=critical,CA:TRUE \
+			>/dev/null 2>&1 || return 1
+	done
+	# name CA extensions days
+	for n in "node ca node 30" "client ca client 30" \
+		 "expired ca node -1" "foreign otherca node 30"; do
+		set -- $n
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout "$d/$1.key" -out "$d/$1.csr" -subj "/CN=$1" \
+			>/dev/null 2>&1 || return 1
+		openssl x509 -req -in "$d/$1.csr" -CA "$d/$2.pem" \
+			-CAkey "$d/$2.key" -CAcreateserial -out "$d/$1.pem" \
+			-extfile "$d/ext.cnf" -extensions "$3" -days "$4" \
+			>/dev/null 2>&1 || return 1
+	done
+	cat > "$d/ssl_dist.conf" <<-EOF
+	%% as a release ships it
+	[{server, [{certfile, "$d/node.pem"}, {keyfile, "$d/node.key"},
+	           {cacertfile, "$d/ca.pem"}, {verify, verify_peer},
+	           {fail_if_no_peer_cert, true}, {secure_renegotiate, true}]},
+	 {client, [{certfile, "$d/client.pem"}, {keyfile, "$d/client.key"},
+	           {cacertfile, "$d/ca.pem"}, {verify, verify_peer},
+	           {secure_renegotiate, true}]}].
+	EOF
+	cat > "$d/vm.args" <<-EOF
+	-name tlsn@127.0.0.1
+	-setcookie $(cat "$DIST_STATE/cookie")
+	-proto_dist inet_tls
+	-ssl_dist_optfile $d/ssl_dist.conf
+	EOF
+}
+
+# start_s_server NAME CERT [OPTION...]: openssl's TLS server presenting
+# CERT.
+start_s_server() {
+	local name=$1 cert=$2 port
+	shift 2
+	port=$(free_port)
+	openssl s_server -accept "127.0.0.1:$port" -cert "$TLS/$cert.pem" \
+		-key "$TLS/$cert.key" -quiet "$@" </dev/null \
+		>"$DIST_STATE/$name.log" 2>&1 3>&- &
+	echo $! >> "$DIST_STATE/pids"
+	echo "$port" > "$DIST_STATE/$name.port"
+	wait_for "s_server $name" python3 -c 'import socket,sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$port"
+}
+
+setup_file() {
+	load helpers/nodes
+	nodes_setup
+	export TLS="$DIST_STATE/tls"
+	make_certs "$TLS"
+	start_node tlsn long "" -proto_dist inet_tls \
+		-ssl_dist_optfile "$TLS/ssl_dist.conf"
+	start_node plain long
+	start_s_server expired expired
+	start_s_server foreign foreign
+	# TLS 1.3 asks for our certificate after the client's handshake is
+	# done: its refusal comes as an alert on the first read.
+	start_s_server wants13 node -tls1_3 -Verify 1 -CAfile "$TLS/ca.pem"
+}
+
+teardown_file() {
+	load helpers/nodes
+	nodes_teardown
+}
+
+setup() {
+	load helpers/nodes
+	suite_setup
+	TLS="$DIST_STATE/tls"
+	PING="$DIST_BIN/dist-ping"
+	RPC="$DIST_BIN/dist-rpc"
+	CLIENT=(--tls --cacertfile "$TLS/ca.pem" --certfile "$TLS/client.pem"
+		--keyfile "$TLS/client.key")
+}
+
+# tls_failure OUTPUT TEXT: one tls_error record at the handshake stage
+# whose message holds TEXT.
+tls_failure() {
+	assert_equal "$(field "$1" ok)" false
+	assert_equal "$(field "$1" error.code)" tls_error
+	assert_equal "$(field "$1" error.stage)" handshake
+	message_has "$1" "$2"
+}
+
+# message_has OUTPUT TEXT: the record's error message holds TEXT.
+message_has() {
+	local msg
+	msg=$(field "$1" error.message)
+	[[ $msg == *"$2"* ]] || fail "no '$2' in: $msg"
+}
+
+@test "dist-ping over TLS with our certificate: ok" {
+	run "$PING" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" tlsn@127.0.0.1
+	assert_success
+	assert_equal "$(field "$output" ok)" true
+	assert_equal "$(field "$output" node)" tlsn@127.0.0.1
+}
+
+@test "dist-rpc over TLS: the node's answer comes back" {
+	run "$RPC" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" tlsn@127.0.0.1 \
+		erlang node '[]'
+	assert_success
+	assert_equal "$(field "$output" result)" tlsn@127.0.0.1
+	run "$RPC" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" tlsn@127.0.0.1 \
+		lists seq '[1, 3000]'
+	assert_success
+	assert_equal "$(field "$output" result.2999)" 3000
+}
+
+@test "a release's vm.args as it is: -proto_dist inet_tls and its optfile" {
+	run "$PING" --vm-args "$TLS/vm.args"
+	assert_success
+	assert_equal "$(field "$output" node)" tlsn@127.0.0.1
+	run "$RPC" --vm-args "$TLS/vm.args" erlang node '[]'
+	assert_success
+	assert_equal "$(field "$output" result)" tlsn@127.0.0.1
+}
+
+@test "--ssl-dist-optfile alone turns TLS on with its client section" {
+	run "$PING" --cookie-file "$COOKIE_FILE" \
+		--ssl-dist-optfile "$TLS/ssl_dist.conf" tlsn@127.0.0.1
+	assert_success
+	assert_equal "$(field "$output" ok)" true
+}
+
+@test "wrong CA: the node's chain does not lead to one we trust" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --cacertfile "$TLS/otherca.pem" \
+		--certfile "$TLS/client.pem" --keyfile "$TLS/client.key" \
+		tlsn@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "does not lead to a CA we trust"
+}
+
+@test "a server certificate from another CA is refused" {
+	run "$PING" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		--port "$(cat "$DIST_STATE/foreign.port")" x@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "does not lead to a CA we trust"
+	message_has "$output" "/CN=otherca"
+}
+
+@test "an expired server certificate is refused as expired" {
+	run "$PING" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		--port "$(cat "$DIST_STATE/expired.port")" x@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "expired on"
+	message_has "$output" "certificate has expired"
+}
+
+@test "name mismatch: an address the certificate does not hold" {
+	run "$PING" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" tlsn@127.0.0.2
+	assert_failure 1
+	tls_failure "$output" "does not name address 127.0.0.2"
+}
+
+@test "name mismatch: a host name the certificate does not hold" {
+	# --address dials the node; the name checked is still the target's.
+	run "$PING" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		--address 127.0.0.1 tlsn@elsewhere.test
+	assert_failure 1
+	tls_failure "$output" "does not name host 'elsewhere.test'"
+}
+
+@test "the node demands a client certificate we did not give" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --tls \
+		--cacertfile "$TLS/ca.pem" tlsn@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "demands a client certificate"
+}
+
+@test "TLS 1.3: the certificate demanded after the handshake is told the same" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --tls --cacertfile "$TLS/ca.pem" \
+		--port "$(cat "$DIST_STATE/wants13.port")" x@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "demands a client certificate"
+	message_has "$output" "tlsv13 alert certificate required"
+}
+
+@test "the node refuses our expired client certificate" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --cacertfile "$TLS/ca.pem" \
+		--certfile "$TLS/expired.pem" --keyfile "$TLS/expired.key" \
+		tlsn@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "refused our client certificate"
+}
+
+@test "a plain TCP node addressed with --tls: tls_error within the timeout" {
+	run "$PING" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		--connect-timeout 2s plain@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "no TLS answer"
+	message_has "$output" "drop --tls"
+}
+
+@test "a TLS node probed without --tls: TLS is probably needed" {
+	run "$PING" --cookie-file "$COOKIE_FILE" tlsn@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "TLS is probably needed"
+	# and the plain node still answers plainly
+	run "$PING" --cookie-file "$COOKIE_FILE" plain@127.0.0.1
+	assert_success
+}
+
+@test "--insecure skips verification and warns" {
+	# The CA is the wrong one: only no verification at all passes.
+	run --separate-stderr "$PING" --cookie-file "$COOKIE_FILE" --insecure \
+		--cacertfile "$TLS/otherca.pem" --certfile "$TLS/client.pem" \
+		--keyfile "$TLS/client.key" tlsn@127.0.0.1
+	assert_success
+	assert_equal "$(field "$output" ok)" true
+	[[ $stderr == *"warning: --insecure"* ]]
+}
+
+@test "a missing or broken TLS file is an environment error before any connection" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --tls \
+		--cacertfile "$TLS/nonexistent.pem" tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "the CA file $TLS/nonexistent.pem"
+	printf '[{client, [{certfile, 42}]}].\n' > "$BATS_TEST_TMPDIR/bad.conf"
+	run "$PING" --cookie-file "$COOKIE_FILE" \
+		--ssl-dist-optfile "$BATS_TEST_TMPDIR/bad.conf" tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "certfile must be a string"
+	printf '[{client, [{certfile, "x"}]}' > "$BATS_TEST_TMPDIR/bad.conf"
+	run "$PING" --cookie-file "$COOKIE_FILE" \
+		--ssl-dist-optfile "$BATS_TEST_TMPDIR/bad.conf" tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "ssl_dist_optfile $BATS_TEST_TMPDIR/bad.conf"
+}
+
+@test "options on the command line win over the optfile's" {
+	# The optfile trusts the right CA; --cacertfile says otherwise.
+	run "$PING" --cookie-file "$COOKIE_FILE" \
+		--ssl-dist-optfile "$TLS/ssl_dist.conf" \
+		--cacertfile "$TLS/otherca.pem" tlsn@127.0.0.1
+	assert_failure 1
+	tls_failure "$output" "does not lead to a CA we trust"
+}
+
+@test "a wrong cookie over TLS is still not_allowed, not a TLS failure" {
+	# The node closes without close_notify after our challenge reply.
+	printf 'not-the-cookie' > "$BATS_TEST_TMPDIR/bad"
+	chmod 400 "$BATS_TEST_TMPDIR/bad"
+	run "$PING" --cookie-file "$BATS_TEST_TMPDIR/bad" "${CLIENT[@]}" \
+		tlsn@127.0.0.1
+	assert_failure 1
+	assert_equal "$(field "$output" error.code)" not_allowed
+	message_has "$output" "cookie is wrong"
+}
+
+@test "a key without its certificate is refused before anything is sent" {
+	run "$PING" --cookie-file "$COOKIE_FILE" --keyfile "$TLS/client.key" \
+		tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "give --certfile too"
+}

@@ -1,0 +1,129 @@
+/* test_tls_config.c - what TLS distribution reads and frames without a
+ * network: a node's ssl_dist_optfile, the TLS flags of a vm.args, and
+ * the u32-framed handshake messages of inet_tls_dist.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dist/cookie.h"
+#include "dist/handshake.h"
+#include "dist/ssl_optfile.h"
+#include "tap.h"
+
+static struct ssl_optfile of;
+static struct dist_error err;
+
+static int parse(const char *text)
+{
+	dist_error_clear(&err);
+	return ssl_optfile_parse(text, strlen(text), "t.conf", &of, &err);
+}
+
+static void optfile_tests(void)
+{
+	ok(parse("[{server, [{certfile, \"s.pem\"}]},\n"
+		 " {client, [{certfile, \"/c/me.pem\"}, {keyfile, \"k.pem\"},\n"
+		 "           {cacertfile, \"ca.pem\"}, {verify, verify_peer},\n"
+		 "           {secure_renegotiate, true}, {depth, 2}]}].\n") == 0,
+	   "a release's optfile parses");
+	ok(of.has_client && !strcmp(of.certfile, "/c/me.pem") &&
+		   !strcmp(of.keyfile, "k.pem") &&
+		   !strcmp(of.cacertfile, "ca.pem") &&
+		   of.verify == SSL_OPTFILE_VERIFY_PEER,
+	   "client section: files and verify_peer; the server's are not taken");
+	ok(parse("[{client, [{certfile, <<\"b.pem\">>}, {password, \"pw\"},"
+		 " {verify, verify_none}, reuse_sessions]}]") == 0 &&
+		   !strcmp(of.certfile, "b.pem") && !strcmp(of.password, "pw") &&
+		   of.verify == SSL_OPTFILE_VERIFY_NONE,
+	   "a binary path, a password, verify_none, a bare atom");
+	ok(parse("[{client, [{keyfile, \"k\\x{e9}.pem\"}]}].") == 0 &&
+		   !strcmp(of.keyfile, "k\xc3\xa9.pem"),
+	   "a non-ASCII path becomes UTF-8, as the node's file name");
+	ok(parse("% only a server\n[{server, [{certfile, \"s.pem\"}]}].") == 0 &&
+		   !of.has_client && !of.certfile[0],
+	   "no client section: nothing taken");
+	ok(parse("[]") == 0 && !of.has_client, "an empty list");
+	ok(parse("[{client, [{verify, maybe}]}]") < 0 &&
+		   err.code == DIST_E_TLS &&
+		   strstr(err.message, "verify must be"),
+	   "a bad verify value: %s", err.message);
+	ok(parse("[{client, [{certfile, 42}]}]") < 0 &&
+		   strstr(err.message, "t.conf") &&
+		   strstr(err.message, "certfile must be a string"),
+	   "a path that is no string: %s", err.message);
+	ok(parse("[{client, [{certfile, [0]}]}]") < 0,
+	   "a NUL in a path is refused");
+	ok(parse("[{clients, []}]") < 0 &&
+		   strstr(err.message, "{server, Opts} or {client, Opts}"),
+	   "an unknown section: %s", err.message);
+	ok(parse("{client, []}") < 0, "not a list");
+	ok(parse("[{client, [{certfile, \"x\"}]}") < 0 &&
+		   err.code == DIST_E_TLS && strstr(err.message, "t.conf:"),
+	   "a syntax error names the file: %s", err.message);
+}
+
+static void vm_args_tests(void)
+{
+	char path[] = "/tmp/dist-test-vmargs-XXXXXX";
+	const char *text = "-name a@h\n-proto_dist inet_tls\n"
+			   "-ssl_dist_optfile /etc/app/ssl.conf\n";
+	struct vm_args va;
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror(path);
+		exit(99);
+	}
+	close(fd);
+	ok(vm_args_read(path, &va, &err) == 0 && va.tls &&
+		   va.has_ssl_dist_optfile &&
+		   !strcmp(va.ssl_dist_optfile, "/etc/app/ssl.conf"),
+	   "vm.args: -proto_dist inet_tls and -ssl_dist_optfile");
+	vm_args_wipe(&va);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	text = "-sname a\n-proto_dist inet6_tcp\n";
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror(path);
+		exit(99);
+	}
+	close(fd);
+	ok(vm_args_read(path, &va, &err) == 0 && !va.tls &&
+		   !va.has_ssl_dist_optfile,
+	   "vm.args: inet6_tcp is no TLS");
+	vm_args_wipe(&va);
+	unlink(path);
+}
+
+static void framing_tests(void)
+{
+	struct handshake hs;
+	struct buf out;
+	const uint8_t *msg;
+	size_t mlen, used;
+
+	buf_init(&out, 0);
+	handshake_client_init(&hs, "me@h", 7, "c", 1, "you@h");
+	hs.len4 = true;
+	handshake_client_start(&hs, &out);
+	ok(out.len == 4 + 1 + 8 + 4 + 2 + 4 && get_u32(out.data) == out.len - 4 &&
+		   out.data[4] == 'N',
+	   "TLS: send_name has a u32 length");
+	used = handshake_frame_next4(out.data, out.len, &msg, &mlen);
+	ok(used == out.len && mlen == out.len - 4 && msg[0] == 'N',
+	   "a u32-framed message is cut whole");
+	ok(handshake_frame_next4(out.data, out.len - 1, &msg, &mlen) == 0 &&
+		   handshake_frame_next4(out.data, 3, &msg, &mlen) == 0,
+	   "an incomplete one waits");
+	buf_free(&out);
+}
+
+int main(void)
+{
+	optfile_tests();
+	vm_args_tests();
+	framing_tests();
+	return tap_done();
+}
