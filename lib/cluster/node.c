@@ -39,6 +39,7 @@ static void ready_record(struct node *n)
 	json_object_set_new(rec, "creation", json_integer(n->creation));
 	json_object_set_new(rec, "registered", json_boolean(n->registered));
 	node_out_record(n, rec);
+	node_state_ready(n);
 	/* Commands run from now on: pids they mint need the creation. */
 	node_in_open(n, NULL);
 }
@@ -202,7 +203,7 @@ static void on_deadline(struct engine *e, struct engine_timer *t)
 /* After the end of stdin: leave once every send has left our buffers. */
 void node_check_drained(struct node *n)
 {
-	if (node_links_flushed(n)) {
+	if (node_links_flushed(n) && !node_ops_waiting(n)) {
 		node_stop(n, 0);
 		return;
 	}
@@ -279,6 +280,8 @@ static void node_end(struct node *n)
 	}
 	while (n->links)
 		node_link_close(n->links, NULL), node_links_reap(n);
+	if (n->e)
+		node_state_end(n);
 	if (n->listen_io.fd >= 0 && n->e) {
 		engine_io_remove(n->e, &n->listen_io);
 		close(n->listen_io.fd);
@@ -312,6 +315,7 @@ int node_run(const struct node_config *cfg, struct dist_error *err)
 	buf_init(&n.epmd_out, 4096);
 	buf_init(&n.in, NODE_CMD_LINE_MAX + 65536);
 	buf_init(&n.out, 0);
+	node_state_init(&n);
 	if (node_start(&n, err) < 0)
 		rc = -1;
 	while (rc == 0 && !n.stopping) {
