@@ -13,6 +13,7 @@
  *   node_ops.c     what we wait for: calls, rpcs, our monitors
  *   node_peer.c    connections we keep (--connect), with backoff
  *   node_state.c   setting up and releasing what the three above keep
+ *   node_global.c  the one answer a visible node owes `global`
  */
 #ifndef DIST_CLUSTER_NODE_INTERNAL_H
 #define DIST_CLUSTER_NODE_INTERNAL_H
@@ -207,6 +208,9 @@ uint64_t node_link_peer_flags(const struct node_link *l);
 struct etf_term *node_term_copy(struct etf_arena *a, const struct etf_term *t);
 /* Text of a term for records and messages ("#Ref<...>", "<0.2.0>"). */
 void node_term_text(const struct etf_term *t, char *out, size_t len);
+
+/* node_global.c: a message to our global_name_server (--visible). */
+void node_global_message(struct node_link *l, const struct etf_term *msg);
 
 /* node_state.c */
 void node_state_init(struct node *n);

@@ -124,6 +124,10 @@ static void deliver_named(struct node_link *l, const struct etf_term *from,
 		net_kernel_call(l, msg);
 		return;
 	}
+	if (!strcmp(name->v.atom.name, "global_name_server")) {
+		node_global_message(l, msg);
+		return;
+	}
 	/* A name we do not have: dropped, as Erlang drops a send to an
 	 * unregistered name on another node. */
 	if (node_mbox_find(n, name->v.atom.name))
