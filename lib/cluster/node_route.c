@@ -317,8 +317,10 @@ static void out_failed(struct dist_conn *c, const struct dist_error *err)
 		return;
 	}
 	node_pending_fail(l, err);
+	/* Never up: what stopped the connection says more than
+	 * noconnection; once up, its loss is noconnection. */
 	if (!other_link(n, l))
-		node_ops_peer_down(n, l->peer, reason, err);
+		node_ops_peer_down(n, l->peer, reason, was_up ? NULL : err);
 	node_link_close(l, reason);
 	if (n->draining)
 		node_check_drained(n);
