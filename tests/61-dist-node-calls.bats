@@ -59,6 +59,17 @@ rec_of() {
 	grep -m1 -- "$2" "$DIST_STATE/$1.out"
 }
 
+# on_is NODE EXPR WANT: EXPR evaluates to WANT on NODE (for waits: the
+# command runs again on every try).
+on_is() {
+	[[ $(on "$1" "$2") == "$3" ]]
+}
+
+# count_ge ID EVENT N: ID.out has at least N records of EVENT.
+count_ge() {
+	(($(grep -c "\"event\":\"$2\"" "$DIST_STATE/$1.out") >= $3))
+}
+
 # wait_long WHAT CMD...: wait_for with a bound for backoff (60 s).
 wait_long() {
 	local what=$1 _
@@ -158,8 +169,10 @@ stop_co() {
 	cmd mp '{"monitor": "victim@n1@'"$HOST"'", "id": "m1"}'
 	cmd mp '{"monitor": "victim2@n1@'"$HOST"'", "id": "m2"}'
 	ref2=$(field "$(rec_of mp '"id":"m2"')" ref)
+	wait_for "the monitor of victim" on_is n1 "element(2, process_info(whereis(victim), monitored_by)) =/= []." true
 	cmd mp '{"demonitor": "'"$ref2"'", "id": "d2"}'
 	rec_of mp '"id":"d2"'
+	wait_for "the demonitor of victim2" on_is n1 "element(2, process_info(whereis(victim2), monitored_by))." "[]"
 	run -0 on n1 "victim ! stop, victim2 ! stop, ok."
 	run rec_of mp '"event":"DOWN"'
 	assert_equal "$(field "$output" id)" m1
@@ -184,16 +197,18 @@ stop_co() {
 
 @test "a BEAM monitor on a mailbox: DOWN when it is unregistered, noconnection when the node stops" {
 	start_co mb --name mb --register box --register box2
-	run -0 on n1 "Self = self(), spawn(fun() -> R = erlang:monitor(process, {box, 'mb@$HOST'}), receive D -> persistent_term:put(dn1, D) end end), spawn(fun() -> R = erlang:monitor(process, {box2, 'mb@$HOST'}), receive D -> persistent_term:put(dn2, D) end end), ok."
-	sleep 1
+	# Each watcher monitors, then pings over the same connection: the
+	# pong comes after dist-node has taken the monitor in.
+	run -0 on n1 "[spawn(fun() -> erlang:monitor(process, {B, 'mb@$HOST'}), pong = net_adm:ping('mb@$HOST'), persistent_term:put({mon, B}, set), receive D -> persistent_term:put({dn, B}, D) end end) || B <- [box, box2]], ok."
+	wait_for "the monitors" on_is n1 "{persistent_term:get({mon, box}, no), persistent_term:get({mon, box2}, no)}." "{set, set}"
 	cmd mb '{"unregister": "box", "reason": "shutdown", "id": "u"}'
 	rec_of mb '"id":"u"'
-	wait_for "DOWN of box" test "$(on n1 "persistent_term:get(dn1, none) =/= none.")" = true
-	run -0 on n1 "element(5, persistent_term:get(dn1))."
+	wait_for "DOWN of box" on_is n1 "persistent_term:get({dn, box}, none) =/= none." true
+	run -0 on n1 "element(5, persistent_term:get({dn, box}))."
 	assert_output shutdown
 	stop_co mb
-	wait_for "DOWN of box2" test "$(on n1 "persistent_term:get(dn2, none) =/= none.")" = true
-	run -0 on n1 "element(5, persistent_term:get(dn2))."
+	wait_for "DOWN of box2" on_is n1 "persistent_term:get({dn, box2}, none) =/= none." true
+	run -0 on n1 "element(5, persistent_term:get({dn, box2}))."
 	assert_output noconnection
 }
 
@@ -202,9 +217,11 @@ stop_co() {
 	# linker links to the mailbox's pid (mailbox 1 is pid 2).
 	creation=$(field "$(head -1 "$DIST_STATE/lk.out")" creation)
 	cmd lk '{"send": "linker@n1@'"$HOST"'", "msg": {"$tuple": [{"$atom": "link"}, {"$pid": {"node": "lk@'"$HOST"'", "id": 2, "serial": 0, "creation": '"$creation"'}}]}}'
-	wait_for "the link" test "$(on n1 "length(element(2, process_info(whereis(linker), links))).")" -ge 1
+	wait_for "the link" on_is n1 "length(element(2, process_info(whereis(linker), links))) >= 1." true
+	# A ping over the same connection: dist-node has the link by now.
+	run -0 on n1 "net_adm:ping('lk@$HOST')."
 	cmd lk '{"unregister": "lbox", "reason": "gone", "id": "u"}'
-	wait_for "EXIT at linker" test "$(on n1 "persistent_term:get(linker_exit, none) =/= none.")" = true
+	wait_for "EXIT at linker" on_is n1 "persistent_term:get(linker_exit, none) =/= none." true
 	run -0 on n1 "persistent_term:get(linker_exit)."
 	assert_output gone
 	stop_co lk
@@ -225,7 +242,7 @@ stop_co() {
 	stop_node n5
 	rec_of kc '"nodedown"'
 	start_node n5 short
-	wait_long "a second nodeup" test "$(grep -c '"event":"nodeup"' "$DIST_STATE/kc.out")" -ge 2
+	wait_long "a second nodeup" count_ge kc nodeup 2
 	run -0 on n5 "lists:member('kc@$HOST', nodes(hidden))."
 	assert_output true
 	cmd kc '{"disconnect": "n5@'"$HOST"'", "id": "x"}'
