@@ -13,13 +13,16 @@
 #include "cluster/node.h"
 
 #define MAILBOXES_MAX 64
+#define CONNECT_MAX 256
 
 static const char usage_text[] =
 "Usage: dist-node --name NAME[@HOST] [OPTION]...\n"
 "Run a hidden Erlang node until SIGTERM/SIGINT: it registers NAME with\n"
 "EPMD, answers net_adm:ping, prints every message sent to its mailboxes\n"
 "as one JSON record a line on stdout, and runs JSON Lines commands from\n"
-"stdin ({\"send\": \"name@node@host\", \"term\": \"hello\", \"id\": 1}).\n"
+"stdin: send, call (gen_server:call), rpc, connect, disconnect, monitor,\n"
+"demonitor, register, unregister, e.g.\n"
+"  {\"call\": \"application_controller@app@host\", \"term\": \"which_applications\"}\n"
 "The first record is {\"event\":\"ready\",\"node\":..,\"port\":..,\"creation\":..}.\n";
 
 static const char epilogue[] =
@@ -37,6 +40,8 @@ enum {
 	OPT_OUTPUT,
 	OPT_EPMD,
 	OPT_COUNT,
+	OPT_CONNECT,
+	OPT_VISIBLE,
 };
 
 /* --count: enough for the scale benchmarks, and a bound on what one
@@ -50,6 +55,10 @@ static const struct cli_option node_options[] = {
 	  "name, as erl -sname)", CLI_SHARED('n') },
 	{ "register", 0, "NAME", "a mailbox: messages to {NAME, Node} are\n"
 	  "printed (repeatable)", OPT_REGISTER },
+	{ "connect", 0, "NODE", "keep a connection to NODE, reconnecting with\n"
+	  "backoff; nodeup/nodedown records (repeatable)", OPT_CONNECT },
+	{ "visible", 0, NULL, "a visible node (PUBLISHED): global and pg see\n"
+	  "it; hidden by default", OPT_VISIBLE },
 	{ "max-messages", 0, "N", "exit 0 after N messages", OPT_MAX_MESSAGES },
 	{ "timeout", 't', "DUR", "exit 1 with a timeout record after DUR\n"
 	  "(default: run until stopped)", CLI_SHARED('t') },
@@ -89,6 +98,9 @@ static const struct cli_option node_options[] = {
 struct node_opts {
 	const char *mailboxes[MAILBOXES_MAX];
 	size_t nmailboxes;
+	const char *connect[CONNECT_MAX];
+	size_t nconnect;
+	bool visible;
 	long max_messages;
 	int64_t ticktime_ms;
 	uint64_t max_size;
@@ -119,6 +131,22 @@ static int node_option(void *ctx, int opt, const char *arg,
 					      "--register: at most %d mailboxes",
 					      MAILBOXES_MAX);
 		o->mailboxes[o->nmailboxes++] = arg;
+		return 1;
+	case OPT_CONNECT: {
+		struct node_name nn;
+
+		if (node_name_parse(arg, &nn, err) < 0)
+			return -1;
+		if (o->nconnect == CONNECT_MAX)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--connect: at most %d nodes",
+					      CONNECT_MAX);
+		o->connect[o->nconnect++] = arg;
+		return 1;
+	}
+	case OPT_VISIBLE:
+		o->visible = true;
 		return 1;
 	case OPT_MAX_MESSAGES:
 		return count_parse(arg, 1, 1000000000L, &o->max_messages,
@@ -276,6 +304,9 @@ int main(int argc, char **argv)
 	cfg.max_messages = o.max_messages;
 	cfg.mailboxes = o.mailboxes;
 	cfg.nmailboxes = o.nmailboxes;
+	cfg.connect = o.connect;
+	cfg.nconnect = o.nconnect;
+	cfg.visible = o.visible;
 	cfg.output = o.output;
 	cfg.at_eof = o.at_eof;
 	cfg.in_fd = STDIN_FILENO;

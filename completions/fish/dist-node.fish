@@ -1,11 +1,14 @@
 # fish completion for dist-node(1)
 #
-# Options, -o formats, --at-eof and --epmd modes and files for --cookie-file and
-# --vm-args. dist-node takes no operands.
+# Options, -o formats, --at-eof and --epmd modes, files for --cookie-file and
+# --vm-args, nodes for --connect (__dist_nodes). dist-node takes no
+# operands.
 
 complete -c dist-node -f
 complete -c dist-node -s n -l name -x -d 'Our node name (alive or alive@host)'
 complete -c dist-node -l register -x -d 'A mailbox whose messages are printed'
+complete -c dist-node -l connect -x -a '(__dist_nodes)' -d 'Keep a connection to NODE'
+complete -c dist-node -l visible -d 'A visible node: global and pg see it'
 complete -c dist-node -l max-messages -x -d 'Exit 0 after N messages'
 complete -c dist-node -s t -l timeout -x -a '1s 5s 30s 1m 10m 1h' -d 'Exit 1 with a timeout record after DUR'
 complete -c dist-node -l at-eof -x -a "auto\t'exit after a one-shot send (default)' exit\t'always exit once delivered' serve\t'keep serving'" -d 'What the end of stdin does'

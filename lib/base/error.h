@@ -35,6 +35,8 @@ enum dist_code {
 	DIST_E_IO,               /* a local system call failed */
 	DIST_E_NOMEM,            /* out of memory */
 	DIST_E_TLS,              /* TLS handshake or certificate check failed */
+	DIST_E_NOPROC,           /* no such process (or name) on the node */
+	DIST_E_NOCONNECTION,     /* the connection to the node went down */
 	DIST_E__COUNT
 };
 

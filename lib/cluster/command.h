@@ -11,6 +11,20 @@
  * "from" names one of our mailboxes as the sender (the pid a reply
  * goes to); without it the node's own pid is the sender.
  *
+ *   {"call": TO, "term": "which_applications", "timeout": "5s", "id": 1}
+ *       gen_server:call(TO, Request): the reply comes back as a result
+ *       record; "msg" (tagged JSON) instead of "term" as for send
+ *   {"rpc": "node@host", "m": "erlang", "f": "node", "a": "[]"}
+ *       M:F(A) through rex; "args" (a tagged JSON list) instead of "a";
+ *       "timeout" as for call
+ *   {"connect": "node@host"}       keep a connection, reconnect on loss
+ *   {"disconnect": "node@host"}    stop keeping it, and close it
+ *   {"monitor": TO | "node@host"}  a DOWN record when it goes
+ *   {"demonitor": "#Ref<...>"}     the ref a monitor's result gave
+ *   {"register": "name"}, {"unregister": "name", "reason": "Erlang text"}
+ *
+ * A string TO with one '@' is a node, with two a name on a node.
+ *
  * Names are checked before they can become atoms on a remote node.
  * Errors are DIST_E_USAGE (stage input) saying what is wrong with the
  * line; the terms are bounded by the term readers' limits.
@@ -30,7 +44,18 @@
 
 enum node_cmd_kind {
 	NODE_CMD_SEND,
+	NODE_CMD_CALL,
+	NODE_CMD_RPC,
+	NODE_CMD_CONNECT,
+	NODE_CMD_DISCONNECT,
+	NODE_CMD_MONITOR,
+	NODE_CMD_DEMONITOR,
+	NODE_CMD_REGISTER,
+	NODE_CMD_UNREGISTER,
 };
+
+/* A call's or an rpc's deadline when the command gives none. */
+#define NODE_CMD_DEFAULT_TIMEOUT_MS 5000
 
 struct node_cmd {
 	enum node_cmd_kind kind;
@@ -41,7 +66,17 @@ struct node_cmd {
 	struct node_name node;      /* where it goes (the pid's node too) */
 	struct etf_term *msg;
 	char from[256];             /* a mailbox name, or "" */
+	bool to_node;               /* monitor, connect, disconnect, rpc:
+				     * the target is the node itself */
+	int64_t timeout_ms;         /* call, rpc */
+	char mod[256], fun[256];    /* rpc */
+	struct etf_term *args;      /* rpc: a proper list */
+	char ref[128];              /* demonitor */
+	struct etf_term *reason;    /* unregister: the exit reason */
 };
+
+/* The command's name, as result records say it ("send", "call", ...). */
+const char *node_cmd_kind_name(enum node_cmd_kind kind);
 
 /* Parse one line (without its newline). 0, or -1 with err set; the
  * terms are allocated in a. Release with node_cmd_release. */

@@ -53,6 +53,7 @@ void node_ready_record(struct node *n)
 	json_object_set_new(rec, "creation", json_integer(n->creation));
 	json_object_set_new(rec, "registered", json_boolean(n->registered));
 	node_out_record(n, rec);
+	node_state_ready(n);
 	/* Commands run once every node is up: they go out from the first,
 	 * and the pids they mint need its creation. */
 	if (++sh->registered == sh->count)
@@ -101,7 +102,8 @@ void node_check_drained(struct node *n)
 	struct node_shared *sh = n->sh;
 
 	for (size_t i = 0; i < sh->count; i++)
-		if (!node_links_flushed(&sh->nodes[i])) {
+		if (!node_links_flushed(&sh->nodes[i]) ||
+		    node_ops_waiting(&sh->nodes[i])) {
 			engine_timer_arm(n->e, &sh->drain,
 					 engine_now_us() + 2000);
 			return;
@@ -158,6 +160,7 @@ static void node_end(struct node *n)
 	node_epmd_unregister(n);
 	while (n->links)
 		node_link_close(n->links, NULL), node_links_reap(n);
+	node_state_end(n);
 	if (n->listen_io.fd >= 0) {
 		engine_io_remove(n->e, &n->listen_io);
 		close(n->listen_io.fd);
@@ -197,6 +200,8 @@ static int nodes_new(struct node_shared *sh, struct dist_error *err)
 		n->own_cfg.conn.our_name = n->own_name;
 		n->cfg = &n->own_cfg;
 	}
+	for (size_t i = 0; i < sh->count; i++)
+		node_state_init(&sh->nodes[i]);
 	return 0;
 }
 

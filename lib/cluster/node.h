@@ -57,6 +57,9 @@ struct node_config {
 	long max_messages;           /* 0 = no limit */
 	const char *const *mailboxes;
 	size_t nmailboxes;
+	const char *const *connect;  /* nodes to keep a connection to */
+	size_t nconnect;
+	bool visible;                /* PUBLISHED in the handshake */
 	enum node_output output;
 	enum node_at_eof at_eof;
 	int in_fd;                   /* commands, or -1 */

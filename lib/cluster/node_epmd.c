@@ -104,12 +104,15 @@ static void reg_succeeded(struct node *n)
 	n->registered = true;
 	n->epmd_backoff_us = BACKOFF_MIN_US;
 	buf_reset(&n->epmd_in);
-	if (again)
+	if (again) {
+		/* Links we open from now on carry the new creation too. */
+		n->conn.creation = n->creation;
 		epmd_record(n, "epmd_registered", "registered with EPMD "
 			    "again: pids minted from now on carry the new "
 			    "creation");
-	else
+	} else {
 		node_ready_record(n);
+	}
 }
 
 static void epmd_lost(struct node *n)

@@ -11,6 +11,12 @@
  *                  over a link we have or one we open with dist_conn)
  *   node_io.c      the stdout record writer with backpressure, stdin
  *                  commands
+ *   node_mbox.c    mailboxes, and the BEAM processes that monitor or
+ *                  link to them
+ *   node_ops.c     what we wait for: calls, rpcs, our monitors
+ *   node_peer.c    connections we keep (--connect), with backoff
+ *   node_state.c   setting up and releasing what the three above keep
+ *   node_global.c  the one answer a visible node owes `global`
  */
 #ifndef DIST_CLUSTER_NODE_INTERNAL_H
 #define DIST_CLUSTER_NODE_INTERNAL_H
@@ -46,6 +52,7 @@ struct node_pending {
 	struct etf_term *control, *msg;
 	json_t *id;
 	char to[600];
+	bool quiet;               /* part of a call or monitor: no record */
 };
 
 struct node_link {
@@ -65,6 +72,60 @@ struct node_link {
 	/* outbound: the connecting side, as dist_conn does it */
 	struct dist_conn *conn;
 	struct node_pending *pending, **pending_tail;
+};
+
+/* A BEAM process watching one of our mailboxes: a monitor (MONITOR_P)
+ * or a link (LINK). Its terms live in its own arena. */
+struct node_watch {
+	struct node_watch *next;
+	bool link;
+	char peer[512];
+	struct etf_arena *arena;
+	struct etf_term *pid;      /* the remote process */
+	struct etf_term *ref;      /* monitor: its reference */
+	struct etf_term *as;       /* monitor: how it named us (atom, pid) */
+};
+
+/* A mailbox: from --register or the register command. Its pid stays
+ * its own; after unregister the pid is dead and is not reused. */
+struct node_mbox {
+	struct node_mbox *next;
+	char name[256];
+	uint32_t pid_id;
+	struct node_watch *watches;
+};
+
+enum node_op_kind {
+	NODE_OP_CALL,          /* gen_server:call: a reply or a DOWN */
+	NODE_OP_RPC,           /* rex: {rex, Reply} */
+	NODE_OP_MONITOR,       /* a process: DOWN */
+	NODE_OP_NODE_MONITOR,  /* a node: DOWN when its connection goes */
+};
+
+/* Something a command started and whose answer we wait for. */
+struct node_op {
+	struct node_op *next;
+	struct node *n;
+	enum node_op_kind kind;
+	json_t *id;
+	char peer[512];
+	char target[600];          /* the target, as records say it */
+	uint32_t pid_id;           /* the pid answers and DOWNs come to */
+	uint32_t ref_ids[3];       /* call, monitor: the monitor reference */
+	char ref_text[128];        /* monitor: what demonitor names */
+	struct etf_arena *arena;
+	struct etf_term *proc;     /* call, monitor: the monitored process */
+	struct engine_timer timer; /* call, rpc: the deadline */
+	bool done;
+};
+
+/* A node we keep a connection to (--connect, the connect command). */
+struct node_peer {
+	struct node_peer *next;
+	struct node *n;
+	struct node_name name;
+	unsigned failures;         /* in a row: the backoff's exponent */
+	struct engine_timer retry;
 };
 
 /* What the nodes of one process share (--count N runs N nodes on one
@@ -108,6 +169,14 @@ struct node {
 	struct node_shared *sh;
 	struct engine *e;                /* sh's, copied for the links */
 	struct resolver *resolver;
+	/* cfg->conn with what only the running node knows: the creation
+	 * EPMD gave us and the flags we offer. */
+	struct dist_conn_config conn;
+	uint64_t flags;
+	struct node_mbox *mboxes;
+	uint32_t next_pid_id;
+	struct node_op *ops;
+	struct node_peer *peers;
 	uint32_t creation;
 	uint16_t port;
 	char alive[256];
@@ -147,6 +216,9 @@ int node_link_send(struct node_link *l, const struct etf_term *control,
 void node_links_pause(struct node *n, bool pause);
 void node_links_reap(struct node *n);
 bool node_links_flushed(const struct node *n);
+/* Our connection was refused with nok: the peer's own connection to us
+ * wins; keep the queue until it is up (or the handshake deadline). */
+void node_link_wait_peer(struct node_link *l);
 
 /* node_route.c */
 void node_route_message(struct node_link *l, const struct etf_term *control,
@@ -157,6 +229,76 @@ void node_link_ready(struct node_link *l);
 /* Report every queued send of l as failed with err, and drop them. */
 void node_pending_fail(struct node_link *l, const struct dist_error *err);
 struct etf_term *node_pid(struct node *n, struct etf_arena *a, uint32_t id);
+/* Send control+msg (terms in a, which this takes over) to node: over
+ * its link, or queued until the link we open is up. quiet: no "send"
+ * record (the caller's own record says how it went). */
+void node_send(struct node *n, const struct node_name *node,
+	       struct etf_arena *a, struct etf_term *control,
+	       struct etf_term *msg, json_t *id, const char *to, bool quiet);
+/* A link to node, opened if there is none (NULL: out of memory). */
+struct node_link *node_link_get(struct node *n, const struct node_name *node);
+/* A result record for a command: ok, or the error. Takes rec. */
+void node_result(struct node *n, const char *command, json_t *id,
+		 json_t *rec, const struct dist_error *err);
+uint64_t node_link_peer_flags(const struct node_link *l);
+/* A copy of t in a (through the external format); NULL: out of memory. */
+struct etf_term *node_term_copy(struct etf_arena *a, const struct etf_term *t);
+/* Text of a term for records and messages ("#Ref<...>", "<0.2.0>"). */
+void node_term_text(const struct etf_term *t, char *out, size_t len);
+
+/* node_global.c: a message to our global_name_server (--visible). */
+void node_global_message(struct node_link *l, const struct etf_term *msg);
+
+/* node_state.c */
+void node_state_init(struct node *n);
+void node_state_ready(struct node *n);
+void node_state_end(struct node *n);
+
+/* node_mbox.c */
+void node_mbox_init(struct node *n);
+void node_mbox_free(struct node *n);
+struct node_mbox *node_mbox_find(struct node *n, const char *name);
+struct node_mbox *node_mbox_by_pid(struct node *n, const struct etf_term *pid);
+/* A fresh pid number (mailboxes, calls, monitors). */
+uint32_t node_pid_next(struct node *n);
+int node_mbox_register(struct node *n, const char *name,
+		       struct dist_error *err);
+int node_mbox_unregister(struct node *n, const char *name,
+			 const struct etf_term *reason, struct dist_error *err);
+/* Control messages about our mailboxes: MONITOR_P, DEMONITOR_P, LINK,
+ * UNLINK_ID, EXIT, EXIT2. true when c was one of them. */
+bool node_mbox_control(struct node_link *l, int64_t tag,
+		       const struct etf_term *c, const struct etf_term *msg);
+/* The connection to peer is gone: its watches go with it. */
+void node_mbox_peer_down(struct node *n, const char *peer);
+/* register, unregister: a result record. */
+void node_mbox_command(struct node *n, const struct node_cmd *cmd);
+
+/* node_ops.c */
+void node_ops_command(struct node *n, struct node_cmd *cmd,
+		      struct etf_arena *a);
+/* A SEND to one of the ops' pids, an ALIAS_SEND, a MONITOR_P_EXIT:
+ * true when it was for one of them. */
+bool node_ops_deliver(struct node *n, const struct etf_term *to,
+		      const struct etf_term *msg);
+bool node_ops_monitor_exit(struct node *n, const struct etf_term *ref,
+			   const struct etf_term *reason);
+void node_ops_peer_down(struct node *n, const char *peer,
+			const char *reason, const struct dist_error *err);
+void node_ops_free(struct node *n);
+/* A call or an rpc still waits for its answer (the end of stdin waits
+ * for them). */
+bool node_ops_waiting(const struct node *n);
+
+/* node_peer.c */
+int node_peer_keep(struct node *n, const struct node_name *name,
+		   struct dist_error *err);
+bool node_peer_drop(struct node *n, const char *name);
+void node_peer_link_up(struct node *n, const char *name);
+void node_peer_link_down(struct node *n, const char *name);
+void node_peers_free(struct node *n);
+/* connect, disconnect: a result record. */
+void node_peer_command(struct node *n, const struct node_cmd *cmd);
 
 /* node_epmd.c */
 /* Start registering n (queued: a bounded number at once). */

@@ -50,6 +50,19 @@ static void link_record(struct node_link *l, const char *event,
 		node_out_record(l->n, rec);
 }
 
+/* The last connection to peer is gone: what waited on it ends
+ * (noconnection), the monitors and links it held on our mailboxes go,
+ * and a kept peer is dialled again after a backoff. */
+static void peer_gone(struct node *n, const char *peer, const char *reason)
+{
+	char name[sizeof ((struct node_link *)0)->peer];
+
+	snprintf(name, sizeof name, "%s", peer);
+	node_ops_peer_down(n, name, reason, NULL);
+	node_mbox_peer_down(n, name);
+	node_peer_link_down(n, name);
+}
+
 void node_link_close(struct node_link *l, const char *reason)
 {
 	struct node *n = l->n;
@@ -79,6 +92,8 @@ void node_link_close(struct node_link *l, const char *reason)
 	engine_timer_disarm(n->e, &l->hs_timer);
 	engine_timer_disarm(n->e, &l->tick_timer);
 	engine_timer_arm(n->e, &n->reap, engine_now_us());
+	if (reason && l->peer[0] && !node_link_find(n, l->peer))
+		peer_gone(n, l->peer, reason);
 }
 
 /* A peer's failure: a record on the diagnostics stream naming it, and
@@ -139,6 +154,14 @@ static void on_tick_timer(struct engine *e, struct engine_timer *t)
 	engine_timer_arm(e, t, now + tt / 4);
 }
 
+void node_link_wait_peer(struct node_link *l)
+{
+	l->hs_timer.cb = on_hs_timer;
+	l->hs_timer.data = l;
+	engine_timer_arm(l->n->e, &l->hs_timer,
+			 engine_now_us() + l->n->cfg->handshake_timeout_us);
+}
+
 void node_link_accept(struct node *n, int fd, const char *address)
 {
 	struct node_link *l = calloc(1, sizeof *l);
@@ -157,7 +180,7 @@ void node_link_accept(struct node *n, int fd, const char *address)
 	buf_init(&l->in, NODE_HANDSHAKE_MAX + READ_CHUNK);
 	buf_init(&l->out, 0);
 	l->pending_tail = &l->pending;
-	hs_accept_init(&l->hs, n->cfg->name, n->creation, DIST_OUR_FLAGS,
+	hs_accept_init(&l->hs, n->cfg->name, n->creation, n->flags,
 		       n->cfg->conn.cookie->value, n->cfg->conn.cookie->len);
 	l->hs_timer.cb = on_hs_timer;
 	l->hs_timer.data = l;
@@ -244,6 +267,7 @@ static void handshake_input(struct node_link *l)
 			engine_timer_arm(l->n->e, &l->tick_timer,
 					 now + l->n->cfg->net_ticktime_us / 4);
 			link_record(l, "nodeup", NULL, NULL, false);
+			node_peer_link_up(l->n, l->peer);
 			node_link_ready(l);
 		}
 	}

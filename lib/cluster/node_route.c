@@ -1,9 +1,10 @@
 /* node_route.c - messages in and out (see node_internal.h).
  *
  * In: SEND and REG_SEND (and their trace-token forms) to net_kernel
- * (is_auth: net_adm:ping) or to a mailbox become records; MONITOR_P of
- * a process we do not have is answered noproc at once, so a gen:call
- * to it fails fast instead of waiting out its timeout.
+ * (is_auth: net_adm:ping) or to a mailbox become records; answers to
+ * our calls (SEND, ALIAS_SEND) and DOWNs (MONITOR_P_EXIT) go to
+ * node_ops.c; monitors, links and exits of our mailboxes to
+ * node_mbox.c.
  * Out: a stdin send goes over the link to its node, opening one with
  * dist_conn when there is none; it waits in the link's queue until the
  * handshake is done.
@@ -13,14 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 /* Control message tags (erl_dist_protocol). */
 enum {
 	CTL_SEND = 2,
 	CTL_REG_SEND = 6,
 	CTL_SEND_TT = 12,
 	CTL_REG_SEND_TT = 16,
-	CTL_MONITOR_P = 19,
 	CTL_MONITOR_P_EXIT = 21,
+	CTL_PAYLOAD_MONITOR_P_EXIT = 27,
+	CTL_ALIAS_SEND = 33,
+	CTL_ALIAS_SEND_TT = 34,
 };
 
 /* Pid 1 is the node's own (the sender of stdin sends); mailbox i has
@@ -32,12 +36,30 @@ struct etf_term *node_pid(struct node *n, struct etf_arena *a, uint32_t id)
 	return etf_pid(a, n->cfg->name, id, 0, n->creation);
 }
 
-static long mailbox_index(const struct node *n, const char *name)
+struct etf_term *node_term_copy(struct etf_arena *a, const struct etf_term *t)
 {
-	for (size_t i = 0; i < n->cfg->nmailboxes; i++)
-		if (!strcmp(n->cfg->mailboxes[i], name))
-			return (long)i;
-	return -1;
+	struct etf_term *copy = NULL;
+	struct dist_error err;
+	struct buf b;
+	size_t used;
+
+	buf_init(&b, 0);
+	if (etf_encode(t, &b, true, &err) == 0 && !b.failed &&
+	    etf_decode(b.data, b.len, &used, a, &etf_default_limits, &copy,
+		       &err) < 0)
+		copy = NULL;
+	buf_free(&b);
+	return copy;
+}
+
+void node_term_text(const struct etf_term *t, char *out, size_t len)
+{
+	struct buf b;
+
+	buf_init(&b, len);
+	etf_print(t, &b, false, NULL);
+	snprintf(out, len, "%.*s", (int)b.len, b.data ? (char *)b.data : "");
+	buf_free(&b);
 }
 
 static void message_record(struct node *n, json_t *to,
@@ -102,9 +124,13 @@ static void deliver_named(struct node_link *l, const struct etf_term *from,
 		net_kernel_call(l, msg);
 		return;
 	}
+	if (!strcmp(name->v.atom.name, "global_name_server")) {
+		node_global_message(l, msg);
+		return;
+	}
 	/* A name we do not have: dropped, as Erlang drops a send to an
 	 * unregistered name on another node. */
-	if (mailbox_index(n, name->v.atom.name) >= 0)
+	if (node_mbox_find(n, name->v.atom.name))
 		message_record(n, json_string(name->v.atom.name), from, msg);
 }
 
@@ -112,69 +138,50 @@ static void deliver_pid(struct node_link *l, const struct etf_term *to,
 			const struct etf_term *msg)
 {
 	struct node *n = l->n;
-	uint32_t id;
+	struct node_mbox *m;
 
 	if (!msg || !node_is_ours(n, to))
 		return;
-	id = to->v.pid.id;
-	if (id >= NODE_SELF_PID + 1 &&
-	    id < NODE_SELF_PID + 1 + n->cfg->nmailboxes)
-		message_record(n, json_string(n->cfg->mailboxes[id - 2]),
-			       NULL, msg);
-	else if (id == NODE_SELF_PID)
+	if ((m = node_mbox_by_pid(n, to)) != NULL)
+		message_record(n, json_string(m->name), NULL, msg);
+	else if (to->v.pid.id == NODE_SELF_PID)
 		message_record(n, node_term_json(n, to), NULL, msg);
-}
-
-/* MONITOR_P {19, From, ToProc, Ref}: a process we do not have gets
- * MONITOR_P_EXIT {21, ToProc, From, Ref, noproc} at once. */
-static void monitor_request(struct node_link *l, const struct etf_term *c)
-{
-	struct node *n = l->n;
-	const struct etf_term *to = c->v.tuple.elems[2];
-	struct etf_arena *a;
-	struct etf_term *reply;
-	bool exists;
-
-	if (to->type == ETF_ATOM)
-		exists = !strcmp(to->v.atom.name, "net_kernel") ||
-			 mailbox_index(n, to->v.atom.name) >= 0;
 	else
-		exists = node_is_ours(n, to) && to->v.pid.id >= 1 &&
-			 to->v.pid.id < 2 + n->cfg->nmailboxes;
-	if (exists)
-		return;
-	a = etf_arena_new();
-	if (!a)
-		return;
-	reply = etf_tuple(a, 5, etf_int(a, CTL_MONITOR_P_EXIT),
-			  (struct etf_term *)to,
-			  (struct etf_term *)c->v.tuple.elems[1],
-			  (struct etf_term *)c->v.tuple.elems[3],
-			  etf_atom(a, "noproc"));
-	if (reply)
-		node_link_send(l, reply, NULL, NULL);
-	etf_arena_free(a);
+		node_ops_deliver(n, to, msg);
 }
 
 void node_route_message(struct node_link *l, const struct etf_term *c,
 			const struct etf_term *msg)
 {
 	int64_t tag;
+	uint32_t ar;
 
 	if (c->type != ETF_TUPLE || c->v.tuple.arity < 1 ||
 	    c->v.tuple.elems[0]->type != ETF_INT)
 		return;
 	tag = c->v.tuple.elems[0]->v.i;
-	if ((tag == CTL_SEND && c->v.tuple.arity == 3) ||
-	    (tag == CTL_SEND_TT && c->v.tuple.arity == 4))
+	ar = c->v.tuple.arity;
+	if ((tag == CTL_SEND && ar == 3) || (tag == CTL_SEND_TT && ar == 4))
 		deliver_pid(l, c->v.tuple.elems[2], msg);
-	else if ((tag == CTL_REG_SEND && c->v.tuple.arity == 4) ||
-		 (tag == CTL_REG_SEND_TT && c->v.tuple.arity == 5))
+	else if ((tag == CTL_REG_SEND && ar == 4) ||
+		 (tag == CTL_REG_SEND_TT && ar == 5))
 		deliver_named(l, c->v.tuple.elems[1], c->v.tuple.elems[3],
 			      msg);
-	else if (tag == CTL_MONITOR_P && c->v.tuple.arity == 4)
-		monitor_request(l, c);
-	/* Links, other monitors and the rest: not yet handled. */
+	else if ((tag == CTL_ALIAS_SEND && ar == 3) ||
+		 (tag == CTL_ALIAS_SEND_TT && ar == 4)) {
+		/* {33, From, Alias}: a gen_server's reply to our call. */
+		if (msg)
+			node_ops_deliver(l->n, c->v.tuple.elems[2], msg);
+	} else if (tag == CTL_MONITOR_P_EXIT && ar == 5) {
+		node_ops_monitor_exit(l->n, c->v.tuple.elems[3],
+				      c->v.tuple.elems[4]);
+	} else if (tag == CTL_PAYLOAD_MONITOR_P_EXIT && ar == 4 && msg) {
+		node_ops_monitor_exit(l->n, c->v.tuple.elems[3], msg);
+	} else {
+		/* Monitors, links and exits of our mailboxes; the rest
+		 * (spawn requests, group leaders) is not for a C node. */
+		node_mbox_control(l, tag, c, msg);
+	}
 }
 
 static void send_result(struct node *n, json_t *id, const char *to,
@@ -196,6 +203,27 @@ static void send_result(struct node *n, json_t *id, const char *to,
 	node_out_record(n, rec);
 }
 
+void node_result(struct node *n, const char *command, json_t *id,
+		 json_t *rec, const struct dist_error *err)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, "event", json_string("result"));
+	json_object_set_new(r, "command", json_string(command));
+	if (id)
+		json_object_set(r, "id", id);
+	json_object_set_new(r, "ok", json_boolean(err == NULL));
+	if (rec)
+		json_object_update(r, rec);
+	json_decref(rec);
+	if (err) {
+		json_object_set_new(r, "error", node_error_json(err));
+		if (n->status < 1)
+			n->status = 1;
+	}
+	node_out_record(n, r);
+}
+
 static void pending_free(struct node_pending *p)
 {
 	etf_arena_free(p->arena);
@@ -210,19 +238,25 @@ void node_link_ready(struct node_link *l)
 
 	while (l->pending && l->state == LINK_READY) {
 		struct node_pending *p = l->pending;
+		int rc;
 
 		l->pending = p->next;
 		if (!l->pending)
 			l->pending_tail = &l->pending;
 		dist_error_clear(&err);
-		if (node_link_send(l, p->control, p->msg, &err) < 0)
-			send_result(l->n, p->id, p->to, l->peer, &err);
-		else
-			send_result(l->n, p->id, p->to, l->peer, NULL);
+		rc = node_link_send(l, p->control, p->msg, &err);
+		if (!p->quiet)
+			send_result(l->n, p->id, p->to, l->peer,
+				    rc < 0 ? &err : NULL);
 		pending_free(p);
 	}
 	if (l->n->draining)
 		node_check_drained(l->n);
+}
+
+uint64_t node_link_peer_flags(const struct node_link *l)
+{
+	return l->conn ? l->conn->hs.peer_flags : l->hs.peer_flags;
 }
 
 static void out_ready(struct dist_conn *c)
@@ -234,13 +268,16 @@ static void out_ready(struct dist_conn *c)
 	json_object_set_new(rec, "event", json_string("nodeup"));
 	json_object_set_new(rec, "node", json_string(l->peer));
 	node_out_record(l->n, rec);
+	node_peer_link_up(l->n, l->peer);
 	node_link_ready(l);
 }
 
 static void out_message(struct dist_conn *c, const struct etf_term *control,
 			const struct etf_term *msg)
 {
-	node_route_message(c->data, control, msg);
+	struct node_link *l = c->data;
+
+	node_route_message(l, control, msg);
 }
 
 void node_pending_fail(struct node_link *l, const struct dist_error *err)
@@ -249,20 +286,44 @@ void node_pending_fail(struct node_link *l, const struct dist_error *err)
 		struct node_pending *p = l->pending;
 
 		l->pending = p->next;
-		send_result(l->n, p->id, p->to, l->peer, err);
+		if (!p->quiet)
+			send_result(l->n, p->id, p->to, l->peer, err);
 		pending_free(p);
 	}
 	l->pending_tail = &l->pending;
 }
 
+static bool other_link(struct node *n, const struct node_link *l)
+{
+	for (struct node_link *o = n->links; o; o = o->next)
+		if (o != l && o->state != LINK_DEAD && !strcmp(o->peer, l->peer))
+			return true;
+	return false;
+}
+
 static void out_failed(struct dist_conn *c, const struct dist_error *err)
 {
 	struct node_link *l = c->data;
+	struct node *n = l->n;
+	bool was_up = l->state == LINK_READY;
+	const char *reason = was_up && err->code == DIST_E_TIMEOUT
+				     ? "net_tick_timeout" : "connection_closed";
 
+	if (!was_up && err->code == DIST_E_NAME_IN_USE) {
+		/* The node answered nok (or alive): its own connection to
+		 * us wins a simultaneous connect. What waits here goes
+		 * over that one once it is up. */
+		node_link_wait_peer(l);
+		return;
+	}
 	node_pending_fail(l, err);
-	node_link_close(l, "connection_closed");
-	if (l->n->draining)
-		node_check_drained(l->n);
+	/* Never up: what stopped the connection says more than
+	 * noconnection; once up, its loss is noconnection. */
+	if (!other_link(n, l))
+		node_ops_peer_down(n, l->peer, reason, was_up ? NULL : err);
+	node_link_close(l, reason);
+	if (n->draining)
+		node_check_drained(n);
 }
 
 static const struct dist_conn_ops out_ops = {
@@ -289,36 +350,71 @@ static struct node_link *link_open(struct node *n,
 	buf_init(&l->out, 0);
 	l->next = n->links;
 	n->links = l;
-	dist_conn_init(l->conn, n->e, n->resolver, &n->cfg->conn, &out_ops, l);
+	/* n->conn carries our creation: every pid and ref we mint, and
+	 * the handshake, use the one EPMD gave us. */
+	dist_conn_init(l->conn, n->e, n->resolver, &n->conn, &out_ops, l);
 	dist_conn_start(l->conn, target);
-	/* Every pid and ref we mint carries the creation EPMD gave us;
-	 * the handshake, which starts after the name is resolved, sends
-	 * this one. */
-	l->conn->creation = n->creation;
 	return l;
 }
 
-void node_route_command(struct node *n, struct node_cmd *cmd,
-			struct etf_arena *a)
+struct node_link *node_link_get(struct node *n, const struct node_name *node)
+{
+	struct node_link *l = node_link_find(n, node->full);
+
+	return l ? l : link_open(n, node);
+}
+
+void node_send(struct node *n, const struct node_name *node,
+	       struct etf_arena *a, struct etf_term *control,
+	       struct etf_term *msg, json_t *id, const char *to, bool quiet)
 {
 	struct dist_error err;
 	struct node_pending *p;
-	struct node_link *l;
+	struct node_link *l = node_link_find(n, node->full);
+
+	if (l && l->state == LINK_READY && !l->pending) {
+		int rc;
+
+		dist_error_clear(&err);
+		rc = node_link_send(l, control, msg, &err);
+		if (!quiet || rc < 0)
+			send_result(n, id, to, l->peer, rc < 0 ? &err : NULL);
+		etf_arena_free(a);
+		return;
+	}
+	if (!l)
+		l = link_open(n, node);
+	p = calloc(1, sizeof *p);
+	if (!l || !p) {
+		free(p);
+		dist_error_nomem(&err, DIST_STAGE_REQUEST, NULL);
+		send_result(n, id, to, node->full, &err);
+		etf_arena_free(a);
+		return;
+	}
+	p->arena = a;
+	p->control = control;
+	p->msg = msg;
+	p->quiet = quiet;
+	p->id = json_incref(id);
+	snprintf(p->to, sizeof p->to, "%s", to);
+	*l->pending_tail = p;
+	l->pending_tail = &p->next;
+}
+
+static void route_send(struct node *n, struct node_cmd *cmd,
+		       struct etf_arena *a)
+{
+	struct dist_error err;
+	struct node_mbox *from_box = NULL;
 	struct etf_term *control, *from;
 	char to[600];
-	long from_index = cmd->from[0] ? mailbox_index(n, cmd->from) : -1;
 
-	if (cmd->to_pid) {
-		struct buf b;
-
-		buf_init(&b, sizeof to - 1);
-		etf_print(cmd->pid, &b, false, NULL);
-		snprintf(to, sizeof to, "%.*s", (int)b.len, (char *)b.data);
-		buf_free(&b);
-	} else {
+	if (cmd->to_pid)
+		node_term_text(cmd->pid, to, sizeof to);
+	else
 		snprintf(to, sizeof to, "%s", cmd->name);
-	}
-	if (cmd->from[0] && from_index < 0) {
+	if (cmd->from[0] && !(from_box = node_mbox_find(n, cmd->from))) {
 		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
 			       "\"from\": '%s' is not one of our mailboxes "
 			       "(--register)", cmd->from);
@@ -326,8 +422,7 @@ void node_route_command(struct node *n, struct node_cmd *cmd,
 		etf_arena_free(a);
 		return;
 	}
-	from = node_pid(n, a, from_index >= 0 ? (uint32_t)(2 + from_index)
-					      : NODE_SELF_PID);
+	from = node_pid(n, a, from_box ? from_box->pid_id : NODE_SELF_PID);
 	/* SEND {2, '', ToPid} or REG_SEND {6, FromPid, '', ToName}. */
 	control = cmd->to_pid
 		? etf_tuple(a, 3, etf_int(a, CTL_SEND), etf_atom(a, ""),
@@ -335,45 +430,40 @@ void node_route_command(struct node *n, struct node_cmd *cmd,
 		: etf_tuple(a, 4, etf_int(a, CTL_REG_SEND), from,
 			    etf_atom(a, ""), etf_atom(a, cmd->name));
 	if (!control) {
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_REQUEST,
-			       "out of memory");
+		dist_error_nomem(&err, DIST_STAGE_REQUEST, NULL);
 		send_result(n, cmd->id, to, cmd->node.full, &err);
 		etf_arena_free(a);
 		return;
 	}
 	if (!strcmp(cmd->node.full, n->cfg->name)) {
 		/* To ourselves: delivered here, as Erlang would. */
-		if (cmd->to_pid || mailbox_index(n, cmd->name) >= 0)
+		if (cmd->to_pid || node_mbox_find(n, cmd->name))
 			message_record(n, json_string(to), from, cmd->msg);
 		send_result(n, cmd->id, to, cmd->node.full, NULL);
 		etf_arena_free(a);
 		return;
 	}
-	l = node_link_find(n, cmd->node.full);
-	if (l && l->state == LINK_READY && !l->pending) {
-		dist_error_clear(&err);
-		send_result(n, cmd->id, to, l->peer,
-			    node_link_send(l, control, cmd->msg, &err) < 0
-				    ? &err : NULL);
-		etf_arena_free(a);
+	node_send(n, &cmd->node, a, control, cmd->msg, cmd->id, to, false);
+}
+
+void node_route_command(struct node *n, struct node_cmd *cmd,
+			struct etf_arena *a)
+{
+	switch (cmd->kind) {
+	case NODE_CMD_SEND:
+		route_send(n, cmd, a);
+		return;
+	case NODE_CMD_CONNECT:
+	case NODE_CMD_DISCONNECT:
+		node_peer_command(n, cmd);
+		break;
+	case NODE_CMD_REGISTER:
+	case NODE_CMD_UNREGISTER:
+		node_mbox_command(n, cmd);
+		break;
+	default:
+		node_ops_command(n, cmd, a);
 		return;
 	}
-	if (!l)
-		l = link_open(n, &cmd->node);
-	p = calloc(1, sizeof *p);
-	if (!l || !p) {
-		free(p);
-		dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_REQUEST,
-			       "out of memory");
-		send_result(n, cmd->id, to, cmd->node.full, &err);
-		etf_arena_free(a);
-		return;
-	}
-	p->arena = a;
-	p->control = control;
-	p->msg = cmd->msg;
-	p->id = json_incref(cmd->id);
-	snprintf(p->to, sizeof p->to, "%s", to);
-	*l->pending_tail = p;
-	l->pending_tail = &p->next;
+	etf_arena_free(a);
 }

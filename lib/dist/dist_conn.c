@@ -252,7 +252,8 @@ static const char *dialled_host(const struct dist_conn *c)
 void dist_conn_start(struct dist_conn *c, const struct node_name *target)
 {
 	c->target = *target;
-	c->creation = random_u32_nonzero();
+	c->creation = c->cfg->creation ? c->cfg->creation
+				       : random_u32_nonzero();
 	c->t_start_us = engine_now_us();
 	c->state = CONN_RESOLVING;
 	dist_conn_stage(c, DIST_STAGE_RESOLVE);
@@ -358,6 +359,7 @@ void conn_handshake_begin(struct dist_conn *c)
 			      c->cfg->cookie->value, c->cfg->cookie->len,
 			      c->target.full);
 	c->hs.len4 = c->tls != NULL;
+	c->hs.our_flags |= c->cfg->extra_flags;
 	handshake_client_start(&c->hs, &c->out);
 }
 
@@ -451,7 +453,7 @@ void conn_handshake_input(struct dist_conn *c)
 		}
 		if (rc == HS_COMPLETE) {
 			c->state = CONN_READY;
-			c->last_send_us = engine_now_us();
+			c->last_send_us = c->last_recv_us = engine_now_us();
 			engine_timer_arm(c->e, &c->tick_timer,
 					 c->last_send_us +
 						 c->cfg->tick_interval_us);

@@ -35,6 +35,12 @@ struct dist_conn_config {
 	int64_t stage_timeout_us;
 	int64_t request_timeout_us; /* the request stage; 0: stage_timeout */
 	int64_t tick_interval_us; /* send a tick when idle this long */
+	int64_t tick_timeout_us;  /* >0: a peer silent this long is dropped
+				   * (DIST_E_TIMEOUT "net_tick_timeout") */
+	uint32_t creation;        /* 0: a random one per connection; a node
+				   * gives the creation EPMD gave it */
+	uint64_t extra_flags;     /* offered besides DIST_OUR_FLAGS
+				   * (dist-node: ALIAS, PUBLISHED) */
 	size_t max_message;       /* inbound frame cap (too_large) */
 	struct namepool_inuse *names; /* pool names in flight, or NULL */
 	struct tls_ctx *tls;      /* TLS distribution (-proto_dist
@@ -100,7 +106,7 @@ struct dist_conn {
 	uint32_t creation;
 	struct etf_arena *arena;
 
-	int64_t t_start_us, t_stage_us, last_send_us;
+	int64_t t_start_us, t_stage_us, last_send_us, last_recv_us;
 	double stage_ms[DIST_STAGE__COUNT];
 };
 

@@ -19,18 +19,34 @@ static void send_tick(struct dist_conn *c)
 }
 
 /* Ticks: a long-lived connection must say something at least every
- * net_ticktime/4 or the node drops it. */
+ * net_ticktime/4 or the node drops it; and, where the owner asks, a
+ * node we have not heard from for a whole tick timeout is gone (OTP's
+ * rule, both ways), even when it is us that dialled. */
 void conn_on_tick_timer(struct engine *e, struct engine_timer *t)
 {
 	struct dist_conn *c = t->data;
-	int64_t now = engine_now_us();
+	int64_t now = engine_now_us(), next;
 
 	if (c->state != CONN_READY)
 		return;
+	if (c->cfg->tick_timeout_us > 0 &&
+	    now - c->last_recv_us > c->cfg->tick_timeout_us) {
+		struct dist_error err;
+
+		dist_error_set(&err, DIST_E_TIMEOUT, DIST_STAGE_REQUEST,
+			       "%s: net_tick_timeout: nothing heard for %lld "
+			       "ms", c->target.full,
+			       (long long)(now - c->last_recv_us) / 1000);
+		conn_fail(c, &err);
+		return;
+	}
 	if (now - c->last_send_us >= c->cfg->tick_interval_us)
 		send_tick(c);
-	engine_timer_arm(e, &c->tick_timer,
-			 c->last_send_us + c->cfg->tick_interval_us);
+	next = c->last_send_us + c->cfg->tick_interval_us;
+	if (c->cfg->tick_timeout_us > 0 &&
+	    c->last_recv_us + c->cfg->tick_timeout_us + 1 < next)
+		next = c->last_recv_us + c->cfg->tick_timeout_us + 1;
+	engine_timer_arm(e, &c->tick_timer, next);
 }
 
 static void deliver_frame(struct dist_conn *c, const struct frame *f)
@@ -141,6 +157,7 @@ static void conn_read(struct dist_conn *c)
 		}
 		if (n > 0) {
 			c->in.len += (size_t)n;
+			c->last_recv_us = engine_now_us();
 			continue;
 		}
 		if (n < 0 && errno == EINTR)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "run/conn_job.h"
+#include "dist/rex.h"
 #include "base/json_exact.h"
 #include "base/utf8.h"
 #include "term/term_json.h"
@@ -305,21 +306,13 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 		call_args->v.list.elems[3] = etf_atom(a, "none");
 		call_args->v.list.elems[4] = etf_atom(a, "value");
 	}
-	/* REG_SEND {6, Self, '', rex} + {Self, {call, erl_eval, expr,
-	 * Args, GroupLeader}}: rex's clause for C nodes. */
-	*control = etf_tuple(a, 4, etf_int(a, 6), self, etf_atom(a, ""),
-			     etf_atom(a, "rex"));
-	*msg = etf_tuple(a, 2, self,
-			 etf_tuple(a, 5, etf_atom(a, "call"),
-				   etf_atom(a, "erl_eval"),
-				   etf_atom(a, "expr"), call_args,
-				   etf_atom(a, cfg->capture_output
-						       ? "send_stdout_to_caller"
-						       : "user")));
-	if (!self || !bindings || !call_args || !*control || !*msg)
+	/* rex runs erl_eval:expr(...) for us (dist/rex.h). */
+	if (!bindings || !call_args)
 		return dist_error_nomem(err, DIST_STAGE_REQUEST,
 					"building the call");
-	return 0;
+	return rex_call_request(a, self, etf_atom(a, "erl_eval"),
+				etf_atom(a, "expr"), call_args,
+				cfg->capture_output, control, msg, err);
 }
 
 static void on_ready(struct conn_job *cj)

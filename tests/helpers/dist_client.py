@@ -9,6 +9,10 @@ handshake, for the tests of the accepting side (dist-node).
   dist_client.py silent PORT NAME DIALLED COOKIEFILE SECONDS
                                            handshake, then say nothing
                                            (no ticks) for SECONDS
+  dist_client.py unlink PORT NAME DIALLED COOKIEFILE PID_ID CREATION
+                                           handshake, LINK to the node's
+                                           pid PID_ID, then UNLINK_ID 7:
+                                           prints the UNLINK_ID_ACK seen
 
 Prints what happened on stdout ("closed", "open", "handshake ok") so a
 test can tell whether the node cut it. Loopback only.
@@ -72,6 +76,48 @@ def closed_within(s, seconds):
         return True
 
 
+def atom(name):
+    return b"\x77" + bytes([len(name)]) + name
+
+
+def pid(node, num, creation):
+    # NEW_PID_EXT: node, id, serial, creation
+    return b"\x58" + atom(node) + struct.pack(">III", num, 0, creation)
+
+
+def small_tuple(*elems):
+    return b"\x68" + bytes([len(elems)]) + b"".join(elems)
+
+
+def small_int(i):
+    return b"\x61" + bytes([i])
+
+
+def send_control(s, control):
+    # pass-through: 112, then the control term with its version byte
+    payload = b"\x70\x83" + control
+    s.sendall(struct.pack(">I", len(payload)) + payload)
+
+
+def next_frame(s):
+    while True:
+        (n,) = struct.unpack(">I", recv_exact(s, 4))
+        if n:
+            return recv_exact(s, n)
+        s.sendall(b"\0\0\0\0")
+
+
+def unlink(s, name, dialled, pid_id, creation):
+    me = pid(name, 1, 7)
+    box = pid(dialled, pid_id, creation)
+    send_control(s, small_tuple(small_int(1), me, box))           # LINK
+    send_control(s, small_tuple(small_int(35), small_int(7), me, box))
+    frame = next_frame(s)
+    # UNLINK_ID_ACK {36, Id, From, To}: From is the box, To is us.
+    want = b"\x70\x83" + small_tuple(small_int(36), small_int(7), box, me)
+    print("ack 7" if frame == want else "other %r" % frame)
+
+
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "garbage":
@@ -89,6 +135,8 @@ def main():
     elif mode == "silent":
         # Swallow the node's ticks, answer none.
         print("closed" if closed_within(s, float(sys.argv[6])) else "open")
+    elif mode == "unlink":
+        unlink(s, name, dialled, int(sys.argv[6]), int(sys.argv[7]))
 
 
 if __name__ == "__main__":
