@@ -35,6 +35,9 @@ enum dist_code {
 	DIST_E_IO,               /* a local system call failed */
 	DIST_E_NOMEM,            /* out of memory */
 	DIST_E_TLS,              /* TLS handshake or certificate check failed */
+	DIST_E_CODEC_MISMATCH,   /* a binary does not match its codec schema */
+	DIST_E_TAG_MISMATCH,     /* a tagged codec value carries another tag */
+	DIST_E_VERSION_MISMATCH, /* ... or another version */
 	DIST_E__COUNT
 };
 
