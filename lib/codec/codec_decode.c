@@ -124,7 +124,7 @@ static json_t *dec_subject(struct dec *d, size_t *pos, size_t end)
 {
 	struct etf_arena *a = etf_arena_new();
 	struct etf_limits lim = etf_default_limits;
-	struct etf_term *t = NULL;
+	struct etf_term *t = NULL, *node;
 	struct dist_error e;
 	size_t at, n, used = 0;
 	json_t *v = NULL;
@@ -146,6 +146,13 @@ static json_t *dec_subject(struct dec *d, size_t *pos, size_t end)
 	    || t->v.tuple.elems[1]->type != ETF_PID) {
 		mismatch(d, at, "a subject {subject, Pid, Tag}, found another "
 			 "term");
+		goto out;
+	}
+	node = t->v.tuple.elems[1]->v.pid.node;
+	if (node->type != ETF_ATOM || strlen(node->v.atom.name) !=
+	    node->v.atom.len || !memchr(node->v.atom.name, '@',
+					node->v.atom.len)) {
+		mismatch(d, at, "a subject whose pid names a node (name@host)");
 		goto out;
 	}
 	v = counted(d, term_to_json_tagged(t, NULL, d->err));
@@ -247,7 +254,7 @@ static json_t *dec_tuple(struct dec *d, const struct codec *c, size_t *pos,
 		if (!el)
 			goto fail;
 		json_array_append_new(arr, el);
-		if (*pos != stop) {
+		if (i + 1 < arity && *pos != stop) {
 			mismatch(d, *pos, "%zu bytes left inside the tuple%zu "
 				 "%s member's declared length", stop - *pos,
 				 arity, nth[i]);
