@@ -207,3 +207,80 @@ setup() {
 	assert_success
 	assert_output '{"error":"no"}'
 }
+
+# json_string TEXT: TEXT as a JSON string.
+json_string() {
+	python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"
+}
+
+# dn_start ID ARGS...: dist-node reading commands from a FIFO we hold
+# open on fd $DN_FD; its records in $DIST_STATE/ID.out.
+dn_start() {
+	local id=$1
+	shift
+	mkfifo "$DIST_STATE/$id.in"
+	"$DIST_BIN/dist-node" --cookie-file "$COOKIE_FILE" "$@" \
+		<"$DIST_STATE/$id.in" >"$DIST_STATE/$id.out" 2>"$DIST_STATE/$id.err" 3>&- &
+	DN_PID=$!
+	echo "$DN_PID" >> "$DIST_STATE/pids"
+	exec {DN_FD}>"$DIST_STATE/$id.in"
+	wait_for "dist-node $id ready" grep -q '"event":"ready"' "$DIST_STATE/$id.out"
+}
+
+# dn_wait ID: until ID has printed a message record; then stdin closes.
+dn_wait() {
+	wait_for "a message to $1" grep -q '"event":"message"' "$DIST_STATE/$1.out"
+	exec {DN_FD}>&-
+	wait "$DN_PID" || true
+}
+
+@test "dist-node: a request to the service's pid, its reply decoded in a mailbox" {
+	svc=$(field "$("$RPC" -o tagged "$N1" global whereis_name '[<<"svc">>]')" result)
+	dn_start gsh --name gsh --register replies --codec "$REPLY" --max-messages 1 -t 60s
+	creation=$(field "$(grep '"event":"ready"' "$DIST_STATE/gsh.out")" creation)
+	me="{\"\$tuple\": [{\"\$atom\": \"subject\"}, {\"\$pid\": {\"node\": \"gsh@$HOST\", \"id\": 2, \"serial\": 0, \"creation\": $creation}}, \"r1\"]}"
+	echo "{\"send\": $svc, \"tag\": \"svc\", \"codec\": $(json_string "$REQUEST"), \"msg\": [$me, [\"grüß\", [40, 2]]], \"id\": 1}" >&$DN_FD
+	dn_wait gsh
+	run grep '"event":"send"' "$DIST_STATE/gsh.out"
+	assert_output --partial '"ok":true'
+	run grep '"event":"message"' "$DIST_STATE/gsh.out"
+	assert_equal "$(field "$output" msg)" '{"ok": ["GRÜSS", 42]}'
+	assert_equal "$(field "$output" tag)" r1
+	assert_equal "$(field "$output" to)" replies
+}
+
+@test "dist-node: a reply of another version is a codec_error record" {
+	svc=$(field "$("$RPC" -o tagged "$N1" global whereis_name '[<<"svc">>]')" result)
+	dn_start gv2 --name gv2 --register replies --max-messages 1 -t 60s \
+		--codec 'tagged("svc-reply", 2, result(tuple2(string, int), string))'
+	creation=$(field "$(grep '"event":"ready"' "$DIST_STATE/gv2.out")" creation)
+	me="{\"\$tuple\": [{\"\$atom\": \"subject\"}, {\"\$pid\": {\"node\": \"gv2@$HOST\", \"id\": 2, \"serial\": 0, \"creation\": $creation}}, \"r2\"]}"
+	echo "{\"send\": $svc, \"tag\": \"svc\", \"codec\": $(json_string "$REQUEST"), \"msg\": [$me, [\"a\", [1]]]}" >&$DN_FD
+	dn_wait gv2
+	run grep '"event":"message"' "$DIST_STATE/gv2.out"
+	assert_equal "$(field "$output" codec_error.code)" version_mismatch
+	assert_output --partial 'expected version 2, found 1'
+	# The undecoded message stays, as {Tag, Binary}.
+	assert_equal "$(field "$output" msg.0)" r2
+}
+
+@test "dist-node: a send to a subject, as a request's reply-to gives it" {
+	subject=$(field "$("$RPC" -o tagged "$N1" gleam_peer collector '[]')" result)
+	run -0 --separate-stderr "$DIST_BIN/dist-node" --cookie-file "$COOKIE_FILE" \
+		--name gsub <<<"{\"send\": $subject, \"codec\": $(json_string "$REPLY"), \"msg\": {\"ok\": [\"é\", -9223372036854775808]}}"
+	assert_output --partial '"ok":true'
+	run "$RPC" --codec "$REPLY" "$N1" gleam_peer collected '[]'
+	assert_success
+	assert_equal "$(field "$output" result)" '{"ok": ["é", -9223372036854775808]}'
+}
+
+@test "dist-node: a codec send that does not fit is a usage error naming the line" {
+	run --separate-stderr "$DIST_BIN/dist-node" --cookie-file "$COOKIE_FILE" --name gbad \
+		--at-eof exit \
+		<<<'{"send": {"$pid": {"node": "x@y", "id": 1, "serial": 0, "creation": 1}}, "tag": "svc", "codec": "int", "msg": "one"}'
+	refute_output --partial '"event":"send"'
+	[[ $stderr == *'expected an integer (int), not a string'* ]]
+	run "$DIST_BIN/dist-node" --codec 'lists(int)' --name gbad2
+	assert_failure 2
+	assert_output --partial "codec schema, column 1"
+}
