@@ -193,6 +193,14 @@ static int operands(struct rpc_cli *rc, char **pos, int npos,
 					      DIST_STAGE_INPUT,
 					      "--eval takes no MOD FUN ARGS "
 					      "('%s')", pos[0]);
+		if (c->n_arg_codecs)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--arg-codec encodes ARGS, which "
+					      "--eval does not take");
+		/* --codec decodes the binary the expressions return. */
+		if (rpc_codec_prepare(c, err) < 0)
+			return -1;
 		if (strcmp(c->eval_text, "-") != 0)
 			return 0;
 		if (t->nnodes == 0)

@@ -200,6 +200,15 @@ setup() {
 	assert_output --partial "codec schema, column 13: expected a codec"
 }
 
+@test "--codec decodes what --eval returns; --arg-codec does not combine with it" {
+	run "$RPC" -o raw --codec 'list(int)' --eval 'gleam_peer:make(ints, [7, -7]).' "$N1"
+	assert_success
+	assert_output '[7,-7]'
+	run "$RPC" --arg-codec int --eval '1.' "$N1"
+	assert_failure 2
+	assert_output --partial "--eval does not take"
+}
+
 @test "Gleam source pastes as a schema" {
 	run "$RPC" -o raw --codec 'tagged.codec("svc-reply", 1, composite.result(composite.tuple2(codec.int(), codec.string()), codec.string()))' \
 		"$N1" erlang iolist_to_binary \
