@@ -11,6 +11,7 @@
 #include "cli/program.h"
 #include "cluster/command.h"
 #include "cluster/node.h"
+#include "codec/codec.h"
 
 #define MAILBOXES_MAX 64
 #define CONNECT_MAX 256
@@ -42,6 +43,7 @@ enum {
 	OPT_COUNT,
 	OPT_CONNECT,
 	OPT_VISIBLE,
+	OPT_CODEC,
 };
 
 /* --count: enough for the scale benchmarks, and a bound on what one
@@ -68,6 +70,8 @@ static const struct cli_option node_options[] = {
 	  "else keep serving), exit, serve", OPT_AT_EOF },
 	{ "output", 'o', "FORMAT", "messages as json (natural JSON, default),\n"
 	  "tagged (lossless JSON) or term (Erlang text)", OPT_OUTPUT },
+	{ "codec", 0, "SCHEMA", "decode {Tag, Binary} messages with this Gleam\n"
+	  "distribute codec (dist(7), CODECS)", OPT_CODEC },
 	{ "net-ticktime", 0, "SECS", "OTP's net_ticktime (default 60): a peer silent\n"
 	  "that long is dropped (nodedown)", OPT_TICKTIME },
 	{ "connect-timeout", 0, "DUR", "handshake deadline, and each stage of the\n"
@@ -109,6 +113,7 @@ struct node_opts {
 	enum node_epmd_mode epmd;
 	long count;
 	bool timeout_set;
+	struct codec *codec;     /* --codec */
 };
 
 static int node_option(void *ctx, int opt, const char *arg,
@@ -173,6 +178,12 @@ static int node_option(void *ctx, int opt, const char *arg,
 					      "--net-ticktime '%s': at least "
 					      "1 second", arg);
 		return 1;
+	case OPT_CODEC:
+		codec_free(o->codec);
+		o->codec = codec_parse(arg, strlen(arg), NULL, err);
+		if (!o->codec)
+			err->code = DIST_E_USAGE;
+		return o->codec ? 1 : -1;
 	case OPT_MAX_SIZE:
 		return size_parse(arg, UINT32_MAX, &o->max_size, err) < 0
 			       ? -1 : 1;
@@ -263,8 +274,10 @@ int main(int argc, char **argv)
 	cli.timeout_ms = 0;
 	dist_error_clear(&err);
 	rc = cli_parse(&node_program, &cli, &o, argc, argv, &first);
-	if (rc >= 0)
+	if (rc >= 0) {
+		codec_free(o.codec);
 		return rc;
+	}
 	if (first < argc) {
 		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
 			       "unexpected argument '%s'", argv[first]);
@@ -286,6 +299,7 @@ int main(int argc, char **argv)
 	if (o.count)
 		cli.name = NULL;
 	if (cli_common_finish(&cli, &cfg.conn, &err) < 0) {
+		codec_free(o.codec);
 		cli_report(&err);
 		return cli_exit_status(&err);
 	}
@@ -313,8 +327,10 @@ int main(int argc, char **argv)
 	cfg.out_fd = STDOUT_FILENO;
 	cfg.diag_fd = STDERR_FILENO;
 	cfg.resolver = cli_resolver(&cli);
+	cfg.codec = o.codec;
 	rc = node_run(&cfg, &err);
 	cli_common_release(&cli, &cfg.conn);
+	codec_free(o.codec);
 	if (rc < 0) {
 		cli_report(&err);
 		return err.code == DIST_E_USAGE ? DIST_EXIT_USAGE
@@ -323,6 +339,7 @@ int main(int argc, char **argv)
 	return rc;
 
 usage_error:
+	codec_free(o.codec);
 	cli_report(&err);
 	return DIST_EXIT_USAGE;
 }

@@ -16,12 +16,16 @@ static const char usage_text[] =
 "Usage: dist-rpc [OPTION]... NODE MOD FUN [ARGS]\n"
 "       dist-rpc [OPTION]... MOD FUN [ARGS] < targets\n"
 "       dist-rpc [OPTION]... --eval EXPRS [NODE] [< targets]\n"
+"       dist-rpc [OPTION]... --send-global NAME --codec SCHEMA [NODE] VALUE\n"
 "Call MOD:FUN(ARGS...) on Erlang nodes, or evaluate Erlang expressions,\n"
 "and print each node's result as it arrives. ARGS is a list in Erlang\n"
 "term syntax, as erl_call -a takes it: '[1, <<\"bin\">>, {a, b}]'.\n"
 "Without NODE, targets are read from stdin (bare name@host lines or JSON\n"
 "records with \"node\"; a record may carry its own \"module\",\n"
-"\"function\" and \"args\", or \"eval\").\n";
+"\"function\" and \"args\", or \"eval\").\n"
+"Gleam services (distribute): --codec decodes a binary result into JSON,\n"
+"--arg-codec encodes ARGS given as JSON, --send-global sends VALUE (JSON)\n"
+"encoded with --codec to the subject registered in global as NAME.\n";
 
 static const char epilogue[] =
 "Exit status: 0 every call returned, 1 some failed (badrpc, exception,\n"
@@ -29,7 +33,8 @@ static const char epilogue[] =
 "(no call after a rejected line is made), 3 environment error (cookie,\n"
 "stdout unwritable). See dist-rpc(1) and dist(7).\n";
 
-enum { OPT_EVAL, OPT_JSON_ARGS, OPT_CAPTURE, OPT_MAX_SIZE, OPT_OUTPUT };
+enum { OPT_EVAL, OPT_JSON_ARGS, OPT_CAPTURE, OPT_MAX_SIZE, OPT_OUTPUT,
+       OPT_CODEC, OPT_ARG_CODEC, OPT_SEND_GLOBAL };
 
 static const struct cli_option rpc_options[] = {
 	{ "eval", 'e', "EXPRS", "evaluate 'Expr, Expr.' on the node; '-' reads\n"
@@ -44,6 +49,17 @@ static const struct cli_option rpc_options[] = {
 	  "JSON), term (Erlang syntax), raw (the bare\n"
 	  "value, for $(...)), text, pretty; tagged\n"
 	  "combines with pretty in either order", OPT_OUTPUT },
+	{ "codec", 0, "SCHEMA", "decode the binary the call returns with this\n"
+	  "Gleam distribute codec, like 'tagged(\"auth\", 1,\n"
+	  "tuple2(int, string))' (dist(7), CODECS); with\n"
+	  "--send-global, encode VALUE with it", OPT_CODEC },
+	{ "arg-codec", 0, "SCHEMA", "encode the next argument with this codec;\n"
+	  "ARGS is then a JSON array (repeat the option\n"
+	  "for each argument to encode, in order)", OPT_ARG_CODEC },
+	{ "send-global", 0, "NAME", "send {NAME, VALUE encoded with --codec} to\n"
+	  "the process registered in global as the binary\n"
+	  "NAME (global:send/2 on the node); the result is\n"
+	  "its pid", OPT_SEND_GLOBAL },
 	{ "timeout", 't', "DUR", "deadline for the whole command (default 60s);\n"
 	  "the call keeps running on the node after it", CLI_SHARED('t') },
 	CLI_OPTION_END,
@@ -75,6 +91,19 @@ static int rpc_option(void *ctx, int id, const char *arg,
 		return 1;
 	case OPT_CAPTURE:
 		rc->rpc.capture_output = true;
+		return 1;
+	case OPT_CODEC:
+		rc->rpc.codec_text = arg;
+		return 1;
+	case OPT_ARG_CODEC:
+		if (rc->rpc.n_arg_codecs == RPC_ARG_CODECS_MAX)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT, "at most %d "
+					      "--arg-codec", RPC_ARG_CODECS_MAX);
+		rc->rpc.arg_codec_text[rc->rpc.n_arg_codecs++] = arg;
+		return 1;
+	case OPT_SEND_GLOBAL:
+		rc->rpc.send_global = arg;
 		return 1;
 	case OPT_MAX_SIZE:
 		return size_parse(arg, UINT32_MAX, &rc->max_size, err) < 0
@@ -116,6 +145,26 @@ static void output_choose(struct rpc_cli *rc)
 	rc->cli->format = OUTPUT_TEXT;
 }
 
+/* --send-global NAME: [NODE] VALUE, and nothing that makes another
+ * call. */
+static int send_operands(struct rpc_config *c, char **pos, int npos,
+			 struct dist_error *err)
+{
+	if (c->eval_text || c->args_json || c->n_arg_codecs)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--send-global makes its own call: "
+				      "drop --eval, --json-args and "
+				      "--arg-codec");
+	if (npos != 1)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--send-global takes [NODE] VALUE: "
+				      "the message as JSON, quoted");
+	c->send_value = pos[0];
+	if (rpc_codec_prepare(c, err) < 0)
+		return -1;
+	return rpc_call_check(c, err);
+}
+
 /* Operands: [NODE] MOD FUN [ARGS], or [NODE] with --eval. A NODE has an
  * '@'; MOD and FUN never do. */
 static int operands(struct rpc_cli *rc, char **pos, int npos,
@@ -123,6 +172,15 @@ static int operands(struct rpc_cli *rc, char **pos, int npos,
 {
 	struct rpc_config *c = &rc->rpc;
 
+	/* VALUE is JSON and may hold an '@': only a second operand makes
+	 * the first a NODE. */
+	if (c->send_global && npos == 2) {
+		t->nodes = pos;
+		t->nnodes = 1;
+		return send_operands(c, pos + 1, 1, err);
+	}
+	if (c->send_global)
+		return send_operands(c, pos, npos, err);
 	if (npos > 0 && strchr(pos[0], '@')) {
 		t->nodes = pos;
 		t->nnodes = 1;
@@ -135,6 +193,14 @@ static int operands(struct rpc_cli *rc, char **pos, int npos,
 					      DIST_STAGE_INPUT,
 					      "--eval takes no MOD FUN ARGS "
 					      "('%s')", pos[0]);
+		if (c->n_arg_codecs)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--arg-codec encodes ARGS, which "
+					      "--eval does not take");
+		/* --codec decodes the binary the expressions return. */
+		if (rpc_codec_prepare(c, err) < 0)
+			return -1;
 		if (strcmp(c->eval_text, "-") != 0)
 			return 0;
 		if (t->nnodes == 0)
@@ -164,6 +230,8 @@ static int operands(struct rpc_cli *rc, char **pos, int npos,
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
 				      "missing %s: dist-rpc NODE MOD FUN "
 				      "[ARGS]", npos == 1 ? "FUN" : "MOD FUN");
+	if (rpc_codec_prepare(c, err) < 0)
+		return -1;
 	return rpc_call_check(c, err);
 }
 
@@ -217,6 +285,7 @@ int main(int argc, char **argv)
 	if (operands(&rc, argv + first, argc - first, &run, &err) < 0) {
 		cli_report(&err);
 		status = cli_exit_status(&err);
+		rpc_config_release(&rc.rpc);
 	} else {
 		status = cli_run_targets(&rpc_program, &cli, &run);
 	}

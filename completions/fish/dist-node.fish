@@ -16,6 +16,7 @@ complete -c dist-node -s o -l output -x -a "json\t'natural JSON (default)' tagge
 complete -c dist-node -l net-ticktime -x -a '15 30 60 120' -d 'Seconds a peer may stay silent (60)'
 complete -c dist-node -l connect-timeout -x -a '1s 2s 5s 10s' -d 'Handshake deadline and stage limit (5s)'
 complete -c dist-node -l max-size -x -d 'Largest message accepted (64M)'
+complete -c dist-node -l codec -x -a 'int float bool nil string bitarray subject list( option( result( tuple2( tuple3( tagged(' -d 'Decode {Tag, Binary} messages with this Gleam distribute codec'
 complete -c dist-node -l cookie-file -r -F -d 'Read the cookie from FILE'
 complete -c dist-node -l vm-args -r -F -d 'Release vm.args: its -setcookie'
 complete -c dist-node -l cookie -x -d 'The cookie itself (visible in ps)'

@@ -16,7 +16,7 @@ function __dist_rpc_no_operand
             continue
         end
         switch $t
-            case -e --eval --json-args -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --address --resolver --max-size --prom --certfile --keyfile --cacertfile --ssl-dist-optfile
+            case -e --eval --json-args --codec --arg-codec --send-global -o --output -t --timeout --connect-timeout -j --concurrency --cookie-file --vm-args --cookie -n --name --epmd-port -p --port --address --resolver --max-size --prom --certfile --keyfile --cacertfile --ssl-dist-optfile
                 set skip 1
             case '-*'
             case '*'
@@ -29,6 +29,9 @@ end
 complete -c dist-rpc -f
 complete -c dist-rpc -s e -l eval -x -d 'Evaluate Erlang expressions (- reads stdin)'
 complete -c dist-rpc -l json-args -x -d 'ARGS as tagged JSON'
+complete -c dist-rpc -l codec -x -a 'int float bool nil string bitarray subject list( option( result( tuple2( tuple3( tagged(' -d 'Gleam distribute codec of the result (or --send-global message)'
+complete -c dist-rpc -l arg-codec -x -a 'int float bool nil string bitarray subject list( option( result( tuple2( tuple3( tagged(' -d 'Gleam distribute codec of the next argument (ARGS as JSON)'
+complete -c dist-rpc -l send-global -x -d 'Send VALUE to the process registered in global as NAME'
 complete -c dist-rpc -l capture-output -d 'Return what the call prints in "output"'
 complete -c dist-rpc -l max-size -x -a '64M 128M 256M 512M 1G' -d 'Largest answer accepted (64M)'
 complete -c dist-rpc -s o -l output -x -a "json\t'records, natural JSON (default)' tagged\t'records, lossless tagged JSON' term\t'the value in Erlang syntax' raw\t'the bare value, for \$(...)' text\t'aligned columns' pretty\t'indented JSON'" -d 'Output format'

@@ -31,6 +31,9 @@ static const char *const code_names[DIST_E__COUNT] = {
 	[DIST_E_TLS] = "tls_error",
 	[DIST_E_NOPROC] = "noproc",
 	[DIST_E_NOCONNECTION] = "noconnection",
+	[DIST_E_CODEC_MISMATCH] = "codec_mismatch",
+	[DIST_E_TAG_MISMATCH] = "tag_mismatch",
+	[DIST_E_VERSION_MISMATCH] = "version_mismatch",
 };
 
 static const char *const stage_names[DIST_STAGE__COUNT] = {

@@ -37,6 +37,9 @@ enum dist_code {
 	DIST_E_TLS,              /* TLS handshake or certificate check failed */
 	DIST_E_NOPROC,           /* no such process (or name) on the node */
 	DIST_E_NOCONNECTION,     /* the connection to the node went down */
+	DIST_E_CODEC_MISMATCH,   /* a binary does not match its codec schema */
+	DIST_E_TAG_MISMATCH,     /* a tagged codec value carries another tag */
+	DIST_E_VERSION_MISMATCH, /* ... or another version */
 	DIST_E__COUNT
 };
 

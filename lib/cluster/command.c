@@ -1,5 +1,6 @@
 /* command.c - stdin commands of dist-node (see command.h). */
 #include "cluster/command.h"
+#include "cluster/node_codec.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -158,6 +159,8 @@ static int parse_send(json_t *root, struct etf_arena *a,
 		      struct node_cmd *cmd, struct dist_error *err)
 {
 	cmd->kind = NODE_CMD_SEND;
+	if (json_object_get(root, "codec"))
+		return node_cmd_codec_send(root, a, cmd, err);
 	if (parse_to("send", json_object_get(root, "send"), false, a, cmd,
 		     err) < 0 || parse_from(root, cmd, err) < 0)
 		return -1;

@@ -22,6 +22,8 @@
 #include "base/error.h"
 #include "dist/dist_conn.h"
 
+struct codec;
+
 enum node_output {
 	NODE_OUT_JSON,     /* natural JSON */
 	NODE_OUT_TAGGED,   /* lossless tagged JSON */
@@ -66,6 +68,7 @@ struct node_config {
 	int out_fd, diag_fd;
 	const char *resolver;        /* DNS servers for outgoing links */
 	struct dist_conn_config conn; /* cookie, EPMD port, limits */
+	const struct codec *codec;   /* --codec: {Tag, Binary} decoded */
 };
 
 /* Run until a signal, --max-messages, --timeout, the end of stdin (as

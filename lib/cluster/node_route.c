@@ -10,6 +10,7 @@
  * handshake is done.
  */
 #include "cluster/node_internal.h"
+#include "cluster/node_codec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,7 @@ static void message_record(struct node *n, json_t *to,
 	if (from)
 		json_object_set_new(rec, "from", node_term_json(n, from));
 	json_object_set_new(rec, "msg", node_term_json(n, msg));
+	node_codec_message(n, rec, msg);
 	node_out_record(n, rec);
 	n->sh->messages++;
 	if (n->cfg->max_messages > 0 && n->sh->messages >= n->cfg->max_messages)

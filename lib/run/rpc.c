@@ -60,7 +60,8 @@ static int decode_wrapper(struct rpc_config *cfg, const unsigned char *blob,
 
 int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err)
 {
-	cfg->arena = etf_arena_new();
+	if (!cfg->arena)
+		cfg->arena = etf_arena_new();
 	if (!cfg->arena)
 		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	if (decode_wrapper(cfg, rpc_wrapper_call, rpc_wrapper_call_size,
@@ -86,6 +87,8 @@ void rpc_config_release(struct rpc_config *cfg)
 {
 	etf_arena_free(cfg->arena);
 	cfg->arena = NULL;
+	codec_free(cfg->result_codec);
+	cfg->result_codec = NULL;
 }
 
 static void rpc_fail(struct runner_job *j, const struct dist_error *err)
@@ -235,6 +238,10 @@ static int resolve_request(struct runner_job *j, struct dist_error *err)
 	p->fun = etf_atom(p->arena, fn);
 	if (p->args)
 		return 0;
+	if (cfg->codec_args) {
+		p->args = cfg->codec_args;
+		return 0;
+	}
 	if (cfg->args_json)
 		return json_args(p, cfg->args_json, err);
 	if (!cfg->args_text) {
@@ -422,7 +429,8 @@ static void finish_exception(struct runner_job *j, const struct etf_term *r)
 			       "(module not loaded or function not exported)",
 			       j->name.full, p->mod->v.atom.name,
 			       p->fun->v.atom.name, list_length(p->args));
-	} else {
+	} else if (!rpc_codec_not_registered(cfg_of(j), j->name.full, class,
+					     reason, &err)) {
 		dist_error_set(&err, DIST_E_EXCEPTION, DIST_STAGE_REQUEST,
 			       "%s: %s", class->v.atom.name,
 			       rtext ? rtext : "?");
@@ -467,12 +475,17 @@ static void finish_result(struct runner_job *j, const struct etf_term *v)
 	json_t *res;
 
 	dist_error_clear(&err);
-	res = result_json(cfg, v, &err);
+	res = cfg->result_codec ? rpc_codec_result(cfg, v, &err)
+				: result_json(cfg, v, &err);
 	if (!res) {
 		rpc_fail(j, &err);
 		return;
 	}
-	if (cfg->output == RPC_OUT_TERM || cfg->output == RPC_OUT_TEXT)
+	/* A decoded result has no Erlang term to print: its JSON is it. */
+	if (cfg->result_codec && cfg->output != RPC_OUT_RAW &&
+	    cfg->output != RPC_OUT_NATURAL && cfg->output != RPC_OUT_TAGGED)
+		p->text = json_exact_dumps(res, 0);
+	else if (cfg->output == RPC_OUT_TERM || cfg->output == RPC_OUT_TEXT)
 		p->text = term_text(v, true, 0);
 	else if (cfg->output == RPC_OUT_RAW)
 		p->text = json_is_string(res)

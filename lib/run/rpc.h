@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "codec/codec.h"
 #include "dist/dist_conn.h"
 #include "etf/etf.h"
 #include "run/runner.h"
@@ -31,6 +32,8 @@ enum rpc_output {
 	RPC_OUT_TEXT,      /* node, status, value in Erlang syntax */
 };
 
+#define RPC_ARG_CODECS_MAX 16
+
 struct rpc_config {
 	struct dist_conn_config conn;
 	enum rpc_output output;
@@ -40,9 +43,20 @@ struct rpc_config {
 	const char *args_text;     /* Erlang term syntax, or NULL */
 	const char *args_json;     /* tagged JSON (--json-args), or NULL */
 	const char *eval_text;     /* --eval, or NULL */
+	/* Gleam distribute codecs (rpc_codec.c): --codec decodes the
+	 * result binary, or encodes the --send-global message; each
+	 * --arg-codec encodes one argument, in order. */
+	const char *codec_text;
+	const char *arg_codec_text[RPC_ARG_CODECS_MAX];
+	size_t n_arg_codecs;
+	const char *send_global;   /* --send-global NAME, or NULL */
+	const char *send_value;    /* its message, JSON */
 	/* Filled by rpc_config_prepare: */
 	struct etf_arena *arena;
 	struct etf_term *call_exprs, *eval_exprs;
+	/* Filled by rpc_codec_prepare: */
+	struct codec *result_codec;
+	struct etf_term *codec_args;   /* in arena */
 };
 
 /* Decode the wrapper forms once for all jobs. */
@@ -54,6 +68,25 @@ void rpc_config_release(struct rpc_config *cfg);
  * (DIST_E_USAGE), not one failure per target. A record's own fields are
  * checked per record instead (invalid_args). */
 int rpc_call_check(const struct rpc_config *cfg, struct dist_error *err);
+
+/* Parse the codecs and build the arguments they encode (--arg-codec,
+ * --send-global) before any node is contacted: a bad schema or a value
+ * that does not fit it is a usage error (DIST_E_USAGE). Called after
+ * rpc_config_prepare, whose arena holds the arguments. */
+int rpc_codec_prepare(struct rpc_config *cfg, struct dist_error *err);
+
+/* --codec on a result: the binary decoded into JSON, or NULL with err
+ * (codec_mismatch, tag_mismatch, version_mismatch, too_large, or
+ * codec_mismatch for a result that is no binary). */
+json_t *rpc_codec_result(const struct rpc_config *cfg,
+			 const struct etf_term *v, struct dist_error *err);
+
+/* --send-global: the exit global:send/2 raises when the name is not
+ * registered, as not_registered; false for any other exception. */
+bool rpc_codec_not_registered(const struct rpc_config *cfg,
+			      const char *node, const struct etf_term *class,
+			      const struct etf_term *reason,
+			      struct dist_error *err);
 
 /* runner_config.ctx must point to a struct rpc_config. */
 extern const struct runner_ops rpc_runner_ops;
