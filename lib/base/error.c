@@ -29,6 +29,8 @@ static const char *const code_names[DIST_E__COUNT] = {
 	[DIST_E_IO] = "io_error",
 	[DIST_E_NOMEM] = "out_of_memory",
 	[DIST_E_TLS] = "tls_error",
+	[DIST_E_CONNECT_IGNORED] = "connect_ignored",
+	[DIST_E_MAX_NEW] = "max_new_exceeded",
 };
 
 static const char *const stage_names[DIST_STAGE__COUNT] = {

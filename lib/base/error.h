@@ -35,6 +35,8 @@ enum dist_code {
 	DIST_E_IO,               /* a local system call failed */
 	DIST_E_NOMEM,            /* out of memory */
 	DIST_E_TLS,              /* TLS handshake or certificate check failed */
+	DIST_E_CONNECT_IGNORED,  /* connect_node: distribution not started */
+	DIST_E_MAX_NEW,          /* --max-new: no more new names this run */
 	DIST_E__COUNT
 };
 

@@ -18,6 +18,7 @@
 #include "dist/cookie.h"
 #include "dist/dist_conn.h"
 #include "base/error.h"
+#include "cluster/breaker.h"
 #include "run/runner.h"
 
 enum {
@@ -31,6 +32,10 @@ enum {
 	CLI_OPT_STATS,
 	CLI_OPT_PROM,
 	CLI_OPT_ADDRESS,
+	CLI_OPT_STATE,
+	CLI_OPT_BREAKER_FAILURES,
+	CLI_OPT_BREAKER_SUCCESSES,
+	CLI_OPT_BREAKER_COOLDOWN,
 };
 
 
@@ -53,6 +58,8 @@ struct cli_common {
 	enum output_format format;
 	bool quiet;                 /* -q: wins over any -o, in any order */
 	bool help, version;
+	const char *state_file;     /* --state FILE: breakers between runs */
+	struct breaker_policy breaker; /* --breaker-* */
 };
 
 void cli_common_init(struct cli_common *c);

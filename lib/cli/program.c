@@ -50,6 +50,23 @@ static const struct cli_option cli_output_rows[] = {
 	CLI_OPTION_END,
 };
 
+static const struct cli_option cli_state_rows[] = {
+	{ "state", 0, "FILE", "keep circuit breakers per node in FILE between\n"
+	  "runs: a node that failed N runs in a row is\n"
+	  "skipped (circuit_open) until a cool-down passes",
+	  CLI_OPT_STATE },
+	{ "breaker-failures", 0, "N",
+	  "consecutive failures that open a breaker (default 3)",
+	  CLI_OPT_BREAKER_FAILURES },
+	{ "breaker-successes", 0, "M",
+	  "successes after the cool-down that close it (1)",
+	  CLI_OPT_BREAKER_SUCCESSES },
+	{ "breaker-cooldown", 0, "DUR",
+	  "how long an open breaker skips its node (5m)",
+	  CLI_OPT_BREAKER_COOLDOWN },
+	CLI_OPTION_END,
+};
+
 static const struct cli_option cli_help_rows[] = {
 	{ "help", 'h', NULL, "show this help", 'h' },
 	{ "version", 'V', NULL, "show the version", 'V' },
@@ -101,6 +118,9 @@ static int cli_groups(const struct cli_program *p, struct cli_own *own,
 					     cli_shared_handle, own->c };
 	if (p->groups & CLI_GROUP_OUTPUT)
 		g[n++] = (struct cli_group){ "Output", cli_output_rows,
+					     cli_shared_handle, own->c };
+	if (p->groups & CLI_GROUP_STATE)
+		g[n++] = (struct cli_group){ "State", cli_state_rows,
 					     cli_shared_handle, own->c };
 	g[n++] = (struct cli_group){ NULL, cli_help_rows, cli_shared_handle,
 				     own->c };
