@@ -1,5 +1,6 @@
 /* program.c - the one program driver (see program.h). */
 #include "cli/program.h"
+#include "cli/state_gate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -171,6 +172,7 @@ int cli_run_targets(const struct cli_program *p, struct cli_common *c,
 	struct runner_summary sum;
 	struct dist_error err;
 	char *vm_target[1];
+	struct state_gate gate;
 	int rc;
 
 	(void)p;
@@ -195,10 +197,23 @@ int cli_run_targets(const struct cli_program *p, struct cli_common *c,
 		cli_common_release(c, t->conn);
 		return cli_exit_status(&err);
 	}
+	if (state_gate_open(&gate, c, &r, &err) < 0) {
+		if (t->release)
+			t->release(t->ctx);
+		cli_common_release(c, t->conn);
+		cli_report(&err);
+		return err.code == DIST_E_USAGE ? DIST_EXIT_USAGE
+						: DIST_EXIT_ENV;
+	}
 	rc = runner_run(&r, t->ops, &sum, &err);
 	if (t->release)
 		t->release(t->ctx);
 	cli_common_release(c, t->conn);
+	if (rc == 0 && state_gate_close(&gate, &err) < 0) {
+		cli_report(&err);
+		return DIST_EXIT_ENV;
+	}
+	state_gate_close(&gate, NULL);
 	if (rc < 0) {
 		cli_report(&err);
 		return cli_exit_status(&err);
