@@ -221,6 +221,7 @@ static int run(struct connect_cli *cc, struct cli_common *cli, char **args,
 	c->conn.request_timeout_us = (c->target_timeout_ms * 1000) +
 				     c->conn.stage_timeout_us;
 	if (cc->follow) {
+		c->changes_only = true;
 		if (nargs > 0)
 			rc = usage(&err, "--follow reads stdin: give no "
 				   "TARGET");

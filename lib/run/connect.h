@@ -47,6 +47,8 @@ struct connect_config {
 	long max_new;
 	bool dry_run;
 	bool mesh;                  /* the inputs connect to each other */
+	bool changes_only;          /* --follow: no record for a target
+				     * that was connected already */
 	long retries;
 	int64_t backoff_ms;
 	bool prune;

@@ -232,7 +232,12 @@ void connect_cycle_target(struct connect_session *s, size_t i,
 		return;
 	s->done[i] = true;
 	s->left--;
-	target_record(cy, idx, s->via.full, o, was_new, err);
+	/* --follow re-checks every interval: a line per node each time
+	 * would bury the changes. */
+	if (o == CONNECT_ALREADY && !err && cy->cfg->changes_only)
+		cy->sum->ok++;
+	else
+		target_record(cy, idx, s->via.full, o, was_new, err);
 	if (!cy->mem->breakers || o == CONNECT_PLANNED)
 		return;
 	/* A via that failed is the via's failure, not the target's; a
