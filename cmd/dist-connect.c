@@ -51,8 +51,8 @@ static const struct cli_option connect_options[] = {
 	  "glob; repeatable)", OPT_KEEP },
 	{ "dry-run", 0, NULL, "print the plan as records; change nothing",
 	  OPT_DRY_RUN },
-	{ "follow", 'f', NULL, "read an endless stream (dist-discover --watch)\n"
-	  "and act on each change", OPT_FOLLOW },
+	{ "follow", 'f', NULL, "read an endless stream (discovery's watch\n"
+	  "events) and act on each change", OPT_FOLLOW },
 	{ "interval", 'i', "DUR", "with --follow: re-check this often (30s)",
 	  OPT_INTERVAL },
 	{ "max-new", 0, "N", "names unknown to NODE one run may introduce\n"

@@ -159,13 +159,18 @@ atom_count() {
 }
 
 @test "--retries: a target that comes up during the backoff is connected" {
-	( sleep 2; "$DIST_BIN/dist-ping" "$C4" >/dev/null ) &
-	run "$CONNECT" --via "$C1" --retries 3 --backoff 1s -t 30s "$C2"
+	( sleep 1; start_node late short "" -connect_all false ) 3>&- &
+	run "$CONNECT" --via "$C1" --retries 8 --backoff 500ms -t 120s "late@$HOST"
+	wait
 	assert_success
-	run "$CONNECT" --via "$C1" --retries 2 --backoff 200ms -t 30s "late@$HOST"
+	[ "$(field "$output" retries)" -ge 1 ]
+	assert_equal "$(nodes_of c1)" "late@$HOST"
+	stop_node late
+	# Retries run out: the last error stands.
+	run "$CONNECT" --via "$C1" --retries 2 --backoff 100ms -t 60s "never@$HOST"
 	assert_failure 1
 	assert_equal "$(field "$output" error.code)" connect_failed
-	wait
+	assert_equal "$(field "$output" retries)" 2
 }
 
 @test "breaker: opens after N failing runs, circuit_open, half-open after the cool-down, closed after success" {
@@ -248,7 +253,7 @@ atom_count() {
 	echo "{\"node\":\"$C2\",\"event\":\"up\"}" >&7
 	echo "{\"node\":\"$C3\",\"event\":\"up\"}" >&7
 	wait_for "c2 and c3 on c1" c1_sees "$C2 $C3"
-	start_node c5 short "" -connect_all false
+	start_node c5 short "" -connect_all false 7>&-
 	echo "{\"node\":\"c5@$HOST\",\"event\":\"up\"}" >&7
 	wait_for "c5 on c1" grep -q "\"node\":\"c5@$HOST\".*\"ok\":true" "$out"
 	assert_equal "$(nodes_of c1)" "$C2 $C3 c5@$HOST"

@@ -4,6 +4,10 @@
 #include <string.h>
 #include <time.h>
 
+/* A billion failures, or the year 5000: more than any file we write. */
+#define BREAKER_COUNT_MAX 1000000000
+#define BREAKER_TIME_MAX_MS ((json_int_t)95617584000000)
+
 static const char *const state_names[] = {
 	[BREAKER_CLOSED] = "closed",
 	[BREAKER_OPEN] = "open",
@@ -44,9 +48,12 @@ void breaker_record(struct breaker *b, const struct breaker_policy *p,
 {
 	if (success) {
 		b->failures = 0;
-		if (b->state == BREAKER_HALF_OPEN &&
-		    ++b->successes < p->successes)
-			return;
+		if (b->state == BREAKER_HALF_OPEN) {
+			if (b->successes < BREAKER_COUNT_MAX)
+				b->successes++;
+			if (b->successes < p->successes)
+				return;
+		}
 		b->state = BREAKER_CLOSED;
 		b->successes = 0;
 		return;
@@ -56,7 +63,9 @@ void breaker_record(struct breaker *b, const struct breaker_policy *p,
 		breaker_open(b, now_ms);
 		return;
 	}
-	if (b->state == BREAKER_CLOSED && ++b->failures >= p->failures)
+	if (b->failures < BREAKER_COUNT_MAX)
+		b->failures++;
+	if (b->state == BREAKER_CLOSED && b->failures >= p->failures)
 		breaker_open(b, now_ms);
 }
 
@@ -70,6 +79,7 @@ int breaker_load(const json_t *section, const char *node, struct breaker *b,
 		 struct dist_error *err)
 {
 	const json_t *o = json_object_get(section, node);
+	json_int_t f, n, t;
 	const char *st;
 
 	memset(b, 0, sizeof *b);
@@ -92,12 +102,18 @@ int breaker_load(const json_t *section, const char *node, struct breaker *b,
 	    !json_is_integer(json_object_get(o, "opened_ms")))
 		return bad(node, "\"failures\", \"successes\" and "
 			   "\"opened_ms\" must be integers", err);
-	b->failures = (long)json_integer_value(json_object_get(o, "failures"));
-	b->successes = (long)json_integer_value(json_object_get(o,
-								 "successes"));
-	b->opened_ms = json_integer_value(json_object_get(o, "opened_ms"));
-	if (b->failures < 0 || b->successes < 0)
-		return bad(node, "negative counts", err);
+	f = json_integer_value(json_object_get(o, "failures"));
+	n = json_integer_value(json_object_get(o, "successes"));
+	t = json_integer_value(json_object_get(o, "opened_ms"));
+	/* Bounded so the counting and the clock arithmetic cannot
+	 * overflow on a value nobody wrote. */
+	if (f < 0 || n < 0 || f > BREAKER_COUNT_MAX || n > BREAKER_COUNT_MAX)
+		return bad(node, "counts out of range", err);
+	if (t < 0 || t > BREAKER_TIME_MAX_MS)
+		return bad(node, "\"opened_ms\" out of range", err);
+	b->failures = (long)f;
+	b->successes = (long)n;
+	b->opened_ms = t;
 	return 0;
 }
 

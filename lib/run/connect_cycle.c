@@ -91,7 +91,7 @@ int connect_wrappers_load(struct etf_arena *a, struct etf_term **connect,
 
 static const char *const owned[] = {
 	"ok", "error", "time_ms", "via", "action", "already_connected",
-	"new_name", "dry_run", "timings", "self", NULL
+	"new_name", "dry_run", "retries", "timings", "self", NULL
 };
 
 static void put_error(json_t *rec, const struct dist_error *err);
@@ -202,7 +202,8 @@ static void put_error(json_t *rec, const struct dist_error *err)
 
 static void target_record(struct connect_cycle *cy, size_t idx,
 			  const char *via, enum connect_outcome o,
-			  bool was_new, const struct dist_error *err)
+			  bool was_new, long retries,
+			  const struct dist_error *err)
 {
 	json_t *rec = new_record(cy, cy->in->nodes[idx], cy->in->fields[idx],
 				 via, "connect");
@@ -218,6 +219,8 @@ static void target_record(struct connect_cycle *cy, size_t idx,
 	}
 	if (was_new)
 		json_object_set_new(rec, "new_name", json_true());
+	if (retries > 0)
+		json_object_set_new(rec, "retries", json_integer(retries));
 	emit(cy, rec, err == NULL);
 }
 
@@ -237,7 +240,8 @@ void connect_cycle_target(struct connect_session *s, size_t i,
 	if (o == CONNECT_ALREADY && !err && cy->cfg->changes_only)
 		cy->sum->ok++;
 	else
-		target_record(cy, idx, s->via.full, o, was_new, err);
+		target_record(cy, idx, s->via.full, o, was_new, s->attempt,
+			      err);
 	if (!cy->mem->breakers || o == CONNECT_PLANNED)
 		return;
 	/* A via that failed is the via's failure, not the target's; a
@@ -428,7 +432,7 @@ static void skipped_record(struct connect_cycle *cy, size_t idx,
 		       "%ld failures (half-open in %lld s)",
 		       cy->in->nodes[idx], cy->br[idx].failures,
 		       (long long)((left > 0 ? left : 0) + 999) / 1000);
-	target_record(cy, idx, via, CONNECT_FINAL, false, &err);
+	target_record(cy, idx, via, CONNECT_FINAL, false, 0, &err);
 }
 
 static int add_session(struct connect_cycle *cy, const char *via,
@@ -463,15 +467,23 @@ static int add_session(struct connect_cycle *cy, const char *via,
 			for (size_t i = from; i < in->n; i++)
 				if (!cy->skip[i])
 					target_record(cy, i, s->via.full,
-						      CONNECT_FINAL, false,
+						      CONNECT_FINAL, false, 0,
 						      &e);
 			return 0;
 		}
 		breaker_store(cy->mem->breakers, s->via.full, &vb);
 	}
-	for (size_t i = from; i < in->n; i++)
-		if (!cy->skip[i] && strcmp(in->nodes[i], s->via.full) != 0)
+	for (size_t i = from; i < in->n; i++) {
+		if (cy->skip[i])
+			continue;
+		/* The via itself, in the input (as discovery lists it):
+		 * nothing to ask, it is its own node. */
+		if (!strcmp(in->nodes[i], s->via.full))
+			target_record(cy, i, s->via.full, CONNECT_ALREADY,
+				      false, 0, NULL);
+		else
 			s->targets[s->ntargets++] = i;
+	}
 	s->left = s->ntargets;
 	return 0;
 }

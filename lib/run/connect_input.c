@@ -31,11 +31,12 @@ int connect_input_add(struct connect_input *in, const char *node,
 	if (in->n == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 16;
 		char **n = realloc(in->nodes, cap * sizeof *n);
+		json_t **f;
 
 		if (!n)
 			return -1;
 		in->nodes = n;
-		json_t **f = realloc(in->fields, cap * sizeof *f);
+		f = realloc(in->fields, cap * sizeof *f);
 		if (!f)
 			return -1;
 		in->fields = f;

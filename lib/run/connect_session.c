@@ -297,7 +297,6 @@ static void one_result(struct connect_session *s, const struct etf_term *r,
 
 static void connect_reply(struct connect_session *s, const struct etf_term *r)
 {
-	const struct connect_config *cfg = connect_cycle_config(s->cy);
 	const struct etf_term *res, *vis;
 	struct dist_error err;
 	bool retry = false;
@@ -334,14 +333,17 @@ static void connect_reply(struct connect_session *s, const struct etf_term *r)
 					   !strcmp(o, "timeout")))
 			retry = true;
 	}
-	retry = retry && s->attempt < cfg->retries &&
-		connect_cycle_time_left(s->cy, backoff_delay(cfg,
-							     s->attempt + 1));
+	/* The retry is armed first: the failures it will ask for again
+	 * get no record now. */
+	retry = retry && schedule_retry(s);
 	for (uint32_t i = 0; res->type == ETF_LIST && i < res->v.list.len; i++)
 		one_result(s, res->v.list.elems[i], &retry);
-	if (retry && s->left > 0 && schedule_retry(s)) {
-		dist_conn_stage(&s->conn, DIST_STAGE_NONE);
-		return;
+	if (retry) {
+		if (s->left > 0) {
+			dist_conn_stage(&s->conn, DIST_STAGE_NONE);
+			return;
+		}
+		engine_timer_disarm(connect_cycle_engine(s->cy), &s->backoff);
 	}
 	if (s->left > 0) {
 		/* Names the answer did not cover: not ours to guess. */
