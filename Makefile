@@ -53,6 +53,7 @@ dist-rpc_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-node_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-discover_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-members_LIBS = $(call static_deps,$(BASE_PKGS)) -lm
+dist-connect_LIBS = $(call static_deps,$(BASE_PKGS))
 ALL_PKGS  := $(BASE_PKGS) libcurl
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(ALL_PKGS) 2>/dev/null)
 libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)

@@ -60,7 +60,8 @@ static const struct cli_program ping_program = {
 	.epilogue = epilogue,
 	.options = ping_options,
 	.option = ping_option,
-	.groups = CLI_GROUP_RUN | CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT,
+	.groups = CLI_GROUP_RUN | CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT |
+		  CLI_GROUP_STATE,
 };
 
 int main(int argc, char **argv)

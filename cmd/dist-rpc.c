@@ -128,7 +128,8 @@ static const struct cli_program rpc_program = {
 	.epilogue = epilogue,
 	.options = rpc_options,
 	.option = rpc_option,
-	.groups = CLI_GROUP_RUN | CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT,
+	.groups = CLI_GROUP_RUN | CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT |
+		  CLI_GROUP_STATE,
 };
 
 static void output_choose(struct rpc_cli *rc)

@@ -105,3 +105,17 @@ line() {
 	assert_equal "$(field "$(grep "\"node\":\"p1@" <<<"$output")" source)" "epmd:$HOST"
 	assert_equal "$(field "$(grep "\"node\":\"p2@" <<<"$output")" status)" alive
 }
+
+@test "discover | connect: the via node connects to what discovery lists" {
+	"$D/dist-rpc" "p1@$HOST" erlang disconnect_node "[p2@$HOST]" >/dev/null
+	run bash -c "'$D/dist-discover' --epmd | '$D/dist-connect' --via p1@$HOST"
+	assert_success
+	p2=$(grep "\"node\":\"p2@" <<<"$output")
+	assert_equal "$(field "$p2" source)" "epmd:$HOST"
+	assert_equal "$(field "$p2" via)" "p1@$HOST"
+	assert_equal "$(field "$p2" already_connected)" false
+	# The via itself, listed too, is its own node.
+	assert_equal "$(field "$(grep "\"node\":\"p1@" <<<"$output")" already_connected)" true
+	run "$D/dist-rpc" "p1@$HOST" erlang nodes -o raw
+	assert_output --partial "p2@$HOST"
+}

@@ -34,6 +34,8 @@ static const char *const code_names[DIST_E__COUNT] = {
 	[DIST_E_CODEC_MISMATCH] = "codec_mismatch",
 	[DIST_E_TAG_MISMATCH] = "tag_mismatch",
 	[DIST_E_VERSION_MISMATCH] = "version_mismatch",
+	[DIST_E_CONNECT_IGNORED] = "connect_ignored",
+	[DIST_E_MAX_NEW] = "max_new_exceeded",
 };
 
 static const char *const stage_names[DIST_STAGE__COUNT] = {

@@ -40,6 +40,8 @@ enum dist_code {
 	DIST_E_CODEC_MISMATCH,   /* a binary does not match its codec schema */
 	DIST_E_TAG_MISMATCH,     /* a tagged codec value carries another tag */
 	DIST_E_VERSION_MISMATCH, /* ... or another version */
+	DIST_E_CONNECT_IGNORED,  /* connect_node: distribution not started */
+	DIST_E_MAX_NEW,          /* --max-new: no more new names this run */
 	DIST_E__COUNT
 };
 

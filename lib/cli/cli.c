@@ -24,6 +24,9 @@ void cli_common_init(struct cli_common *c)
 	c->connect_timeout_ms = DEFAULT_STAGE_TIMEOUT_MS;
 	c->concurrency = DEFAULT_CONCURRENCY;
 	c->format = OUTPUT_JSON;
+	c->breaker.failures = BREAKER_DEFAULT_FAILURES;
+	c->breaker.successes = BREAKER_DEFAULT_SUCCESSES;
+	c->breaker.cooldown_ms = BREAKER_DEFAULT_COOLDOWN_MS;
 	/* A closed stdout must come back as EPIPE to the run, which then
 	 * stops cleanly (and still writes --prom); cli_output_failed
 	 * dies of the signal afterwards. */
@@ -90,6 +93,18 @@ int cli_common_option(struct cli_common *c, int opt, const char *arg,
 	case 'q':
 		c->quiet = true;
 		return 1;
+	case CLI_OPT_STATE:
+		c->state_file = arg;
+		return 1;
+	case CLI_OPT_BREAKER_FAILURES:
+		return count_parse(arg, 1, 1000000, &c->breaker.failures,
+				   err) < 0 ? -1 : 1;
+	case CLI_OPT_BREAKER_SUCCESSES:
+		return count_parse(arg, 1, 1000000, &c->breaker.successes,
+				   err) < 0 ? -1 : 1;
+	case CLI_OPT_BREAKER_COOLDOWN:
+		return duration_parse(arg, &c->breaker.cooldown_ms, err) < 0
+			? -1 : 1;
 	case 'h':
 		c->help = true;
 		return 1;

@@ -18,6 +18,7 @@
 #include "dist/cookie.h"
 #include "dist/dist_conn.h"
 #include "base/error.h"
+#include "cluster/breaker.h"
 #include "run/runner.h"
 
 enum {
@@ -37,6 +38,10 @@ enum {
 	CLI_OPT_CACERTFILE,
 	CLI_OPT_INSECURE,
 	CLI_OPT_SSL_DIST_OPTFILE,
+	CLI_OPT_STATE,
+	CLI_OPT_BREAKER_FAILURES,
+	CLI_OPT_BREAKER_SUCCESSES,
+	CLI_OPT_BREAKER_COOLDOWN,
 };
 
 /* TLS distribution (cli_tls.c): the options, and what a release's
@@ -71,6 +76,8 @@ struct cli_common {
 	bool quiet;                 /* -q: wins over any -o, in any order */
 	bool help, version;
 	struct cli_tls tls;
+	const char *state_file;     /* --state FILE: breakers between runs */
+	struct breaker_policy breaker; /* --breaker-* */
 };
 
 void cli_common_init(struct cli_common *c);

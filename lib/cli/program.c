@@ -1,5 +1,6 @@
 /* program.c - the one program driver (see program.h). */
 #include "cli/program.h"
+#include "cli/state_gate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +71,23 @@ static const struct cli_option cli_output_rows[] = {
 	CLI_OPTION_END,
 };
 
+static const struct cli_option cli_state_rows[] = {
+	{ "state", 0, "FILE", "keep circuit breakers per node in FILE between\n"
+	  "runs: a node that failed N runs in a row is\n"
+	  "skipped (circuit_open) until a cool-down passes",
+	  CLI_OPT_STATE },
+	{ "breaker-failures", 0, "N",
+	  "consecutive failures that open a breaker (default 3)",
+	  CLI_OPT_BREAKER_FAILURES },
+	{ "breaker-successes", 0, "M",
+	  "successes after the cool-down that close it (1)",
+	  CLI_OPT_BREAKER_SUCCESSES },
+	{ "breaker-cooldown", 0, "DUR",
+	  "how long an open breaker skips its node (5m)",
+	  CLI_OPT_BREAKER_COOLDOWN },
+	CLI_OPTION_END,
+};
+
 static const struct cli_option cli_help_rows[] = {
 	{ "help", 'h', NULL, "show this help", 'h' },
 	{ "version", 'V', NULL, "show the version", 'V' },
@@ -122,6 +140,9 @@ static int cli_groups(const struct cli_program *p, struct cli_own *own,
 	if (p->groups & CLI_GROUP_OUTPUT)
 		g[n++] = (struct cli_group){ "Output", cli_output_rows,
 					     cli_shared_handle, own->c };
+	if (p->groups & CLI_GROUP_STATE)
+		g[n++] = (struct cli_group){ "State", cli_state_rows,
+					     cli_shared_handle, own->c };
 	g[n++] = (struct cli_group){ NULL, cli_help_rows, cli_shared_handle,
 				     own->c };
 	return n;
@@ -171,6 +192,7 @@ int cli_run_targets(const struct cli_program *p, struct cli_common *c,
 	struct runner_summary sum;
 	struct dist_error err;
 	char *vm_target[1];
+	struct state_gate gate;
 	int rc;
 
 	(void)p;
@@ -195,10 +217,23 @@ int cli_run_targets(const struct cli_program *p, struct cli_common *c,
 		cli_common_release(c, t->conn);
 		return cli_exit_status(&err);
 	}
+	if (state_gate_open(&gate, c, &r, &err) < 0) {
+		if (t->release)
+			t->release(t->ctx);
+		cli_common_release(c, t->conn);
+		cli_report(&err);
+		return err.code == DIST_E_USAGE ? DIST_EXIT_USAGE
+						: DIST_EXIT_ENV;
+	}
 	rc = runner_run(&r, t->ops, &sum, &err);
 	if (t->release)
 		t->release(t->ctx);
 	cli_common_release(c, t->conn);
+	if (rc == 0 && state_gate_close(&gate, &err) < 0) {
+		cli_report(&err);
+		return DIST_EXIT_ENV;
+	}
+	state_gate_close(&gate, NULL);
 	if (rc < 0) {
 		cli_report(&err);
 		return cli_exit_status(&err);

@@ -36,6 +36,7 @@ enum cli_group_set {
 	CLI_GROUP_CONNECTION = 2, /* cookie, --name, EPMD, --port, --address,
 				   * --resolver, --tls and its files */
 	CLI_GROUP_OUTPUT = 4,     /* -o, -q */
+	CLI_GROUP_STATE = 8,      /* --state and its breakers' thresholds */
 };
 
 struct cli_program {

@@ -150,6 +150,8 @@ void runner_job_finish(struct runner_job *j, const struct dist_error *err)
 	} else {
 		r->sum->ok++;
 	}
+	if (j->gated)
+		r->cfg->outcome(r->cfg->gate, j->name.full, err);
 	write_record(r, j);
 	if (r->cfg->prom_file)
 		metrics_target_add(r->sum, j->out);
@@ -226,6 +228,12 @@ static void start_record(struct runner *r, struct input_record *in)
 		runner_job_finish(j, &err);
 		return;
 	}
+	if (r->cfg->admit && r->cfg->admit(r->cfg->gate, j->name.full,
+					   &err) < 0) {
+		runner_job_finish(j, &err);
+		return;
+	}
+	j->gated = r->cfg->outcome != NULL;
 	r->ops->start(j);
 }
 

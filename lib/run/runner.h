@@ -33,6 +33,7 @@ struct runner_job {
 	int64_t t_start_us;
 	bool finished;
 	bool ok;
+	bool gated;             /* its outcome goes to cfg->outcome */
 	struct runner_job *next; /* active or reap list */
 	struct runner_job *prev;
 	void *priv;             /* ops->job_size bytes, zeroed */
@@ -73,6 +74,12 @@ struct runner_config {
 	 * stdin, and what jobs report (NULL: nowhere). The library never
 	 * writes to stderr itself. */
 	void (*report)(const struct dist_error *err);
+	/* Circuit breakers (--state), or NULL: may this target be tried
+	 * (-1 with err, circuit_open, when not), and how it ended. */
+	int (*admit)(void *gate, const char *node, struct dist_error *err);
+	void (*outcome)(void *gate, const char *node,
+			const struct dist_error *err);
+	void *gate;
 };
 
 struct prom_targets;

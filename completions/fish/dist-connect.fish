@@ -1,0 +1,45 @@
+# fish completion for dist-connect(1)
+#
+# Options, -o formats, files for --cookie-file/--vm-args, and node names
+# from the local EPMD (`epmd -names`, through functions/__dist_nodes.fish)
+# when epmd is installed and running.
+
+complete -c dist-connect -f
+complete -c dist-connect -s v -l via -x -a '(__dist_nodes)' -d 'The node that connects (repeatable)'
+complete -c dist-connect -l mesh -d 'Every input node connects to every other'
+complete -c dist-connect -l prune -d 'Also disconnect visible nodes absent from the input'
+complete -c dist-connect -l min-nodes -x -d 'Never prune on an input of fewer nodes (1)'
+complete -c dist-connect -l prune-after -x -d 'Prune only after K runs without the node (3)'
+complete -c dist-connect -l keep -x -d 'Never prune names matching a glob'
+complete -c dist-connect -l dry-run -d 'Print the plan as records; change nothing'
+complete -c dist-connect -s f -l follow -d 'Read an endless stream and act on each change'
+complete -c dist-connect -s i -l interval -x -a '5s 10s 30s 1m 5m' -d 'With --follow: re-check this often (30s)'
+complete -c dist-connect -l max-new -x -d 'Names unknown to the node one run may introduce (100)'
+complete -c dist-connect -l retries -x -d 'Retry failed connects N times (0)'
+complete -c dist-connect -l backoff -x -a '100ms 250ms 500ms 1s 2s' -d 'First retry delay, doubled each time (500ms)'
+complete -c dist-connect -l state -r -F -d 'Keep circuit breakers per node in FILE'
+complete -c dist-connect -l breaker-failures -x -d 'Consecutive failures that open a breaker (3)'
+complete -c dist-connect -l breaker-successes -x -d 'Successes after the cool-down that close it (1)'
+complete -c dist-connect -l breaker-cooldown -x -a '10s 30s 1m 5m 15m 1h' -d 'How long an open breaker skips its node (5m)'
+complete -c dist-connect -s t -l timeout -x -a '250ms 500ms 1s 2s 5s 10s 30s 1m' -d 'Deadline for the whole command (10s)'
+complete -c dist-connect -l connect-timeout -x -a '250ms 500ms 1s 2s 5s 10s' -d 'Limit for each stage of one target (5s)'
+complete -c dist-connect -s j -l concurrency -x -d 'Targets in flight at once (64)'
+complete -c dist-connect -l cookie-file -r -F -d 'Read the cookie from FILE'
+complete -c dist-connect -l vm-args -r -F -d 'Release vm.args: cookie and default node'
+complete -c dist-connect -l cookie -x -d 'The cookie itself (visible in ps)'
+complete -c dist-connect -s n -l name -x -d 'Our node name'
+complete -c dist-connect -l epmd-port -x -d 'EPMD port'
+complete -c dist-connect -s p -l port -x -d 'No EPMD: connect straight to PORT'
+complete -c dist-connect -l address -x -a '(__fish_print_hostnames)' -d 'Connect to HOST[:PORT] instead of the target\'s host'
+complete -c dist-connect -l resolver -x -d 'DNS servers instead of /etc/resolv.conf'
+complete -c dist-connect -s o -l output -x -a "json\t'JSON Lines (default)' text\t'aligned columns' pretty\t'indented JSON'" -d 'Output format'
+complete -c dist-connect -s q -l quiet -d 'Print nothing; exit status only'
+complete -c dist-connect -l state -r -F -d 'Keep circuit breakers per node in FILE'
+complete -c dist-connect -l breaker-failures -x -d 'Consecutive failures that open a breaker (3)'
+complete -c dist-connect -l breaker-successes -x -d 'Successes after the cool-down that close it (1)'
+complete -c dist-connect -l breaker-cooldown -x -a '10s 30s 1m 5m 15m 1h' -d 'How long an open breaker skips its node (5m)'
+complete -c dist-connect -l stats -d 'End with a summary record (counts, p50/p99)'
+complete -c dist-connect -l prom -r -F -d 'Write the summary as a Prometheus textfile'
+complete -c dist-connect -s h -l help -d 'Print usage and exit'
+complete -c dist-connect -s V -l version -d 'Print version and exit'
+complete -c dist-connect -a '(__dist_nodes)' -d Node
