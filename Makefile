@@ -144,7 +144,7 @@ build/san/tests/term_tool: tests/term/term_tool.c build/san/libdist.a
 # libFuzzer and fuzzes each for FUZZ_SECONDS.
 FUZZ_TARGETS := etf etf_json json term_parse records epmd handshake \
                 nodename cookie duration discover_doc discover_hosts \
-                frame handshake_accept node_cmd state_file
+                frame handshake_accept node_cmd state_file elect
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
