@@ -258,7 +258,7 @@ static void explain_no_leader(const struct elect_result *res)
 
 static int run_command(struct elect_cli *e, const struct elect_result *res)
 {
-	struct elect_child_result cr;
+	struct elect_child_result cr = { .lost = false };
 	struct dist_error err;
 	int errnum;
 
