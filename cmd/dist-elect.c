@@ -153,42 +153,11 @@ static int check_usage(struct elect_cli *e, struct dist_error *err)
 					       "--run ... -- CMD [ARG]..."
 					     : "a command after -- is run "
 					       "only with --run");
+	rq->for_run = e->run;
 	rq->op = e->run ? LEASE_TAKE : e->renew ? LEASE_RENEW
 		 : e->release ? LEASE_RELEASE
 		 : rq->self ? LEASE_TAKE : LEASE_QUERY;
 	return 0;
-}
-
-static json_t *result_record(const struct elect_request *rq,
-			     const struct elect_result *res)
-{
-	json_t *r = json_object();
-
-	json_object_set_new(r, "leader", res->leader ? json_string(res->leader)
-						     : json_null());
-	json_object_set_new(r, "term", res->has_term ? json_integer(res->term)
-						     : json_null());
-	json_object_set_new(r, "strategy",
-			    json_string(elect_strategy_name(rq->strategy)));
-	json_object_set_new(r, "quorum", json_integer((json_int_t)res->outcome.quorum));
-	json_object_set_new(r, "alive", json_integer((json_int_t)res->outcome.alive));
-	json_object_set_new(r, "expected",
-			    json_integer((json_int_t)res->outcome.expected));
-	if (res->term_changed)
-		json_object_set_new(r, "changed", json_true());
-	if (rq->group)
-		json_object_set_new(r, "group", json_string(rq->group));
-	if (rq->self)
-		json_object_set_new(r, "is_leader", json_boolean(
-			res->leader && !strcmp(res->leader, rq->self)));
-	if (res->lease_known)
-		json_object_set_new(r, "lease", json_pack(
-			"{s:s, s:I, s:s?, s:s}", "status",
-			elect_lease_status_name(res->lease.status), "left_ms",
-			(json_int_t)res->lease.left_ms, "node",
-			res->lease.lease_node[0] ? res->lease.lease_node : NULL,
-			"via", res->via));
-	return r;
 }
 
 static int print_result(const struct cli_common *cli,
@@ -208,37 +177,11 @@ static int print_result(const struct cli_common *cli,
 		       res->outcome.expected, res->outcome.quorum);
 		return fflush(stdout) == 0 ? 0 : -1;
 	}
-	r = result_record(rq, res);
+	r = elect_result_record(rq, res);
 	if (!r || record_write_as(r, cli->format, stdout) < 0)
 		rc = -1;
 	json_decref(r);
 	return rc;
-}
-
-/* The exit status of dist(7) for the election's outcome. */
-static int outcome_status(const struct elect_cli *e,
-			  const struct elect_result *res)
-{
-	enum elect_lease_status st = res->lease.status;
-
-	if (res->outcome.alive < res->outcome.quorum)
-		return DIST_EXIT_ENV;
-	if (e->release)
-		return st == LEASE_RELEASED || st == LEASE_FREE
-			       ? DIST_EXIT_OK : DIST_EXIT_FAILED;
-	if (e->renew)
-		return st == LEASE_RENEWED ? DIST_EXIT_OK : DIST_EXIT_FAILED;
-	/* --run starts CMD on a lease it has just taken, never on one
-	 * held under the same ID by another run. */
-	if (e->run)
-		return st == LEASE_ACQUIRED ? DIST_EXIT_OK : DIST_EXIT_FAILED;
-	if (st == LEASE_BUSY && res->lease_known)
-		return DIST_EXIT_FAILED;
-	if (!res->leader)
-		return DIST_EXIT_ENV;
-	if (e->rq.self && strcmp(res->leader, e->rq.self) != 0)
-		return DIST_EXIT_FAILED;
-	return DIST_EXIT_OK;
 }
 
 static void explain_no_leader(const struct elect_result *res)
@@ -291,10 +234,12 @@ static int elect(struct elect_cli *e, struct cli_common *cli, char **nodes,
 	int status;
 
 	dist_error_clear(&err);
-	if (nnodes == 0 && isatty(STDIN_FILENO))
-		return dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
-				      "no NODE given and stdin is a terminal"),
-		       cli_report(&err), DIST_EXIT_USAGE;
+	if (nnodes == 0 && isatty(STDIN_FILENO)) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "no NODE given and stdin is a terminal");
+		cli_report(&err);
+		return DIST_EXIT_USAGE;
+	}
 	if (elect_members_read(nodes, nnodes, stdin, cli_diagnostic, &m,
 			       &err) < 0) {
 		cli_report(&err);
@@ -312,7 +257,7 @@ static int elect(struct elect_cli *e, struct cli_common *cli, char **nodes,
 	} else if (print_result(cli, &e->rq, &res) < 0) {
 		status = cli_output_failed(errno);
 	} else {
-		status = outcome_status(e, &res);
+		status = elect_exit_status(&e->rq, &res);
 		if (status == DIST_EXIT_ENV)
 			explain_no_leader(&res);
 		else if (status == DIST_EXIT_OK && e->run)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "cluster/elect_choice.h"
 #include "cluster/elect_lease.h"
 #include "cluster/elect_term.h"
@@ -34,6 +36,7 @@ struct elect_request {
 	const char *self;         /* --self, or NULL */
 	const char *group;        /* --group, or NULL */
 	enum elect_lease_op op;   /* global only */
+	bool for_run;             /* --run: only a lease taken now counts */
 	int64_t lease_ms;
 	const char *state_path;   /* --state, or NULL */
 	/* The expected members, distinct, and what their records said. */
@@ -73,6 +76,17 @@ int elect_lease_call(const struct elect_run_config *c, char *const *nodes,
 		     size_t n, const char *lease_text,
 		     struct elect_lease_answer *a, char *via, size_t via_size,
 		     int64_t *sent_us, struct dist_error *err);
+
+/* The election's record (dist-elect(1), OUTPUT), or NULL when out of
+ * memory. */
+json_t *elect_result_record(const struct elect_request *rq,
+			    const struct elect_result *res);
+
+/* Its exit status (dist-elect(1), EXIT STATUS): 0 we (or, without
+ * self, someone) lead or the lease operation did what was asked, 1
+ * another leads or the lease is not ours, 3 no leader. */
+int elect_exit_status(const struct elect_request *rq,
+		      const struct elect_result *res);
 
 /* --run: the lease was just taken (res); run argv under it (see
  * elect_child.h), renewing it on the member that holds it (the others
