@@ -35,7 +35,13 @@ enum {
 	OPT_TICKTIME,
 	OPT_MAX_SIZE,
 	OPT_OUTPUT,
+	OPT_EPMD,
+	OPT_COUNT,
 };
+
+/* --count: enough for the scale benchmarks, and a bound on what one
+ * typo can ask of the descriptor table. */
+#define COUNT_MAX 100000
 
 /* dist-node takes some shared options, with help of its own: it is a
  * server, so -t, -p and --connect-timeout mean other things here. */
@@ -70,6 +76,11 @@ static const struct cli_option node_options[] = {
 	  CLI_SHARED(CLI_OPT_EPMD_PORT) },
 	{ "port", 'p', "PORT", "listen on PORT and do not register with EPMD",
 	  CLI_SHARED('p') },
+	{ "epmd", 0, "MODE", "auto (default: the EPMD on the port, else\n"
+	  "serve one), external (one must run) or\n"
+	  "embedded (serve the EPMD protocol here)", OPT_EPMD },
+	{ "count", 0, "N", "run N nodes in this process, named by\n"
+	  "--name's pattern with one %d (1..N)", OPT_COUNT },
 	{ "resolver", 0, "HOST[:PORT]", "DNS server(s) for the nodes we send to",
 	  CLI_SHARED(CLI_OPT_RESOLVER) },
 	CLI_OPTION_END,
@@ -83,6 +94,8 @@ struct node_opts {
 	uint64_t max_size;
 	enum node_output output;
 	enum node_at_eof at_eof;
+	enum node_epmd_mode epmd;
+	long count;
 	bool timeout_set;
 };
 
@@ -135,6 +148,22 @@ static int node_option(void *ctx, int opt, const char *arg,
 	case OPT_MAX_SIZE:
 		return size_parse(arg, UINT32_MAX, &o->max_size, err) < 0
 			       ? -1 : 1;
+	case OPT_EPMD:
+		if (!strcmp(arg, "auto"))
+			o->epmd = NODE_EPMD_AUTO;
+		else if (!strcmp(arg, "external"))
+			o->epmd = NODE_EPMD_EXTERNAL;
+		else if (!strcmp(arg, "embedded"))
+			o->epmd = NODE_EPMD_EMBEDDED;
+		else
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT,
+					      "--epmd '%s': use auto, external "
+					      "or embedded", arg);
+		return 1;
+	case OPT_COUNT:
+		return count_parse(arg, 1, COUNT_MAX, &o->count, err) < 0
+			       ? -1 : 1;
 	case OPT_OUTPUT:
 		if (!strcmp(arg, "json"))
 			o->output = NODE_OUT_JSON;
@@ -162,12 +191,13 @@ static const struct cli_program node_program = {
 	.groups = 0,
 };
 
-/* NAME alone gets our short host name, as erl -sname does. */
-static int full_name(const char *name, char *out, size_t len,
+/* NAME alone gets our short host name, as erl -sname does. With
+ * --count, NAME is a pattern: the last node's name is the one checked. */
+static int full_name(const char *name, long count, char *out, size_t len,
 		     struct dist_error *err)
 {
 	struct node_name nn;
-	char host[256];
+	char host[256], last[520];
 
 	if (!name)
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
@@ -185,7 +215,10 @@ static int full_name(const char *name, char *out, size_t len,
 		host[strcspn(host, ".")] = '\0';
 		snprintf(out, len, "%s@%s", name, host);
 	}
-	return node_name_parse(out, &nn, err) < 0 ? -1 : 0;
+	if (count && node_pattern_name(out, count, last, sizeof last,
+				       err) < 0)
+		return -1;
+	return node_name_parse(count ? last : out, &nn, err) < 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -209,14 +242,28 @@ int main(int argc, char **argv)
 			       "unexpected argument '%s'", argv[first]);
 		goto usage_error;
 	}
-	if (full_name(cli.name, name, sizeof name, &err) < 0)
+	if (o.count && cli.name &&
+	    node_pattern_check(cli.name, &err) < 0)
 		goto usage_error;
+	if (full_name(cli.name, o.count, name, sizeof name, &err) < 0)
+		goto usage_error;
+	if (o.count && cli.direct_port) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "--count and --port: N nodes cannot share "
+			       "one fixed port");
+		goto usage_error;
+	}
 	memset(&cfg, 0, sizeof cfg);
+	/* A pattern is no name: full_name checked the names it makes. */
+	if (o.count)
+		cli.name = NULL;
 	if (cli_common_finish(&cli, &cfg.conn, &err) < 0) {
 		cli_report(&err);
 		return cli_exit_status(&err);
 	}
 	cfg.name = name;
+	cfg.count = o.count;
+	cfg.epmd = o.epmd;
 	cfg.conn.our_name = name;
 	cfg.conn.max_message = (size_t)o.max_size;
 	cfg.conn.stage_timeout_us = cli.connect_timeout_ms * 1000;

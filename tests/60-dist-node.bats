@@ -74,9 +74,14 @@ fifo_open_by() {
 	return 1
 }
 
+# has_lines ID N: ID.out has N "message" records (counted on each call).
+has_lines() {
+	[ "$(grep -c '"event":"message"' "$DIST_STATE/$1.out")" -ge "$2" ]
+}
+
 # wait_lines ID N: until ID.out has N "message" records.
 wait_lines() {
-	wait_for "$2 messages" test "$(grep -c '"event":"message"' "$DIST_STATE/$1.out")" -ge "$2"
+	wait_for "$2 messages" has_lines "$1" "$2"
 }
 
 @test "ready first, with the port and creation EPMD gave; registered by name" {

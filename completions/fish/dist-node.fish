@@ -1,6 +1,6 @@
 # fish completion for dist-node(1)
 #
-# Options, -o formats, --at-eof modes and files for --cookie-file and
+# Options, -o formats, --at-eof and --epmd modes and files for --cookie-file and
 # --vm-args. dist-node takes no operands.
 
 complete -c dist-node -f
@@ -18,6 +18,8 @@ complete -c dist-node -l vm-args -r -F -d 'Release vm.args: its -setcookie'
 complete -c dist-node -l cookie -x -d 'The cookie itself (visible in ps)'
 complete -c dist-node -l epmd-port -x -d 'EPMD port'
 complete -c dist-node -s p -l port -x -d 'Listen on PORT, do not register with EPMD'
+complete -c dist-node -l epmd -x -a "auto\t'the EPMD on the port, else serve one (default)' external\t'the EPMD on the port' embedded\t'serve the EPMD protocol here'" -d 'Where the name is registered'
+complete -c dist-node -l count -x -d 'Run N nodes named by the --name pattern with one %d'
 complete -c dist-node -l resolver -x -d 'DNS servers for the nodes we send to'
 complete -c dist-node -s h -l help -d 'Print usage and exit'
 complete -c dist-node -s V -l version -d 'Print version and exit'

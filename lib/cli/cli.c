@@ -128,10 +128,15 @@ static int check_our_name(const char *name, struct dist_error *err)
 	if (!name)
 		return 0;
 	if (strchr(name, '@')) {
-		if (node_name_parse(name, &parsed, err) < 0)
+		char why[sizeof err->message];
+
+		if (node_name_parse(name, &parsed, err) < 0) {
+			/* Copied: the message is rewritten in place. */
+			snprintf(why, sizeof why, "%s", err->message);
 			return dist_error_set(err, DIST_E_USAGE,
 					      DIST_STAGE_INPUT, "--name: %s",
-					      err->message);
+					      why);
+		}
 		return 0;
 	}
 	if (!node_alive_valid(name))

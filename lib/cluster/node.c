@@ -1,24 +1,37 @@
-/* node.c - the node's life: start, EPMD registration, listener,
- * signals, deadline and ending (see node.h). */
+/* node.c - the nodes' life: start, listeners, signals, deadline and
+ * ending (see node.h). EPMD registration is node_epmd.c's. */
 #include "cluster/node_internal.h"
 
-#include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/random.h"
-#include "dist/epmd.h"
 #include "io/listen.h"
 #include "io/net.h"
 
+void node_each(struct node_shared *sh, void (*fn)(struct node *n))
+{
+	for (size_t i = 0; i < sh->count; i++)
+		fn(&sh->nodes[i]);
+}
+
+static void mark_stopping(struct node *n)
+{
+	n->stopping = true;
+}
+
 void node_stop(struct node *n, int status)
 {
-	if (status > n->status)
-		n->status = status;
-	n->stopping = true;
+	struct node_shared *sh = n->sh;
+
+	if (status > sh->status)
+		sh->status = status;
+	if (!sh->stopping) {
+		sh->stopping = true;
+		node_each(sh, mark_stopping);
+	}
 	engine_stop(n->e);
 }
 
@@ -29,8 +42,9 @@ bool node_is_ours(const struct node *n, const struct etf_term *pid)
 	       pid->v.pid.creation == n->creation;
 }
 
-static void ready_record(struct node *n)
+void node_ready_record(struct node *n)
 {
+	struct node_shared *sh = n->sh;
 	json_t *rec = json_object();
 
 	json_object_set_new(rec, "event", json_string("ready"));
@@ -39,128 +53,10 @@ static void ready_record(struct node *n)
 	json_object_set_new(rec, "creation", json_integer(n->creation));
 	json_object_set_new(rec, "registered", json_boolean(n->registered));
 	node_out_record(n, rec);
-	/* Commands run from now on: pids they mint need the creation. */
-	node_in_open(n, NULL);
-}
-
-static void epmd_fail(struct node *n, const struct dist_error *err)
-{
-	n->start_err = *err;
-	n->start_failed = true;
-	node_stop(n, 3);
-}
-
-/* The registration socket: the reply once, then only EOF, which means
- * EPMD went away (the name is no longer registered). */
-static void epmd_on_io(struct engine *e, struct engine_io *io,
-		       unsigned events)
-{
-	struct node *n = io->data;
-	struct dist_error err;
-	ssize_t r;
-
-	if (!n->registered && n->epmd_out.len && (events & ENGINE_WRITE)) {
-		int soerr = net_connect_result(io->fd);
-
-		if (soerr) {
-			dist_error_set(&err, DIST_E_EPMD_UNREACHABLE,
-				       DIST_STAGE_EPMD,
-				       "no EPMD answers on 127.0.0.1 port %d "
-				       "(%s): start one (epmd -daemon), or "
-				       "say where it listens (--epmd-port, "
-				       "$ERL_EPMD_PORT)", n->cfg->conn.epmd_port,
-				       strerror(soerr));
-			epmd_fail(n, &err);
-			return;
-		}
-		/* ALIVE2_REQ: our alive name and listening port. */
-		r = send(io->fd, n->epmd_out.data, n->epmd_out.len,
-			 MSG_NOSIGNAL);
-		if (r > 0)
-			buf_consume(&n->epmd_out, (size_t)r);
-		engine_io_set(e, io, ENGINE_READ |
-			      (n->epmd_out.len ? ENGINE_WRITE : 0), NULL);
-		return;
-	}
-	if (buf_reserve(&n->epmd_in, 64) < 0)
-		return;
-	r = read(io->fd, n->epmd_in.data + n->epmd_in.len, 64);
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (r > 0)
-		n->epmd_in.len += (size_t)r;
-	if (!n->registered) {
-		/* ALIVE2_X_RESP: result and the creation to use. */
-		int rc = epmd_alive2_reply_parse(n->epmd_in.data,
-						 n->epmd_in.len, &n->creation,
-						 &err);
-
-		if (rc == 0 && r > 0)
-			return;
-		if (rc <= 0) {
-			if (rc == 0)
-				dist_error_set(&err, DIST_E_PROTOCOL,
-					       DIST_STAGE_EPMD,
-					       "EPMD closed the connection "
-					       "before answering ALIVE2");
-			if (err.code == DIST_E_NAME_IN_USE)
-				dist_error_set(&err, DIST_E_NAME_IN_USE,
-					       DIST_STAGE_EPMD,
-					       "the name '%s' is already "
-					       "registered with EPMD on port "
-					       "%d: another node runs under it "
-					       "(see epmd -names); pick another "
-					       "--name", n->alive,
-					       n->cfg->conn.epmd_port);
-			epmd_fail(n, &err);
-			return;
-		}
-		n->registered = true;
-		buf_reset(&n->epmd_in);
-		ready_record(n);
-		return;
-	}
-	if (r == 0 || r < 0) {
-		json_t *rec = json_object();
-
-		/* OTP nodes do not register again either; say so, and keep
-		 * serving the connections we have. */
-		engine_io_remove(e, io);
-		close(io->fd);
-		io->fd = -1;
-		n->registered = false;
-		json_object_set_new(rec, "event", json_string("epmd_lost"));
-		json_object_set_new(rec, "node", json_string(n->cfg->name));
-		json_object_set_new(rec, "message", json_string(
-			"EPMD closed our registration: new peers cannot find "
-			"this node by name until it is restarted"));
-		node_diag_record(n, rec);
-	}
-	buf_reset(&n->epmd_in);
-}
-
-static int epmd_register(struct node *n, struct dist_error *err)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	int fd;
-
-	/* EPMD takes ALIVE2 from loopback only; keep the socket open for
-	 * the node's life: closing it unregisters the name. */
-	memset(&ss, 0, sizeof ss);
-	s4->sin_family = AF_INET;
-	s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = net_connect_start(&ss, (uint16_t)n->cfg->conn.epmd_port, true,
-			       NULL, 0);
-	if (fd < 0)
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_EPMD,
-				      "cannot open a socket to EPMD: %s",
-				      strerror(-fd));
-	n->epmd_io.fd = fd;
-	n->epmd_io.cb = epmd_on_io;
-	n->epmd_io.data = n;
-	epmd_alive2_request(&n->epmd_out, n->alive, n->port);
-	return engine_io_set(n->e, &n->epmd_io, ENGINE_WRITE, err);
+	/* Commands run once every node is up: they go out from the first,
+	 * and the pids they mint need its creation. */
+	if (++sh->registered == sh->count)
+		node_in_open(&sh->nodes[0], NULL);
 }
 
 static void on_listen(struct engine *e, struct engine_io *io,
@@ -194,7 +90,7 @@ static void on_deadline(struct engine *e, struct engine_timer *t)
 	json_object_set_new(rec, "node", json_string(n->cfg->name));
 	json_object_set_new(rec, "after_ms",
 			    json_integer(n->cfg->timeout_us / 1000));
-	json_object_set_new(rec, "messages", json_integer(n->messages));
+	json_object_set_new(rec, "messages", json_integer(n->sh->messages));
 	node_out_record(n, rec);
 	node_stop(n, 1);
 }
@@ -202,11 +98,15 @@ static void on_deadline(struct engine *e, struct engine_timer *t)
 /* After the end of stdin: leave once every send has left our buffers. */
 void node_check_drained(struct node *n)
 {
-	if (node_links_flushed(n)) {
-		node_stop(n, 0);
-		return;
-	}
-	engine_timer_arm(n->e, &n->drain, engine_now_us() + 2000);
+	struct node_shared *sh = n->sh;
+
+	for (size_t i = 0; i < sh->count; i++)
+		if (!node_links_flushed(&sh->nodes[i])) {
+			engine_timer_arm(n->e, &sh->drain,
+					 engine_now_us() + 2000);
+			return;
+		}
+	node_stop(n, 0);
 }
 
 static void on_drain(struct engine *e, struct engine_timer *t)
@@ -222,6 +122,8 @@ static void on_reap(struct engine *e, struct engine_timer *t)
 	node_links_reap(t->data);
 }
 
+/* One node: its listener, then its name with EPMD (or, with a fixed
+ * port, no EPMD and a creation of our own). */
 static int node_start(struct node *n, struct dist_error *err)
 {
 	const char *at = strchr(n->cfg->name, '@');
@@ -230,19 +132,6 @@ static int node_start(struct node *n, struct dist_error *err)
 
 	snprintf(n->alive, sizeof n->alive, "%.*s",
 		 (int)(at ? at - n->cfg->name : 0), n->cfg->name);
-	n->e = engine_new(err);
-	if (!n->e)
-		return -1;
-	n->resolver = resolver_new(n->e, err);
-	if (!n->resolver)
-		return -1;
-	if (n->cfg->resolver &&
-	    resolver_set_servers(n->resolver, n->cfg->resolver, err) < 0)
-		return -1;
-	if (signals_open(&n->sig, n->e, on_signal, n, err) < 0)
-		return -1;
-	if (node_out_open(n, err) < 0)
-		return -1;
 	fd = net_listen(ipv6, (uint16_t)n->cfg->listen_port, &n->port, err);
 	if (fd < 0)
 		return -1;
@@ -251,80 +140,149 @@ static int node_start(struct node *n, struct dist_error *err)
 	n->listen_io.data = n;
 	if (engine_io_set(n->e, &n->listen_io, ENGINE_READ, err) < 0)
 		return -1;
-	n->deadline.cb = on_deadline;
-	n->deadline.data = n;
-	n->drain.cb = on_drain;
-	n->drain.data = n;
 	n->reap.cb = on_reap;
 	n->reap.data = n;
-	if (n->cfg->timeout_us > 0)
-		engine_timer_arm(n->e, &n->deadline,
-				 engine_now_us() + n->cfg->timeout_us);
 	if (n->cfg->listen_port > 0) {
 		/* A fixed port and no EPMD: peers are told the port. */
 		n->creation = random_u32_nonzero();
-		ready_record(n);
+		node_ready_record(n);
 		return 0;
 	}
-	return epmd_register(n, err);
+	node_epmd_register(n);
+	return 0;
 }
 
 static void node_end(struct node *n)
 {
 	/* Unregister first, so that nobody finds a node that is leaving. */
-	if (n->epmd_io.fd >= 0 && n->e) {
-		engine_io_remove(n->e, &n->epmd_io);
-		close(n->epmd_io.fd);
-		n->epmd_io.fd = -1;
-	}
+	node_epmd_unregister(n);
 	while (n->links)
 		node_link_close(n->links, NULL), node_links_reap(n);
-	if (n->listen_io.fd >= 0 && n->e) {
+	if (n->listen_io.fd >= 0) {
 		engine_io_remove(n->e, &n->listen_io);
 		close(n->listen_io.fd);
+		n->listen_io.fd = -1;
 	}
-	node_in_close(n);
-	if (n->e) {
-		node_out_finish(n);
-		engine_timer_disarm(n->e, &n->deadline);
-		engine_timer_disarm(n->e, &n->drain);
-		engine_timer_disarm(n->e, &n->reap);
-		signals_close(&n->sig, n->e);
+	engine_timer_disarm(n->e, &n->reap);
+}
+
+/* The nodes' names: the one given, or the pattern's 1..N, each with a
+ * config of its own so that n->cfg->name is the node's. */
+static int nodes_new(struct node_shared *sh, struct dist_error *err)
+{
+	const struct node_config *cfg = sh->cfg;
+
+	sh->count = cfg->count > 0 ? (size_t)cfg->count : 1;
+	sh->nodes = calloc(sh->count, sizeof *sh->nodes);
+	if (!sh->nodes)
+		return dist_error_nomem(err, DIST_STAGE_NONE,
+					"starting the nodes");
+	for (size_t i = 0; i < sh->count; i++) {
+		struct node *n = &sh->nodes[i];
+
+		n->sh = sh;
+		n->cfg = cfg;
+		n->e = sh->e;
+		n->resolver = sh->resolver;
+		n->epmd_io.fd = n->listen_io.fd = -1;
+		buf_init(&n->epmd_in, 4096);
+		buf_init(&n->epmd_out, 4096);
+		if (cfg->count == 0)
+			continue;
+		if (node_pattern_name(cfg->name, (long)i + 1, n->own_name,
+				      sizeof n->own_name, err) < 0)
+			return -1;
+		n->own_cfg = *cfg;
+		n->own_cfg.name = n->own_name;
+		n->own_cfg.conn.our_name = n->own_name;
+		n->cfg = &n->own_cfg;
 	}
-	resolver_free(n->resolver);
-	engine_free(n->e);
-	buf_free(&n->epmd_in);
-	buf_free(&n->epmd_out);
-	buf_free(&n->out);
-	buf_free(&n->in);
+	return 0;
+}
+
+static int shared_start(struct node_shared *sh, struct dist_error *err)
+{
+	const struct node_config *cfg = sh->cfg;
+
+	if (cfg->count > 0 && node_fd_budget(cfg->count, err) < 0)
+		return -1;
+	sh->e = engine_new(err);
+	if (!sh->e)
+		return -1;
+	sh->resolver = resolver_new(sh->e, err);
+	if (!sh->resolver)
+		return -1;
+	if (cfg->resolver &&
+	    resolver_set_servers(sh->resolver, cfg->resolver, err) < 0)
+		return -1;
+	if (nodes_new(sh, err) < 0)
+		return -1;
+	if (signals_open(&sh->sig, sh->e, on_signal, &sh->nodes[0], err) < 0)
+		return -1;
+	if (node_out_open(&sh->nodes[0], err) < 0)
+		return -1;
+	sh->deadline.cb = on_deadline;
+	sh->deadline.data = &sh->nodes[0];
+	sh->drain.cb = on_drain;
+	sh->drain.data = &sh->nodes[0];
+	if (cfg->timeout_us > 0)
+		engine_timer_arm(sh->e, &sh->deadline,
+				 engine_now_us() + cfg->timeout_us);
+	if (node_epmd_open(sh, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sh->count; i++)
+		if (node_start(&sh->nodes[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static void shared_end(struct node_shared *sh)
+{
+	if (sh->nodes && sh->e)
+		node_each(sh, node_end);
+	node_epmd_close(sh);
+	if (sh->e && sh->nodes) {
+		node_in_close(&sh->nodes[0]);
+		node_out_finish(&sh->nodes[0]);
+		engine_timer_disarm(sh->e, &sh->deadline);
+		engine_timer_disarm(sh->e, &sh->drain);
+		signals_close(&sh->sig, sh->e);
+	}
+	for (size_t i = 0; sh->nodes && i < sh->count; i++)
+		if (sh->nodes[i].status > sh->status)
+			sh->status = sh->nodes[i].status;
+	resolver_free(sh->resolver);
+	engine_free(sh->e);
+	free(sh->nodes);
+	buf_free(&sh->out);
+	buf_free(&sh->in);
 }
 
 int node_run(const struct node_config *cfg, struct dist_error *err)
 {
-	struct node n;
+	struct node_shared sh;
 	int rc = 0;
 
-	memset(&n, 0, sizeof n);
-	n.cfg = cfg;
-	n.epmd_io.fd = n.listen_io.fd = n.out_io.fd = n.in_io.fd = -1;
-	n.sig.io.fd = -1;
-	buf_init(&n.epmd_in, 4096);
-	buf_init(&n.epmd_out, 4096);
-	buf_init(&n.in, NODE_CMD_LINE_MAX + 65536);
-	buf_init(&n.out, 0);
-	if (node_start(&n, err) < 0)
+	memset(&sh, 0, sizeof sh);
+	sh.cfg = cfg;
+	sh.out_io.fd = sh.in_io.fd = -1;
+	sh.sig.io.fd = -1;
+	buf_init(&sh.in, NODE_CMD_LINE_MAX + 65536);
+	buf_init(&sh.out, 0);
+	if (shared_start(&sh, err) < 0)
 		rc = -1;
-	while (rc == 0 && !n.stopping) {
-		if (engine_run(n.e, err) < 0) {
+	while (rc == 0 && !sh.stopping) {
+		if (engine_run(sh.e, err) < 0) {
 			rc = -1;
 			break;
 		}
-		node_links_reap(&n);
+		for (size_t i = 0; i < sh.count; i++)
+			node_links_reap(&sh.nodes[i]);
 	}
-	if (n.start_failed) {
-		*err = n.start_err;
+	if (sh.start_failed) {
+		*err = sh.start_err;
 		rc = -1;
 	}
-	node_end(&n);
-	return rc < 0 ? -1 : n.status;
+	shared_end(&sh);
+	return rc < 0 ? -1 : sh.status;
 }

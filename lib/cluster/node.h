@@ -36,8 +36,19 @@ enum node_at_eof {
 	NODE_EOF_SERVE,  /* keep serving */
 };
 
+/* Where the node registers its name (dist-node --epmd). */
+enum node_epmd_mode {
+	NODE_EPMD_AUTO,      /* an EPMD on the port if one listens, else ours */
+	NODE_EPMD_EXTERNAL,  /* an EPMD must listen on the port */
+	NODE_EPMD_EMBEDDED,  /* we serve the EPMD protocol on the port */
+};
+
 struct node_config {
-	const char *name;            /* our full name, alive@host */
+	const char *name;            /* our full name, alive@host; with
+				      * count: a pattern with one %d */
+	long count;                  /* 0: one node named name; N: N nodes
+				      * named by the pattern, 1..N */
+	enum node_epmd_mode epmd;
 	int listen_port;             /* 0: any port, registered in EPMD;
 				      * >0: this port, no EPMD */
 	int64_t net_ticktime_us;     /* OTP's net_ticktime */
@@ -58,7 +69,22 @@ struct node_config {
  * at_eof says) or a closed out_fd. Returns the exit status (0 clean, 1
  * timeout or a failed send), or -1 with err when the node cannot start:
  * DIST_E_NAME_IN_USE (the name is registered), DIST_E_EPMD_UNREACHABLE,
- * DIST_E_IO. */
+ * DIST_E_IO.
+ *
+ * With count N, each node has its own name, listener, creation and EPMD
+ * registration, and writes its own ready record; stdout, stdin (commands
+ * go out from node 1), signals, the deadline and --max-messages (counted
+ * over all nodes) are shared. */
 int node_run(const struct node_config *cfg, struct dist_error *err);
+
+/* node_count.c: --count names. A pattern has exactly one %d and no other
+ * %; node_pattern_name writes the name of node i (1..N) into out.
+ * Both return 0, or -1 with DIST_E_USAGE saying what is wrong. */
+int node_pattern_check(const char *pattern, struct dist_error *err);
+int node_pattern_name(const char *pattern, long i, char *out, size_t len,
+		      struct dist_error *err);
+/* Raise RLIMIT_NOFILE to its hard limit; -1 with DIST_E_IO saying how
+ * many descriptors count nodes need and how to raise the limit. */
+int node_fd_budget(long count, struct dist_error *err);
 
 #endif

@@ -1,7 +1,10 @@
 /* node_internal.h - what the files of the node runtime share; nothing
  * outside lib/cluster/node*.c includes it.
  *
- *   node.c         start, EPMD registration, listener, signals, ending
+ *   node.c         start, listener, signals, deadline, ending
+ *   node_epmd.c    registration with EPMD (an external one or ours), and
+ *                  again with backoff when EPMD restarts
+ *   node_count.c   --count: the names, the descriptors N nodes need
  *   node_link.c    one connection a peer opened to us: handshake, frames,
  *                  ticks
  *   node_route.c   messages in (net_kernel, mailboxes) and out (sends,
@@ -26,6 +29,9 @@
 #define NODE_OUT_HIGH (256 * 1024)
 #define NODE_OUT_LOW (64 * 1024)
 #define NODE_HANDSHAKE_MAX 4096
+#define NODE_NAME_MAX 520
+
+struct epmd_embed;
 
 enum link_state {
 	LINK_HANDSHAKE,
@@ -61,43 +67,74 @@ struct node_link {
 	struct node_pending *pending, **pending_tail;
 };
 
-struct node {
+/* What the nodes of one process share (--count N runs N nodes on one
+ * engine): the engine, stdout and stdin, signals, the deadline, the
+ * message count and how the process ends. */
+struct node_shared {
 	const struct node_config *cfg;
 	struct engine *e;
 	struct resolver *resolver;
 	struct signals sig;
+	struct node *nodes;        /* count of them */
+	size_t count;
+	/* EPMD: the embedded server, or NULL when an external one serves */
+	struct epmd_embed *embedded;
+	struct node *reg_head, **reg_tail; /* waiting to register */
+	size_t reg_inflight;
+	size_t registered;         /* nodes registered at least once */
+	/* stdout */
+	struct engine_io out_io;
+	struct buf out;
+	bool out_pollable, out_blocked, out_closed;
+	int out_flags;            /* fcntl flags to restore */
+	/* stdin: commands go out from the first node */
+	struct engine_io in_io;
+	struct engine_timer in_timer;  /* stdin epoll refuses */
+	struct buf in;
+	long in_line;
+	bool in_eof, in_skipping, had_command;
+	/* ending */
+	struct engine_timer deadline, drain;
+	long messages;
+	int status;
+	bool stopping, draining;
+	struct dist_error start_err;
+	bool start_failed;
+};
+
+/* One node: its name, listener, creation, EPMD registration and links. */
+struct node {
+	const struct node_config *cfg;   /* its name is this node's */
+	struct node_shared *sh;
+	struct engine *e;                /* sh's, copied for the links */
+	struct resolver *resolver;
 	uint32_t creation;
 	uint16_t port;
 	char alive[256];
 	/* EPMD registration: kept open, closing it unregisters */
 	struct engine_io epmd_io;
 	struct buf epmd_in, epmd_out;
-	bool registered;
-	struct dist_error start_err;
-	bool start_failed;
+	bool registered, reg_queued;
+	struct node *reg_next;
+	struct engine_timer epmd_retry;
+	int64_t epmd_backoff_us;         /* 0: first registration */
 	struct engine_io listen_io;
 	struct node_link *links;
-	/* stdout */
-	struct engine_io out_io;
-	struct buf out;
-	bool out_pollable, out_blocked, out_closed;
-	int out_flags;            /* fcntl flags to restore */
-	/* stdin */
-	struct engine_io in_io;
-	struct engine_timer in_timer;  /* stdin epoll refuses */
-	struct buf in;
-	long in_line;
-	bool in_eof, in_skipping, had_command;
-	bool draining;            /* input over: leave once sends are out */
-	/* ending */
-	struct engine_timer deadline, drain, reap;
-	long messages;
-	int status;
-	bool stopping;
+	struct engine_timer reap;
+	/* Copies of the shared flags the links read on every frame, set on
+	 * every node by node_stop, the writer and the end of stdin. */
+	bool out_blocked, stopping, draining;
+	int status;                      /* a failed send: 1 */
+	/* --count: this node's own config, naming it */
+	struct node_config own_cfg;
+	char own_name[NODE_NAME_MAX];
 };
 
 /* node.c */
 void node_stop(struct node *n, int status);
+/* Run fn on every node of the process. */
+void node_each(struct node_shared *sh, void (*fn)(struct node *n));
+void node_ready_record(struct node *n);
 void node_check_drained(struct node *n);
 bool node_is_ours(const struct node *n, const struct etf_term *pid);
 
@@ -120,6 +157,13 @@ void node_link_ready(struct node_link *l);
 /* Report every queued send of l as failed with err, and drop them. */
 void node_pending_fail(struct node_link *l, const struct dist_error *err);
 struct etf_term *node_pid(struct node *n, struct etf_arena *a, uint32_t id);
+
+/* node_epmd.c */
+/* Start registering n (queued: a bounded number at once). */
+void node_epmd_register(struct node *n);
+void node_epmd_unregister(struct node *n);
+int node_epmd_open(struct node_shared *sh, struct dist_error *err);
+void node_epmd_close(struct node_shared *sh);
 
 /* node_io.c */
 int node_out_open(struct node *n, struct dist_error *err);

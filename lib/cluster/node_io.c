@@ -82,19 +82,19 @@ int node_out_open(struct node *n, struct dist_error *err)
 	struct stat st;
 
 	(void)err;
-	n->out_io.fd = n->cfg->out_fd;
-	n->out_io.cb = out_on_io;
-	n->out_io.data = n;
-	n->out_flags = -1;
-	if (fstat(n->out_io.fd, &st) == 0 &&
+	n->sh->out_io.fd = n->cfg->out_fd;
+	n->sh->out_io.cb = out_on_io;
+	n->sh->out_io.data = n;
+	n->sh->out_flags = -1;
+	if (fstat(n->sh->out_io.fd, &st) == 0 &&
 	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
 		/* Ours alone (the shell keeps no copy of a pipe's write
 		 * end), so non-blocking does not surprise anyone; undone
 		 * at the end. */
-		n->out_flags = fcntl(n->out_io.fd, F_GETFL);
-		if (n->out_flags >= 0 &&
-		    fcntl(n->out_io.fd, F_SETFL, n->out_flags | O_NONBLOCK) == 0)
-			n->out_pollable = true;
+		n->sh->out_flags = fcntl(n->sh->out_io.fd, F_GETFL);
+		if (n->sh->out_flags >= 0 &&
+		    fcntl(n->sh->out_io.fd, F_SETFL, n->sh->out_flags | O_NONBLOCK) == 0)
+			n->sh->out_pollable = true;
 	}
 	return 0;
 }
@@ -103,18 +103,36 @@ static void out_closed(struct node *n)
 {
 	/* The reader left: nothing more can be said, and that is no
 	 * failure of ours. */
-	n->out_closed = true;
-	buf_reset(&n->out);
+	n->sh->out_closed = true;
+	buf_reset(&n->sh->out);
 	node_stop(n, 0);
+}
+
+/* Every node's links stop reading while stdout's reader lags. */
+static void links_pause(struct node *n)
+{
+	n->out_blocked = true;
+	node_links_pause(n, true);
+}
+
+static void links_resume(struct node *n)
+{
+	n->out_blocked = false;
+	node_links_pause(n, false);
+}
+
+static void mark_draining(struct node *n)
+{
+	n->draining = true;
 }
 
 static void out_flush(struct node *n)
 {
-	while (n->out.len && !n->out_closed) {
-		ssize_t w = write(n->out_io.fd, n->out.data, n->out.len);
+	while (n->sh->out.len && !n->sh->out_closed) {
+		ssize_t w = write(n->sh->out_io.fd, n->sh->out.data, n->sh->out.len);
 
 		if (w > 0) {
-			buf_consume(&n->out, (size_t)w);
+			buf_consume(&n->sh->out, (size_t)w);
 			continue;
 		}
 		if (w < 0 && errno == EINTR)
@@ -124,15 +142,15 @@ static void out_flush(struct node *n)
 		out_closed(n);
 		return;
 	}
-	if (n->out_pollable)
-		engine_io_set(n->e, &n->out_io,
-			      n->out.len ? ENGINE_WRITE : 0, NULL);
-	if (!n->out_blocked && n->out.len > NODE_OUT_HIGH) {
-		n->out_blocked = true;
-		node_links_pause(n, true);
-	} else if (n->out_blocked && n->out.len < NODE_OUT_LOW) {
-		n->out_blocked = false;
-		node_links_pause(n, false);
+	if (n->sh->out_pollable)
+		engine_io_set(n->e, &n->sh->out_io,
+			      n->sh->out.len ? ENGINE_WRITE : 0, NULL);
+	if (!n->sh->out_blocked && n->sh->out.len > NODE_OUT_HIGH) {
+		n->sh->out_blocked = true;
+		node_each(n->sh, links_pause);
+	} else if (n->sh->out_blocked && n->sh->out.len < NODE_OUT_LOW) {
+		n->sh->out_blocked = false;
+		node_each(n->sh, links_resume);
 	}
 }
 
@@ -140,17 +158,17 @@ void node_out_record(struct node *n, json_t *rec)
 {
 	char *text;
 
-	if (!n->out_closed) {
+	if (!n->sh->out_closed) {
 		text = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(17));
 		if (text) {
 			/* One whole line or nothing: a record is never cut. */
-			buf_put(&n->out, text, strlen(text));
-			buf_put_u8(&n->out, '\n');
+			buf_put(&n->sh->out, text, strlen(text));
+			buf_put_u8(&n->sh->out, '\n');
 			free(text);
 		}
 		/* Write now unless the reader is already behind: then the
 		 * engine says when it has room. */
-		if (!n->out_blocked || !n->out_pollable)
+		if (!n->sh->out_blocked || !n->sh->out_pollable)
 			out_flush(n);
 	}
 	json_decref(rec);
@@ -158,10 +176,10 @@ void node_out_record(struct node *n, json_t *rec)
 
 void node_out_finish(struct node *n)
 {
-	if (n->out_pollable) {
-		engine_io_remove(n->e, &n->out_io);
-		fcntl(n->out_io.fd, F_SETFL, n->out_flags);
-		n->out_pollable = false;
+	if (n->sh->out_pollable) {
+		engine_io_remove(n->e, &n->sh->out_io);
+		fcntl(n->sh->out_io.fd, F_SETFL, n->sh->out_flags);
+		n->sh->out_pollable = false;
 	}
 	out_flush(n);
 }
@@ -195,7 +213,7 @@ static void in_line(struct node *n, char *line, size_t len)
 	struct etf_arena *a;
 	size_t i = 0;
 
-	n->in_line++;
+	n->sh->in_line++;
 	while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
 		       line[len - 1] == '\t'))
 		len--;
@@ -212,7 +230,7 @@ static void in_line(struct node *n, char *line, size_t len)
 			dist_error_set(&err, DIST_E_NOMEM, DIST_STAGE_INPUT,
 				       "out of memory");
 		json_object_set_new(rec, "event", json_string("error"));
-		json_object_set_new(rec, "line", json_integer(n->in_line));
+		json_object_set_new(rec, "line", json_integer(n->sh->in_line));
 		if (a && cmd.id)
 			json_object_set(rec, "id", cmd.id);
 		json_object_set_new(rec, "error", node_error_json(&err));
@@ -222,7 +240,7 @@ static void in_line(struct node *n, char *line, size_t len)
 		etf_arena_free(a);
 		return;
 	}
-	n->had_command = true;
+	n->sh->had_command = true;
 	node_route_command(n, &cmd, a);
 	node_cmd_release(&cmd);
 }
@@ -232,46 +250,47 @@ static void in_lines(struct node *n)
 	char *nl;
 
 	while (!n->stopping &&
-	       (nl = memchr(n->in.data, '\n', n->in.len)) != NULL) {
-		size_t len = (size_t)((uint8_t *)nl - n->in.data);
+	       (nl = memchr(n->sh->in.data, '\n', n->sh->in.len)) != NULL) {
+		size_t len = (size_t)((uint8_t *)nl - n->sh->in.data);
 
-		if (n->in_skipping)
-			n->in_skipping = false;
+		if (n->sh->in_skipping)
+			n->sh->in_skipping = false;
 		else
-			in_line(n, (char *)n->in.data, len);
-		buf_consume(&n->in, len + 1);
+			in_line(n, (char *)n->sh->in.data, len);
+		buf_consume(&n->sh->in, len + 1);
 	}
-	if (n->in.len > NODE_CMD_LINE_MAX) {
+	if (n->sh->in.len > NODE_CMD_LINE_MAX) {
 		struct dist_error err;
 		json_t *rec = json_object();
 
 		/* Too long to be a command: say so once, skip to its end. */
-		n->in_line++;
+		n->sh->in_line++;
 		dist_error_set(&err, DIST_E_TOO_LARGE, DIST_STAGE_INPUT,
 			       "line %ld is longer than %d bytes",
-			       n->in_line, NODE_CMD_LINE_MAX);
+			       n->sh->in_line, NODE_CMD_LINE_MAX);
 		json_object_set_new(rec, "event", json_string("error"));
-		json_object_set_new(rec, "line", json_integer(n->in_line));
+		json_object_set_new(rec, "line", json_integer(n->sh->in_line));
 		json_object_set_new(rec, "error", node_error_json(&err));
 		node_diag_record(n, rec);
-		n->in_skipping = true;
-		buf_reset(&n->in);
+		n->sh->in_skipping = true;
+		buf_reset(&n->sh->in);
 	}
 }
 
 static void in_eof(struct node *n)
 {
-	if (n->in.len && !n->in_skipping)
-		in_line(n, (char *)n->in.data, n->in.len);
-	buf_reset(&n->in);
-	n->in_eof = true;
+	if (n->sh->in.len && !n->sh->in_skipping)
+		in_line(n, (char *)n->sh->in.data, n->sh->in.len);
+	buf_reset(&n->sh->in);
+	n->sh->in_eof = true;
 	node_in_close(n);
 	/* The rule of the end of input (node.h): a one-shot sender ends,
 	 * a server started with </dev/null does not. */
 	if (n->cfg->at_eof == NODE_EOF_EXIT ||
-	    (n->cfg->at_eof == NODE_EOF_AUTO && n->had_command &&
+	    (n->cfg->at_eof == NODE_EOF_AUTO && n->sh->had_command &&
 	     n->cfg->max_messages == 0)) {
-		n->draining = true;
+		n->sh->draining = true;
+		node_each(n->sh, mark_draining);
 		node_check_drained(n);
 	}
 }
@@ -281,19 +300,19 @@ static bool in_read(struct node *n)
 {
 	ssize_t r;
 
-	if (buf_reserve(&n->in, IN_CHUNK) < 0) {
-		buf_reset(&n->in);
-		n->in_skipping = true;
+	if (buf_reserve(&n->sh->in, IN_CHUNK) < 0) {
+		buf_reset(&n->sh->in);
+		n->sh->in_skipping = true;
 		return true;
 	}
-	r = read(n->in_io.fd, n->in.data + n->in.len, IN_CHUNK);
+	r = read(n->sh->in_io.fd, n->sh->in.data + n->sh->in.len, IN_CHUNK);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return true;
 	if (r <= 0) {
 		in_eof(n);
 		return false;
 	}
-	n->in.len += (size_t)r;
+	n->sh->in.len += (size_t)r;
 	in_lines(n);
 	return true;
 }
@@ -309,36 +328,36 @@ static void in_on_timer(struct engine *e, struct engine_timer *t)
 {
 	struct node *n = t->data;
 
-	if (n->in_io.fd >= 0 && !n->stopping && in_read(n))
+	if (n->sh->in_io.fd >= 0 && !n->stopping && in_read(n))
 		engine_timer_arm(e, t, engine_now_us());
 }
 
 int node_in_open(struct node *n, struct dist_error *err)
 {
 	(void)err;
-	n->in_io.fd = n->cfg->in_fd;
-	n->in_io.cb = in_on_io;
-	n->in_io.data = n;
-	if (n->in_io.fd < 0) {
-		n->in_eof = true;
+	n->sh->in_io.fd = n->cfg->in_fd;
+	n->sh->in_io.cb = in_on_io;
+	n->sh->in_io.data = n;
+	if (n->sh->in_io.fd < 0) {
+		n->sh->in_eof = true;
 		return 0;
 	}
-	if (engine_io_set(n->e, &n->in_io, ENGINE_READ, NULL) == 0)
+	if (engine_io_set(n->e, &n->sh->in_io, ENGINE_READ, NULL) == 0)
 		return 0;
 	/* epoll refuses regular files and /dev/null: read them from a
 	 * timer, a chunk per round, so the loop still turns. */
-	n->in_timer.cb = in_on_timer;
-	n->in_timer.data = n;
-	engine_timer_arm(n->e, &n->in_timer, engine_now_us());
+	n->sh->in_timer.cb = in_on_timer;
+	n->sh->in_timer.data = n;
+	engine_timer_arm(n->e, &n->sh->in_timer, engine_now_us());
 	return 0;
 }
 
 void node_in_close(struct node *n)
 {
-	if (n->in_io.fd < 0)
+	if (n->sh->in_io.fd < 0)
 		return;
-	engine_io_remove(n->e, &n->in_io);
-	engine_timer_disarm(n->e, &n->in_timer);
+	engine_io_remove(n->e, &n->sh->in_io);
+	engine_timer_disarm(n->e, &n->sh->in_timer);
 	/* Not ours to close: the fd is the program's stdin. */
-	n->in_io.fd = -1;
+	n->sh->in_io.fd = -1;
 }

@@ -52,8 +52,8 @@ static void message_record(struct node *n, json_t *to,
 		json_object_set_new(rec, "from", node_term_json(n, from));
 	json_object_set_new(rec, "msg", node_term_json(n, msg));
 	node_out_record(n, rec);
-	n->messages++;
-	if (n->cfg->max_messages > 0 && n->messages >= n->cfg->max_messages)
+	n->sh->messages++;
+	if (n->cfg->max_messages > 0 && n->sh->messages >= n->cfg->max_messages)
 		node_stop(n, 0);
 }
 

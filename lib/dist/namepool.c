@@ -126,21 +126,6 @@ void namepool_inuse_free(struct namepool_inuse *u)
 	free(u);
 }
 
-static bool sockaddr_is_loopback(const struct sockaddr_storage *ss)
-{
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-
-	if (ss->ss_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr)
-			>> 24) == 127;
-	if (ss->ss_family != AF_INET6)
-		return false;
-	if (IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr))
-		return true;
-	return IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
-	       s6->sin6_addr.s6_addr[12] == 127;
-}
-
 void namepool_node_key(const char *alive, const struct sockaddr_storage *addr,
 		       unsigned port, char *out, size_t len)
 {

@@ -10,11 +10,15 @@
 #ifndef DIST_IO_ADDR_H
 #define DIST_IO_ADDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
 /* "127.0.0.1" / "::1" text of an address (no port); "?" when it has
  * neither family. */
 void sockaddr_text(const struct sockaddr_storage *ss, char *out, size_t len);
+
+/* 127.0.0.0/8, ::1, or ::ffff:127.x.y.z: what EPMD trusts to register. */
+bool sockaddr_is_loopback(const struct sockaddr_storage *ss);
 
 #endif

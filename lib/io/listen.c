@@ -49,9 +49,11 @@ int net_listen(bool ipv6, uint16_t port, uint16_t *bound,
 		int saved = errno;
 
 		close(fd);
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				      "cannot listen on port %u: %s", port,
-				      strerror(saved));
+		dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+			       "cannot listen on port %u: %s", port,
+			       strerror(saved));
+		errno = saved;
+		return -1;
 	}
 	*bound = ntohs(ipv6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 			    : ((struct sockaddr_in *)&ss)->sin_port);

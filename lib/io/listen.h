@@ -12,7 +12,8 @@
 
 /* Listen on every address of the family (IPv6 when ipv6) at port (0:
  * the kernel picks one). Returns the fd and sets *bound to the port, or
- * -1 with DIST_E_IO saying what failed. */
+ * -1 with DIST_E_IO saying what failed and errno saying why
+ * (EADDRINUSE: something listens there). */
 int net_listen(bool ipv6, uint16_t port, uint16_t *bound,
 	       struct dist_error *err);
 

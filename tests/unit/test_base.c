@@ -11,6 +11,7 @@
 #include "base/atomic_file.h"
 #include "base/base64.h"
 #include "base/file.h"
+#include "base/latency.h"
 #include "base/random.h"
 #include "base/utf8.h"
 #include "tap.h"
@@ -196,6 +197,34 @@ static void test_random(void)
 	ok(zero < 16, "random: 64 bytes are filled");
 }
 
+/* Percentiles are within the buckets' 2% of the true value, clamped to
+ * what was seen, from 0.01 ms to minutes. */
+static void test_latency(void)
+{
+	static struct latency l;
+	bool close_enough = true;
+
+	ok(latency_percentile(&l, 50) == 0, "latency: empty is 0");
+	for (int i = 1; i <= 1000; i++)
+		latency_add(&l, i * 0.1);   /* 0.1 .. 100 ms */
+	for (int p = 1; p <= 100; p++) {
+		double want = p * 10 * 0.1, got = latency_percentile(&l, p);
+
+		close_enough = close_enough && got >= want * 0.98 &&
+			       got <= want * 1.02;
+	}
+	ok(close_enough, "latency: p1..p100 of 0.1..100 ms within 2%%");
+	ok(latency_percentile(&l, 100) == 100.0 &&
+	   latency_percentile(&l, 0.01) >= 0.1 &&
+	   latency_percentile(&l, 0.01) <= 0.102,
+	   "latency: the ends are clamped to the min and max seen");
+	latency_add(&l, 0.001);
+	latency_add(&l, 1e9);   /* past the last edge, about 8 hours */
+	ok(l.buckets[0] == 1 && l.buckets[LATENCY_BUCKETS - 1] == 1,
+	   "latency: below 0.01 ms and past the last edge go to the end "
+	   "buckets");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -207,6 +236,7 @@ int main(void)
 	test_file_read();
 	test_atomic_file();
 	test_random();
+	test_latency();
 	{
 		char cmd[300];
 
