@@ -50,6 +50,7 @@ BASE_PKGS := jansson libcares libcrypto zlib
 static_deps = -Wl,-Bstatic $(call libs_of,$(1)) -Wl,-Bdynamic -ldl -pthread
 dist-ping_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-rpc_LIBS = $(call static_deps,$(BASE_PKGS))
+dist-elect_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-node_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-discover_LIBS = $(call static_deps,$(BASE_PKGS))
 dist-members_LIBS = $(call static_deps,$(BASE_PKGS)) -lm

@@ -119,3 +119,27 @@ line() {
 	run "$D/dist-rpc" "p1@$HOST" erlang nodes -o raw
 	assert_output --partial "p2@$HOST"
 }
+
+@test "discover | elect --self && job: the cron job runs on the leader only" {
+	for n in p1 p2; do
+		run bash -c "'$D/dist-discover' --epmd | '$D/dist-elect' -q --self $n@$HOST &&
+			'$D/dist-rpc' -o raw $n@$HOST erlang node"
+		if [ $n = p2 ]; then
+			assert_success
+			assert_output "p2@$HOST"
+		else
+			assert_failure 1
+			assert_output ""
+		fi
+	done
+}
+
+@test "discover | elect --run -- rpc: the command runs under the global lease" {
+	run --separate-stderr bash -c "'$D/dist-discover' --epmd |
+		'$D/dist-elect' --strategy global --group pipe --self cron-a --run -- \
+		'$D/dist-rpc' -o raw p1@$HOST erlang node"
+	assert_success
+	assert_equal "$(field "${lines[0]}" leader)" cron-a
+	assert_equal "$(field "${lines[0]}" lease.status)" acquired
+	assert_equal "${lines[1]}" "p1@$HOST"
+}

@@ -74,6 +74,10 @@ static void write_record(struct runner *r, struct runner_job *j)
 
 	if (r->sum->output_failed)
 		return;
+	if (r->cfg->collect) {
+		r->cfg->collect(r->cfg->collect_ctx, j);
+		return;
+	}
 	errno = 0;
 	if (r->cfg->format == OUTPUT_TEXT) {
 		r->ops->text(j, out);

@@ -80,6 +80,11 @@ struct runner_config {
 	void (*outcome)(void *gate, const char *node,
 			const struct dist_error *err);
 	void *gate;
+	/* When set, each finished job's record is handed here instead of
+	 * being written to out: a program that decides from the records
+	 * (dist-elect counts who answered a ping) reads them in memory. */
+	void (*collect)(void *collect_ctx, const struct runner_job *j);
+	void *collect_ctx;
 };
 
 struct prom_targets;

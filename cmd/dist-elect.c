@@ -1,0 +1,318 @@
+/* dist-elect - who leads among the expected members: the highest or
+ * lowest alive name under a quorum, or a lease held through the BEAM's
+ * global registry; and a command run on the leader only.
+ *
+ * CLI glue only: options, the members, lib/run/elect.c's election, the
+ * record, the exit status. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/duration.h"
+#include "cli/program.h"
+#include "run/elect.h"
+#include "run/elect_members.h"
+
+/* The lease was lost while the command ran (dist(7)). */
+#define EXIT_LEASE_LOST 4
+
+static const char usage_text[] =
+"Usage: dist-elect [OPTION]... [NODE]...\n"
+"       dist-elect --strategy global --group NAME --self ID --run [NODE]... -- CMD [ARG]...\n"
+"Choose one leader among the EXPECTED members: the NODEs, or records on\n"
+"stdin (name@host lines or JSON with \"node\"; a \"status\" of \"alive\"\n"
+"or \"dead\", as dist-members writes, is taken as said, every other member\n"
+"is pinged). There is a leader only when more than half of the expected\n"
+"members are alive from here. Prints one record: leader, term, strategy,\n"
+"quorum, alive, expected.\n";
+
+static const char epilogue[] =
+"Strategies: highest/lowest: the highest (lowest) alive name; every host\n"
+"with the same view gets the same leader. global: a lease process on a\n"
+"member, registered with global:register_name({dist_leader, GROUP}, Pid);\n"
+"with --self it is taken when free, and its holder leads until it ends.\n"
+"\n"
+"Exit status: 0 this host is the leader (--self), or there is one;\n"
+"1 another one leads (or --renew/--release: not ours); 2 usage or input\n"
+"error; 3 no leader (no quorum, no member answered) or environment error;\n"
+"4 --run: the lease was lost and CMD was stopped; otherwise --run exits\n"
+"with CMD's status (127: not found, 126: not runnable, 128+N: signal N).\n"
+"See dist-elect(1) and dist(7).\n";
+
+enum { OPT_SELF, OPT_STRATEGY, OPT_GROUP, OPT_LEASE, OPT_RENEW,
+       OPT_RELEASE, OPT_RUN, OPT_GRACE, OPT_STATE };
+
+static const struct cli_option elect_options[] = {
+	{ "self", 's', "ID", "exit 0 only if ID leads; with global, the\n"
+	  "holder we take, renew or release the lease as", OPT_SELF },
+	{ "strategy", 0, "S", "highest (default), lowest or global", OPT_STRATEGY },
+	{ "group", 'g', "NAME", "the election's name: the global lease, and\n"
+	  "its entry in --state", OPT_GROUP },
+	{ "lease", 'l', "DUR", "global: how long a lease lasts (default 30s)",
+	  OPT_LEASE },
+	{ "renew", 0, NULL, "global: extend our lease (exit 1: not ours)",
+	  OPT_RENEW },
+	{ "release", 0, NULL, "global: end our lease now", OPT_RELEASE },
+	{ "run", 0, NULL, "global: take the lease, run CMD (after --) while\n"
+	  "renewing it, release it when CMD ends", OPT_RUN },
+	{ "grace", 0, "DUR", "--run: SIGTERM to SIGKILL when the lease is\n"
+	  "lost (default 10s)", OPT_GRACE },
+	{ "state", 0, "FILE", "keep the last leader and the term in FILE",
+	  OPT_STATE },
+	{ "timeout", 't', "DUR", "limit for each round: the pings, one lease\n"
+	  "call (default 10s)", CLI_SHARED('t') },
+	{ "connect-timeout", 0, "DUR", "limit for each stage of one node\n"
+	  "(default 5s)", CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },
+	{ "concurrency", 'j', "N", "members pinged at once (default 64)",
+	  CLI_SHARED('j') },
+	CLI_OPTION_END,
+};
+
+struct elect_cli {
+	struct elect_request rq;
+	bool renew, release, run;
+	int64_t grace_ms;
+	char **cmd;
+};
+
+static int elect_option(void *ctx, int id, const char *arg,
+			struct dist_error *err)
+{
+	struct elect_cli *e = ctx;
+	int s;
+
+	switch (id) {
+	case OPT_SELF:
+		e->rq.self = arg;
+		return 1;
+	case OPT_STRATEGY:
+		s = elect_strategy_parse(arg);
+		if (s < 0)
+			return dist_error_set(err, DIST_E_USAGE,
+					      DIST_STAGE_INPUT, "--strategy "
+					      "'%s': use highest, lowest or "
+					      "global", arg);
+		e->rq.strategy = (enum elect_strategy)s;
+		return 1;
+	case OPT_GROUP:
+		e->rq.group = arg;
+		return elect_id_check("--group", arg, err) < 0 ? -1 : 1;
+	case OPT_LEASE:
+		return duration_parse(arg, &e->rq.lease_ms, err) < 0 ? -1 : 1;
+	case OPT_GRACE:
+		return duration_parse(arg, &e->grace_ms, err) < 0 ? -1 : 1;
+	case OPT_STATE:
+		e->rq.state_path = arg;
+		return 1;
+	default:
+		*(id == OPT_RENEW ? &e->renew : id == OPT_RELEASE ? &e->release
+								   : &e->run) = true;
+		return 1;
+	}
+}
+
+static const struct cli_program elect_program = {
+	.name = "dist-elect",
+	.usage = usage_text,
+	.epilogue = epilogue,
+	.options = elect_options,
+	.option = elect_option,
+	.groups = CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT,
+};
+
+/* Option combinations that cannot mean anything, refused before any
+ * node is contacted. */
+static int check_usage(struct elect_cli *e, struct dist_error *err)
+{
+	struct elect_request *rq = &e->rq;
+	bool global = rq->strategy == ELECT_GLOBAL;
+
+	if ((e->renew + e->release + e->run) > 1)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "give one of --renew, --release, --run");
+	if (!global && (e->renew || e->release || e->run))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--renew, --release and --run hold a "
+				      "lease: use --strategy global");
+	if (global && !rq->group)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--strategy global needs --group NAME");
+	if ((e->renew || e->release || e->run) && !rq->self)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "a lease is held as --self ID: give it");
+	if (global && rq->self && elect_id_check("--self", rq->self, err) < 0)
+		return -1;
+	if (rq->lease_ms < 100 || rq->lease_ms > ELECT_LEASE_MAX_MS)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "--lease must be from 100ms to 49 days");
+	if (e->run != (e->cmd != NULL))
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      e->run ? "--run needs a command: "
+					       "--run ... -- CMD [ARG]..."
+					     : "a command after -- is run "
+					       "only with --run");
+	rq->for_run = e->run;
+	rq->op = e->run ? LEASE_TAKE : e->renew ? LEASE_RENEW
+		 : e->release ? LEASE_RELEASE
+		 : rq->self ? LEASE_TAKE : LEASE_QUERY;
+	return 0;
+}
+
+static int print_result(const struct cli_common *cli,
+			const struct elect_request *rq,
+			const struct elect_result *res)
+{
+	json_t *r;
+	int rc = 0;
+
+	if (cli->quiet)
+		return 0;
+	if (cli->format == OUTPUT_TEXT) {
+		printf("leader %s  term %lld  %s  %zu/%zu alive, quorum %zu\n",
+		       res->leader ? res->leader : "-",
+		       res->has_term ? (long long)res->term : 0LL,
+		       elect_strategy_name(rq->strategy), res->outcome.alive,
+		       res->outcome.expected, res->outcome.quorum);
+		return fflush(stdout) == 0 ? 0 : -1;
+	}
+	r = elect_result_record(rq, res);
+	if (!r || record_write_as(r, cli->format, stdout) < 0)
+		rc = -1;
+	json_decref(r);
+	return rc;
+}
+
+static void explain_no_leader(const struct elect_result *res)
+{
+	struct dist_error err;
+
+	if (res->outcome.alive < res->outcome.quorum)
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_NONE,
+			       "no leader: %zu of %zu expected members alive, "
+			       "%zu needed (quorum)", res->outcome.alive,
+			       res->outcome.expected, res->outcome.quorum);
+	else
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_NONE,
+			       "no leader: nobody holds the lease");
+	cli_diagnostic(&err);
+}
+
+static int run_command(struct elect_cli *e, const struct elect_result *res)
+{
+	struct elect_child_result cr = { .lost = false };
+	struct dist_error err;
+	int errnum;
+
+	dist_error_clear(&err);
+	if (elect_run_command(&e->rq, res, e->cmd, e->grace_ms * 1000, &cr,
+			      &errnum, &err) < 0) {
+		cli_diagnostic(&err);
+		return errnum == ENOENT ? 127 : errnum ? 126 : DIST_EXIT_ENV;
+	}
+	if (cr.lost) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_NONE,
+			       "lease of group '%s' lost while '%s' ran: "
+			       "stopped it (%s)", e->rq.group, e->cmd[0],
+			       cr.killed ? "SIGKILL after the grace period"
+					 : "SIGTERM");
+		cli_diagnostic(&err);
+		return EXIT_LEASE_LOST;
+	}
+	if (WIFSIGNALED(cr.wait_status))
+		return 128 + WTERMSIG(cr.wait_status);
+	return WEXITSTATUS(cr.wait_status);
+}
+
+static int elect(struct elect_cli *e, struct cli_common *cli, char **nodes,
+		 int nnodes)
+{
+	struct elect_members m;
+	struct elect_result res;
+	struct dist_error err;
+	int status;
+
+	dist_error_clear(&err);
+	if (nnodes == 0 && isatty(STDIN_FILENO)) {
+		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			       "no NODE given and stdin is a terminal");
+		cli_report(&err);
+		return DIST_EXIT_USAGE;
+	}
+	if (elect_members_read(nodes, nnodes, stdin, cli_diagnostic, &m,
+			       &err) < 0) {
+		cli_report(&err);
+		elect_members_free(&m);
+		return cli_exit_status(&err);
+	}
+	e->rq.nodes = m.nodes;
+	e->rq.status = m.status;
+	e->rq.n = m.n;
+	status = DIST_EXIT_ENV;
+	if (elect_decide(&e->rq, &res, &err) < 0) {
+		cli_report(&err);
+		status = err.code == DIST_E_USAGE ? DIST_EXIT_USAGE
+						  : DIST_EXIT_ENV;
+	} else if (print_result(cli, &e->rq, &res) < 0) {
+		status = cli_output_failed(errno);
+	} else {
+		status = elect_exit_status(&e->rq, &res);
+		if (status == DIST_EXIT_ENV)
+			explain_no_leader(&res);
+		else if (status == DIST_EXIT_OK && e->run)
+			status = run_command(e, &res);
+	}
+	elect_result_free(&res);
+	elect_members_free(&m);
+	return status;
+}
+
+/* CMD of --run: everything after the first "--", which getopt would
+ * otherwise take for the end of the options and mix with the NODEs. */
+static int split_command(struct elect_cli *e, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			e->cmd = i + 1 < argc ? argv + i + 1 : NULL;
+			argv[i] = NULL;
+			return i;
+		}
+	return argc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_common cli;
+	struct elect_cli e = { .rq = { .lease_ms = 30000 },
+			       .grace_ms = 10000 };
+	struct dist_conn_config conn;
+	struct dist_error err;
+	int first, status;
+
+	cli_common_init(&cli);
+	argc = split_command(&e, argc, argv);
+	status = cli_parse(&elect_program, &cli, &e, argc, argv, &first);
+	if (status >= 0)
+		return status;
+	dist_error_clear(&err);
+	if (check_usage(&e, &err) < 0 ||
+	    cli_check_targets(argv + first, argc - first, &err) < 0) {
+		cli_report(&err);
+		return DIST_EXIT_USAGE;
+	}
+	if (cli_common_finish(&cli, &conn, &err) < 0) {
+		cli_report(&err);
+		return cli_exit_status(&err);
+	}
+	e.rq.run = (struct elect_run_config){
+		.conn = &conn,
+		.timeout_us = cli.timeout_ms > 0 ? cli.timeout_ms * 1000 : 0,
+		.concurrency = (int)cli.concurrency,
+		.resolver = cli_resolver(&cli),
+		.report = cli_diagnostic,
+	};
+	status = elect(&e, &cli, argv + first, argc - first);
+	cli_common_release(&cli, &conn);
+	return status;
+}
