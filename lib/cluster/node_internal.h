@@ -76,6 +76,7 @@ struct node {
 	struct dist_error start_err;
 	bool start_failed;
 	struct engine_io listen_io;
+	struct engine_timer accept_pause;  /* out of descriptors: wait */
 	struct node_link *links;
 	/* stdout */
 	struct engine_io out_io;
