@@ -61,8 +61,9 @@ libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 # Every cmd/dist-*.c is a program; the docs test asks `make -s programs`.
 PROGRAMS  := $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/dist-*.c)))
-# The programs a minimal container image needs, fully static.
-STATIC_PROGRAMS := dist-ping dist-rpc
+# The programs a minimal container image needs, fully static: those
+# that never need libcurl (dist-discover opens it for HTTP sources).
+STATIC_PROGRAMS := dist-ping dist-rpc dist-node
 # lib/ is layered in folders (lib/README.md); one archive, built under
 # build/ like everything else the build makes.
 LAYERS    := $(shell sed -n "s/^layers: //p" lib/README.md)
@@ -204,7 +205,7 @@ lint:
 	@scripts/lint
 
 check: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) all san unit
+	@$(MAKE) --no-print-directory -j$(JOBS) all san unit static
 	@scripts/run-tests
 
 test:

@@ -2,6 +2,7 @@
  * ending (see node.h). EPMD registration is node_epmd.c's. */
 #include "cluster/node_internal.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include "base/random.h"
 #include "io/listen.h"
 #include "io/net.h"
+
+/* How long the listener rests when descriptors run out. */
+#define ACCEPT_PAUSE_US 100000
 
 void node_each(struct node_shared *sh, void (*fn)(struct node *n))
 {
@@ -65,13 +69,30 @@ static void on_listen(struct engine *e, struct engine_io *io,
 {
 	struct node *n = io->data;
 	char address[64];
-	int fd;
+	int fd = 0;
 
-	(void)e;
 	(void)events;
 	while (!n->stopping &&
 	       (fd = net_accept(io->fd, address, sizeof address)) >= 0)
 		node_link_accept(n, fd, address);
+	/* Out of descriptors (a flood of connections): the pending one
+	 * stays in the backlog and the socket stays readable, so watching
+	 * it now would wake us at once, forever. Look again in a while:
+	 * handshake deadlines free descriptors meanwhile, and the peers
+	 * already connected are served all along. */
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
+		       errno == ENOBUFS || errno == ENOMEM) &&
+	    engine_io_set(e, io, 0, NULL) == 0)
+		engine_timer_arm(e, &n->accept_pause,
+				 engine_now_us() + ACCEPT_PAUSE_US);
+}
+
+static void on_accept_pause(struct engine *e, struct engine_timer *t)
+{
+	struct node *n = t->data;
+
+	if (!n->stopping && n->listen_io.fd >= 0)
+		engine_io_set(e, &n->listen_io, ENGINE_READ, NULL);
 }
 
 static void on_signal(void *data, int signo)
@@ -140,6 +161,8 @@ static int node_start(struct node *n, struct dist_error *err)
 	n->listen_io.fd = fd;
 	n->listen_io.cb = on_listen;
 	n->listen_io.data = n;
+	n->accept_pause.cb = on_accept_pause;
+	n->accept_pause.data = n;
 	if (engine_io_set(n->e, &n->listen_io, ENGINE_READ, err) < 0)
 		return -1;
 	n->reap.cb = on_reap;
@@ -167,6 +190,7 @@ static void node_end(struct node *n)
 		n->listen_io.fd = -1;
 	}
 	engine_timer_disarm(n->e, &n->reap);
+	engine_timer_disarm(n->e, &n->accept_pause);
 }
 
 /* The nodes' names: the one given, or the pattern's 1..N, each with a

@@ -188,6 +188,7 @@ struct node {
 	struct engine_timer epmd_retry;
 	int64_t epmd_backoff_us;         /* 0: first registration */
 	struct engine_io listen_io;
+	struct engine_timer accept_pause;  /* out of descriptors: wait */
 	struct node_link *links;
 	struct engine_timer reap;
 	/* Copies of the shared flags the links read on every frame, set on

@@ -281,25 +281,28 @@ static void ready_input(struct node_link *l)
 	struct frame f;
 	struct dist_error err;
 	struct etf_limits lim = etf_default_limits;
+	size_t at = 0;
 	long used;
 
 	lim.max_bytes = l->n->cfg->conn.max_message;
 	/* Stop between frames when output backs up: the rest waits in the
-	 * kernel's buffers, and TCP slows the sender. */
+	 * kernel's buffers, and TCP slows the sender. What was handled is
+	 * consumed once at the end: moving the rest of the buffer after
+	 * each 4-byte tick of a flood would cost quadratic time. */
 	while (l->state == LINK_READY && !l->n->out_blocked &&
 	       !l->n->stopping) {
 		struct etf_arena *a;
 		struct etf_term *control, *msg;
 
 		dist_error_clear(&err);
-		used = frame_next(l->in.data, l->in.len,
+		used = frame_next(l->in.data + at, l->in.len - at,
 				  l->n->cfg->conn.max_message, &f, &err);
 		if (used < 0) {
 			link_fail(l, &err);
 			return;
 		}
 		if (used == 0)
-			return;
+			break;
 		if (f.kind == FRAME_MESSAGE) {
 			a = etf_arena_new();
 			if (!a) {
@@ -316,8 +319,10 @@ static void ready_input(struct node_link *l)
 			node_route_message(l, control, msg);
 			etf_arena_free(a);
 		}
-		buf_consume(&l->in, (size_t)used);
+		at += (size_t)used;
 	}
+	if (l->state == LINK_READY)
+		buf_consume(&l->in, at);
 }
 
 static void link_input(struct node_link *l)

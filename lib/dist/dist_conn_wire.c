@@ -9,10 +9,17 @@
 
 #include "dist/frame.h"
 
+/* Reads of 64 KiB per wake-up of a socket: 1 MiB. */
+#define READ_ROUNDS 16
+
 /* Answer a tick so the node hears from us too, or say something of our
- * own when we have been quiet for a tick interval. */
+ * own when we have been quiet for a tick interval. Not when output is
+ * already waiting: that says as much, and a peer that floods ticks and
+ * never reads would otherwise grow our buffer by 4 bytes a tick. */
 static void send_tick(struct dist_conn *c)
 {
+	if (c->out.len > 0)
+		return;
 	frame_put_tick(&c->out);
 	c->last_send_us = engine_now_us();
 	engine_io_set(c->e, &c->io, ENGINE_READ | ENGINE_WRITE, NULL);
@@ -52,6 +59,7 @@ void conn_on_tick_timer(struct engine *e, struct engine_timer *t)
 static void deliver_frame(struct dist_conn *c, const struct frame *f)
 {
 	struct etf_term *control = NULL, *msg = NULL;
+	struct etf_limits lim = etf_default_limits;
 	struct dist_error err;
 
 	if (f->payload[0] != FRAME_PASS_THROUGH) {
@@ -68,7 +76,10 @@ static void deliver_frame(struct dist_conn *c, const struct frame *f)
 	}
 	dist_error_clear(&err);
 	err.stage = c->stage == DIST_STAGE_NONE ? DIST_STAGE_REQUEST : c->stage;
-	if (frame_decode(f->payload, f->len, c->arena, &etf_default_limits,
+	/* What a frame may inflate to (COMPRESSED) is bounded like the
+	 * frame itself: --max-size, not the decoder's 256 MiB default. */
+	lim.max_bytes = c->cfg->max_message;
+	if (frame_decode(f->payload, f->len, c->arena, &lim,
 			 &control, &msg, &err) < 0) {
 		conn_fail(c, &err);
 		return;
@@ -80,20 +91,24 @@ static void deliver_frame(struct dist_conn *c, const struct frame *f)
 	}
 }
 
+/* The frames a read brought, in order; consumed all at once at the end,
+ * not one by one: moving the rest of the buffer after every 4-byte tick
+ * of a flood would cost time quadratic in what the read brought. */
 static void ready_input(struct dist_conn *c)
 {
 	struct frame f;
 	struct dist_error err;
+	size_t at = 0;
 	long used;
 
 	while (c->state == CONN_READY &&
-	       (used = frame_next(c->in.data, c->in.len, c->cfg->max_message,
-				  &f, &err)) != 0) {
+	       (used = frame_next(c->in.data + at, c->in.len - at,
+				  c->cfg->max_message, &f, &err)) != 0) {
 		if (used < 0) {
 			char detail[64];
 
 			snprintf(detail, sizeof detail, "%zu > %zu bytes",
-				 (size_t)get_u32(c->in.data),
+				 (size_t)get_u32(c->in.data + at),
 				 c->cfg->max_message);
 			conn_failf(c, DIST_E_TOO_LARGE,
 				   "%s: the node sent a message larger than "
@@ -105,9 +120,10 @@ static void ready_input(struct dist_conn *c)
 			send_tick(c);
 		else
 			deliver_frame(c, &f);
-		if (c->state == CONN_READY)
-			buf_consume(&c->in, (size_t)used);
+		at += (size_t)used;
 	}
+	if (c->state == CONN_READY)
+		buf_consume(&c->in, at);
 }
 
 static void conn_input(struct dist_conn *c)
@@ -143,7 +159,10 @@ static void conn_read(struct dist_conn *c)
 	int end = 0;          /* 0 open, -1 EOF, -2 TLS, else errno */
 	struct dist_error tls_err;
 
-	for (;;) {
+	/* At most READ_ROUNDS reads a wake-up: a peer that sends faster
+	 * than we read must not keep us here, past the deadline, with an
+	 * ever larger buffer. The rest waits for the next wake-up. */
+	for (int round = 0; round < READ_ROUNDS; round++) {
 		ssize_t n;
 
 		if (buf_reserve(&c->in, 65536) < 0) {
