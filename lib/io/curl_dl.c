@@ -1,10 +1,10 @@
 /* curl_dl.c - open libcurl.so.4 and fill struct curl_api (see curl_dl.h). */
 #include "io/curl_dl.h"
 
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
+
+#include "io/dl_table.h"
 
 #define CURL_SONAME "libcurl.so.4"
 
@@ -25,56 +25,21 @@
 			       __typeof__(((struct curl_api *)0)->f)),      \
 		       "struct curl_api: " #f " has the wrong type");
 CURL_FUNCS(CHECK_TYPE)
-_Static_assert(sizeof(void (*)(void)) == sizeof(void *),
-	       "function pointers must fit a dlsym result");
-
 #define SYM(f) { "curl_" #f, offsetof(struct curl_api, f) },
-static const struct curl_sym {
-	const char *name;
-	size_t off;
-} syms[] = { CURL_FUNCS(SYM) };
+static const struct dl_sym syms[] = { CURL_FUNCS(SYM) };
 
 static struct curl_api api_table;
 static bool api_loaded;
 
 int curl_api_load(const struct curl_api **api, struct dist_error *err)
 {
-	struct curl_api t;
-	const char *why;
-	void *h, *p;
-
-	if (api_loaded) {
-		*api = &api_table;
-		return 0;
-	}
-	/* RTLD_NOW: a missing dependency fails here, not mid-transfer.
-	 * RTLD_LOCAL: libcurl's own libraries never serve our symbols. */
-	h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		why = dlerror();
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				      "cannot load " CURL_SONAME " (install "
-				      "libcurl4): %s", why ? why : "unknown");
-	}
-	memset(&t, 0, sizeof t);
-	for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-		dlerror();
-		p = dlsym(h, syms[i].name);
-		if (!p) {
-			why = dlerror();
-			dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				       "cannot load " CURL_SONAME ": no %s "
-				       "(%s)", syms[i].name,
-				       why ? why : "null symbol");
-			dlclose(h);
+	if (!api_loaded) {
+		if (dl_table_load(CURL_SONAME, syms, sizeof syms / sizeof syms[0],
+				  &api_table, sizeof api_table, DIST_E_IO,
+				  "install libcurl4", err) < 0)
 			return -1;
-		}
-		/* POSIX: a function's address fits in a void *; copying
-		 * the bytes avoids an object-to-function pointer cast. */
-		memcpy((char *)&t + syms[i].off, &p, sizeof p);
+		api_loaded = true;
 	}
-	api_table = t;
-	api_loaded = true;
 	*api = &api_table;
 	return 0;
 }
