@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "base/random.h"
+#include "dist/rex.h"
+#include "run/rpc_eval.h"
 
 static void session_fail_left(struct connect_session *s,
 			      const struct dist_error *err);
@@ -37,35 +39,23 @@ static struct etf_term *names_list(struct etf_arena *a, char **names,
 	return l;
 }
 
-/* REG_SEND {6, Self, '', rex} + {Self, {call, erl_eval, expr,
- * [Form, Bindings, none, none, value], user}}: rex's clause for C
- * nodes, as dist-rpc sends it; value makes expr/5 return the bare
- * value. */
+/* erl_eval:expr(Form, Bindings, none, none, value) through rex, as
+ * dist-rpc asks (run/rpc_eval.h, dist/rex.h). */
 static int send_call(struct connect_session *s, struct etf_term *form,
 		     struct etf_term *bindings, struct dist_error *err)
 {
 	struct etf_arena *a = s->arena;
 	struct etf_term *self = dist_conn_self_pid(&s->conn, a);
-	struct etf_term *args = etf_list_new(a, 5, etf_nil(a));
+	struct etf_term *args = form ? rpc_eval_args(a, form, bindings) : NULL;
 	struct etf_term *control, *msg;
 
-	if (args) {
-		args->v.list.elems[0] = form;
-		args->v.list.elems[1] = bindings;
-		args->v.list.elems[2] = etf_atom(a, "none");
-		args->v.list.elems[3] = etf_atom(a, "none");
-		args->v.list.elems[4] = etf_atom(a, "value");
-	}
-	control = etf_tuple(a, 4, etf_int(a, 6), self, etf_atom(a, ""),
-			    etf_atom(a, "rex"));
-	msg = etf_tuple(a, 2, self,
-			etf_tuple(a, 5, etf_atom(a, "call"),
-				  etf_atom(a, "erl_eval"), etf_atom(a, "expr"),
-				  args, etf_atom(a, "user")));
-	if (!self || !form || !bindings || !args || !control || !msg)
+	if (!self || !args)
 		return dist_error_nomem(err, DIST_STAGE_REQUEST,
 					"building the call");
-	if (dist_conn_send(&s->conn, control, msg, err) < 0)
+	if (rex_call_request(a, self, etf_atom(a, "erl_eval"),
+			     etf_atom(a, "expr"), args, false, &control, &msg,
+			     err) < 0 ||
+	    dist_conn_send(&s->conn, control, msg, err) < 0)
 		return -1;
 	dist_conn_stage(&s->conn, DIST_STAGE_REQUEST);
 	return 0;

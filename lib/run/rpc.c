@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "run/conn_job.h"
+#include "run/rpc_eval.h"
 #include "dist/rex.h"
 #include "base/json_exact.h"
 #include "base/utf8.h"
@@ -302,17 +303,7 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 			bindings->v.list.elems[2] = binding(a, "DistMod", p->mod);
 		}
 	}
-	/* erl_eval:expr(Expr, Bindings, none, none, value) returns the
-	 * bare value: not {value, V, Bindings}, which would echo the
-	 * arguments (and the parsed text) back over the wire. */
-	call_args = etf_list_new(a, 5, etf_nil(a));
-	if (call_args) {
-		call_args->v.list.elems[0] = exprs;
-		call_args->v.list.elems[1] = bindings;
-		call_args->v.list.elems[2] = etf_atom(a, "none");
-		call_args->v.list.elems[3] = etf_atom(a, "none");
-		call_args->v.list.elems[4] = etf_atom(a, "value");
-	}
+	call_args = rpc_eval_args(a, exprs, bindings);
 	/* rex runs erl_eval:expr(...) for us (dist/rex.h). */
 	if (!bindings || !call_args)
 		return dist_error_nomem(err, DIST_STAGE_REQUEST,

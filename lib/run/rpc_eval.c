@@ -4,6 +4,27 @@
 
 #include <string.h>
 
+#include "dist/rex.h"
+
+struct etf_term *rpc_eval_args(struct etf_arena *a,
+			       const struct etf_term *exprs,
+			       struct etf_term *bindings)
+{
+	struct etf_term *args = etf_list_new(a, 5, etf_nil(a));
+
+	if (!args || !bindings)
+		return NULL;
+	/* erl_eval:expr(Expr, Bindings, none, none, value) returns the
+	 * bare value: not {value, V, Bindings}, which would echo the
+	 * arguments (and the parsed text) back over the wire. */
+	args->v.list.elems[0] = (struct etf_term *)exprs;
+	args->v.list.elems[1] = bindings;
+	args->v.list.elems[2] = etf_atom(a, "none");
+	args->v.list.elems[3] = etf_atom(a, "none");
+	args->v.list.elems[4] = etf_atom(a, "value");
+	return args;
+}
+
 int rpc_eval_request(struct dist_conn *c, struct etf_arena *a,
 		     const struct etf_term *eval_exprs, const char *text,
 		     struct etf_term **control, struct etf_term **msg,
@@ -11,32 +32,18 @@ int rpc_eval_request(struct dist_conn *c, struct etf_arena *a,
 {
 	struct etf_term *self = dist_conn_self_pid(c, a);
 	struct etf_term *bindings = etf_list_new(a, 1, etf_nil(a));
-	struct etf_term *args = etf_list_new(a, 5, etf_nil(a));
+	struct etf_term *args;
 
-	if (!self || !bindings || !args)
+	if (bindings)
+		bindings->v.list.elems[0] = etf_tuple(
+			a, 2, etf_atom(a, "DistText"),
+			etf_binary(a, text, strlen(text)));
+	args = rpc_eval_args(a, eval_exprs, bindings);
+	if (!self || !args || !bindings->v.list.elems[0])
 		return dist_error_nomem(err, DIST_STAGE_REQUEST, "a question");
-	bindings->v.list.elems[0] = etf_tuple(
-		a, 2, etf_atom(a, "DistText"),
-		etf_binary(a, text, strlen(text)));
-	/* erl_eval:expr(Wrapper, Bindings, none, none, value): the bare
-	 * value comes back, as for dist-rpc --eval. */
-	args->v.list.elems[0] = (struct etf_term *)eval_exprs;
-	args->v.list.elems[1] = bindings;
-	args->v.list.elems[2] = etf_atom(a, "none");
-	args->v.list.elems[3] = etf_atom(a, "none");
-	args->v.list.elems[4] = etf_atom(a, "value");
-	/* REG_SEND {6, Self, '', rex} + {Self, {call, erl_eval, expr, Args,
-	 * user}}: rex's clause for C nodes. */
-	*control = etf_tuple(a, 4, etf_int(a, 6), self, etf_atom(a, ""),
-			     etf_atom(a, "rex"));
-	*msg = etf_tuple(a, 2, self,
-			 etf_tuple(a, 5, etf_atom(a, "call"),
-				   etf_atom(a, "erl_eval"),
-				   etf_atom(a, "expr"), args,
-				   etf_atom(a, "user")));
-	if (!bindings->v.list.elems[0] || !*control || !*msg)
-		return dist_error_nomem(err, DIST_STAGE_REQUEST, "a question");
-	return 0;
+	return rex_call_request(a, self, etf_atom(a, "erl_eval"),
+				etf_atom(a, "expr"), args, false, control, msg,
+				err);
 }
 
 int rpc_eval_reply(const char *node, const struct etf_term *control,

@@ -9,6 +9,14 @@
 #include "dist/dist_conn.h"
 #include "etf/etf.h"
 
+/* The arguments of erl_eval:expr/5 for exprs with bindings (an orddict:
+ * keys sorted), asking for the bare value; NULL out of memory (or when
+ * bindings is NULL). The one form of every question dist asks through
+ * erl_eval: dist-rpc's calls and --eval, dist-members' views. */
+struct etf_term *rpc_eval_args(struct etf_arena *a,
+			       const struct etf_term *exprs,
+			       struct etf_term *bindings);
+
 /* The REG_SEND to rex that evaluates text (which ends with a dot) with
  * the eval wrapper eval_exprs (rpc_config_prepare's), terms in a. */
 int rpc_eval_request(struct dist_conn *c, struct etf_arena *a,
