@@ -289,6 +289,9 @@ int main(int argc, char **argv)
 		rpc_config_release(&rc.rpc);
 	} else {
 		status = cli_run_targets(&rpc_program, &cli, &run);
+		/* operands() may have read codecs before a later setting
+		 * failed and the run ended without prepare and release. */
+		rpc_config_release(&rc.rpc);
 	}
 	file_text_free(&rc.eval_stdin);
 	return status;
