@@ -293,3 +293,57 @@ dn_wait() {
 	assert_failure 2
 	assert_output --partial "codec schema, column 1"
 }
+
+@test "dist-node: a send to {\"global\": \"svc\"} through --connect, its reply decoded" {
+	svc=$(field "$("$RPC" "$N1" global whereis_name '[<<"svc">>]')" result)
+	dn_start ggl --name ggl --register replies --codec "$REPLY" --max-messages 1 \
+		--connect "$N1" -t 60s
+	creation=$(field "$(grep '"event":"ready"' "$DIST_STATE/ggl.out")" creation)
+	me="{\"\$tuple\": [{\"\$atom\": \"subject\"}, {\"\$pid\": {\"node\": \"ggl@$HOST\", \"id\": 2, \"serial\": 0, \"creation\": $creation}}, \"r3\"]}"
+	echo "{\"send\": {\"global\": \"svc\"}, \"codec\": $(json_string "$REQUEST"), \"msg\": [$me, [\"ok\", [7]]], \"id\": 7}" >&$DN_FD
+	dn_wait ggl
+	run grep '"command":"send"' "$DIST_STATE/ggl.out"
+	assert_equal "$(field "$output" ok)" true
+	assert_equal "$(field "$output" id)" 7
+	assert_equal "$(field "$output" node)" "$N1"
+	# The same process: dist-rpc prints it local to g1, dist-node with
+	# its node.
+	assert_equal "<$N1.${svc#<0.}" "$(field "$output" pid)"
+	run grep '"event":"message"' "$DIST_STATE/ggl.out"
+	assert_equal "$(field "$output" msg)" '{"ok": ["OK", 7]}'
+	assert_equal "$(field "$output" tag)" r3
+}
+
+@test "dist-node: a plain term to a global name \"via\" a node goes as it is" {
+	dn_start gpl --name gpl --register answers --max-messages 1 -t 60s
+	creation=$(field "$(grep '"event":"ready"' "$DIST_STATE/gpl.out")" creation)
+	me="{\"\$pid\": {\"node\": \"gpl@$HOST\", \"id\": 2, \"serial\": 0, \"creation\": $creation}}"
+	# {last, From} is what the service answers whatever it decoded last.
+	echo "{\"send\": {\"global\": \"svc\", \"via\": \"$N1\"}, \"msg\": {\"\$tuple\": [{\"\$atom\": \"last\"}, $me]}}" >&$DN_FD
+	dn_wait gpl
+	run grep '"command":"send"' "$DIST_STATE/gpl.out"
+	assert_equal "$(field "$output" ok)" true
+	run grep '"event":"message"' "$DIST_STATE/gpl.out"
+	assert_equal "$(field "$output" msg.0)" last
+	assert_equal "$(field "$output" to)" answers
+}
+
+@test "dist-node: an unknown global name is not_registered; no via and no --connect is a usage error" {
+	run -1 --separate-stderr "$DIST_BIN/dist-node" --cookie-file "$COOKIE_FILE" --name gno \
+		<<<"{\"send\": {\"global\": \"nosuch\", \"via\": \"$N1\"}, \"codec\": \"int\", \"msg\": 1, \"id\": \"x\"}"
+	output=$(grep '"command":"send"' <<<"$output")
+	assert_equal "$(field "$output" command)" send
+	assert_equal "$(field "$output" id)" x
+	assert_equal "$(field "$output" ok)" false
+	assert_equal "$(field "$output" error.code)" not_registered
+	assert_output --partial 'no process is registered in global as <<\"nosuch\">>'
+	run -1 --separate-stderr "$DIST_BIN/dist-node" --cookie-file "$COOKIE_FILE" --name gno2 \
+		<<<'{"send": {"global": "svc"}, "term": "hello", "id": 2}'
+	output=$(grep '"command":"send"' <<<"$output")
+	assert_equal "$(field "$output" error.code)" usage
+	assert_output --partial 'has no \"via\" node'
+	run --separate-stderr "$DIST_BIN/dist-node" --cookie-file "$COOKIE_FILE" --name gno3 \
+		--at-eof exit <<<'{"send": {"global": "svc", "via": 1}, "term": "hello"}'
+	refute_output --partial '"command":"send"'
+	[[ $stderr == *'a global target is'* ]]
+}

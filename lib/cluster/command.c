@@ -155,18 +155,6 @@ static int parse_from(json_t *root, struct node_cmd *cmd,
 	return 0;
 }
 
-static int parse_send(json_t *root, struct etf_arena *a,
-		      struct node_cmd *cmd, struct dist_error *err)
-{
-	cmd->kind = NODE_CMD_SEND;
-	if (json_object_get(root, "codec"))
-		return node_cmd_codec_send(root, a, cmd, err);
-	if (parse_to("send", json_object_get(root, "send"), false, a, cmd,
-		     err) < 0 || parse_from(root, cmd, err) < 0)
-		return -1;
-	return parse_payload(root, "send", a, cmd, err);
-}
-
 /* "timeout": a duration text ("5s", "250ms") or a number of seconds. */
 static int parse_timeout(json_t *root, struct node_cmd *cmd,
 			 struct dist_error *err)
@@ -198,6 +186,52 @@ static int parse_timeout(json_t *root, struct node_cmd *cmd,
 	if (cmd->timeout_ms == 0)
 		return bad(err, "\"timeout\": more than 0");
 	return 0;
+}
+
+int node_cmd_global_target(json_t *to, struct node_cmd *cmd,
+			   struct dist_error *err)
+{
+	json_t *name = json_object_get(to, "global");
+	json_t *via = json_object_get(to, "via");
+	size_t len = json_string_length(name);
+
+	if (!json_is_object(to) || !name)
+		return 0;
+	if (!json_is_string(name) || len == 0 || len >= sizeof cmd->name ||
+	    strlen(json_string_value(name)) != len)
+		return bad(err, "\"send\": in {\"global\": NAME}, NAME is the "
+			        "name as text, 1 to 255 bytes without NUL");
+	if (json_object_size(to) != (via ? 2u : 1u) ||
+	    (via && !json_is_string(via)))
+		return bad(err, "\"send\": a global target is {\"global\": "
+			        "NAME} or {\"global\": NAME, \"via\": "
+			        "\"node@host\"}");
+	memcpy(cmd->name, json_string_value(name), len + 1);
+	cmd->to_global = true;
+	if (via && set_node(cmd, json_string_value(via), err) < 0)
+		return -1;
+	return 1;
+}
+
+static int parse_send(json_t *root, struct etf_arena *a,
+		      struct node_cmd *cmd, struct dist_error *err)
+{
+	json_t *to = json_object_get(root, "send");
+	int global;
+
+	cmd->kind = NODE_CMD_SEND;
+	if (json_object_get(root, "codec")) {
+		if (node_cmd_codec_send(root, a, cmd, err) < 0)
+			return -1;
+	} else {
+		if ((global = node_cmd_global_target(to, cmd, err)) < 0 ||
+		    (!global && parse_to("send", to, false, a, cmd, err) < 0) ||
+		    parse_from(root, cmd, err) < 0 ||
+		    parse_payload(root, "send", a, cmd, err) < 0)
+			return -1;
+	}
+	/* A global send waits for the lookup: it has a deadline. */
+	return cmd->to_global ? parse_timeout(root, cmd, err) : 0;
 }
 
 static int parse_call(json_t *root, struct etf_arena *a,

@@ -11,6 +11,14 @@
  * "from" names one of our mailboxes as the sender (the pid a reply
  * goes to); without it the node's own pid is the sender.
  *
+ *   {"send": {"global": "NAME", "via": "node@host"}, "term": ..., ...}
+ *       to the process registered in `global` under the binary <<"NAME">>
+ *       (as Gleam's distribute registers; atom names are not looked
+ *       up): global:whereis_name/1 through rex at "via", by default the
+ *       first --connect node, then the message to the pid; "timeout"
+ *       bounds the lookup. With "codec" the message is {<<"NAME">>,
+ *       Binary} (node_codec.h); without, the term as it is.
+ *
  *   {"call": TO, "term": "which_applications", "timeout": "5s", "id": 1}
  *       gen_server:call(TO, Request): the reply comes back as a result
  *       record; "msg" (tagged JSON) instead of "term" as for send
@@ -61,6 +69,8 @@ struct node_cmd {
 	enum node_cmd_kind kind;
 	json_t *id;                 /* a reference, or NULL */
 	bool to_pid;
+	bool to_global;             /* send: name is a global name; node
+				     * the one asked ("" = first --connect) */
 	struct etf_term *pid;       /* to_pid: the pid, in the arena */
 	char name[256];             /* !to_pid: the registered name */
 	struct node_name node;      /* where it goes (the pid's node too) */
@@ -83,6 +93,11 @@ const char *node_cmd_kind_name(enum node_cmd_kind kind);
 int node_cmd_parse(const char *line, size_t len, struct etf_arena *a,
 		   struct node_cmd *cmd, struct dist_error *err);
 void node_cmd_release(struct node_cmd *cmd);
+
+/* A send's target {"global": NAME, "via": NODE}: 1 when to is one (cmd
+ * filled: to_global, name, node), 0 when it is not, -1 on error. */
+int node_cmd_global_target(json_t *to, struct node_cmd *cmd,
+			   struct dist_error *err);
 
 /* Whether s can be a registered name we send or register: an atom of
  * 1..255 characters of UTF-8 without control characters. */

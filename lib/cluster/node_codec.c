@@ -14,7 +14,7 @@ static int bad(struct dist_error *err, const char *what, const char *why)
 			      what, why ? ": " : "", why ? why : "");
 }
 
-/* The target: a subject, or a pid with "tag". */
+/* The target: a global name, a subject, or a pid with "tag". */
 static int codec_target(json_t *root, struct etf_arena *a,
 			struct node_cmd *cmd, struct etf_term **tag,
 			struct dist_error *err)
@@ -22,7 +22,19 @@ static int codec_target(json_t *root, struct etf_arena *a,
 	json_t *tagj = json_object_get(root, "tag");
 	struct etf_term *t = NULL;
 	struct dist_error e;
+	int global = node_cmd_global_target(json_object_get(root, "send"),
+					    cmd, err);
 
+	if (global < 0)
+		return -1;
+	if (global) {
+		/* The tag of a subject found by name is the name. */
+		if (tagj)
+			return bad(err, "\"tag\": a global name is its own "
+				   "tag", NULL);
+		*tag = etf_binary(a, cmd->name, strlen(cmd->name));
+		return *tag ? 0 : dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
+	}
 	if (term_from_json_tagged(json_object_get(root, "send"), a, NULL, &t,
 				  &e) < 0)
 		return bad(err, "\"send\" with \"codec\"", e.message);

@@ -7,7 +7,8 @@
  * the subject in tagged JSON (as a decoded "subject" codec value prints
  * it: a request's reply-to), or {"send": {"$pid": ...}, "tag": TAG, ...}
  * with TAG in tagged JSON (a name distribute's registry found is that
- * name as a string). "from" and "id" work as for any send.
+ * name as a string), or {"global": NAME, "via": NODE} (command.h), the
+ * tag then <<NAME>>. "from" and "id" work as for any send.
  *
  * Receive (dist-node --codec SCHEMA): a message {Tag, Binary} to one of
  * our mailboxes has its "msg" replaced by the binary decoded as JSON,

@@ -13,7 +13,8 @@
  *                  commands
  *   node_mbox.c    mailboxes, and the BEAM processes that monitor or
  *                  link to them
- *   node_ops.c     what we wait for: calls, rpcs, our monitors
+ *   node_ops.c     what we wait for: calls, rpcs, global sends, our
+ *                  monitors
  *   node_peer.c    connections we keep (--connect), with backoff
  *   node_state.c   setting up and releasing what the three above keep
  *   node_global.c  the one answer a visible node owes `global`
@@ -98,6 +99,8 @@ struct node_mbox {
 enum node_op_kind {
 	NODE_OP_CALL,          /* gen_server:call: a reply or a DOWN */
 	NODE_OP_RPC,           /* rex: {rex, Reply} */
+	NODE_OP_GLOBAL,        /* a global send: rex's whereis_name, then
+				* the message to the pid */
 	NODE_OP_MONITOR,       /* a process: DOWN */
 	NODE_OP_NODE_MONITOR,  /* a node: DOWN when its connection goes */
 };
@@ -116,6 +119,7 @@ struct node_op {
 	struct etf_arena *arena;
 	struct etf_term *proc;     /* call, monitor: the monitored process */
 	struct engine_timer timer; /* call, rpc: the deadline */
+	struct etf_term *msg;      /* global: the message, until the pid */
 	bool done;
 };
 

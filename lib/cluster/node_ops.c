@@ -10,6 +10,13 @@
  * command's own answers timeout; either way the monitor is taken down
  * (DEMONITOR_P). Each call and monitor has a pid of its own, as each
  * gen:call caller is a process of its own.
+ *
+ * A send to a global name is an rpc of global:whereis_name(<<Name>>) at
+ * the "via" node, and on a pid a SEND to it: the result record names
+ * the pid. The name is looked up as a binary only, as distribute
+ * registers names: an atom would have to be made on the remote node
+ * from any text a script gives, and its process would not take the
+ * {<<Name>>, Binary} a Gleam subject found by that name takes.
  */
 #include "cluster/node_internal.h"
 
@@ -77,7 +84,8 @@ static void op_end(struct node_op *op)
 bool node_ops_waiting(const struct node *n)
 {
 	for (const struct node_op *op = n->ops; op; op = op->next)
-		if (op->kind == NODE_OP_CALL || op->kind == NODE_OP_RPC)
+		if (op->kind == NODE_OP_CALL || op->kind == NODE_OP_RPC ||
+		    op->kind == NODE_OP_GLOBAL)
 			return true;
 	return false;
 }
@@ -121,7 +129,14 @@ static json_t *op_record(const struct node_op *op)
 	return rec;
 }
 
-/* The end of a call or rpc: a result record, the monitor taken down. */
+static const char *op_command(const struct node_op *op)
+{
+	return op->kind == NODE_OP_CALL ? "call"
+	       : op->kind == NODE_OP_GLOBAL ? "send" : "rpc";
+}
+
+/* The end of a call, rpc or global send: a result record, the monitor
+ * taken down. */
 static void op_finish(struct node_op *op, const char *field,
 		      const struct etf_term *value,
 		      const struct dist_error *err)
@@ -132,8 +147,7 @@ static void op_finish(struct node_op *op, const char *field,
 		op_monitor_msg(op, CTL_DEMONITOR_P);
 	if (value)
 		json_object_set_new(rec, field, node_term_json(op->n, value));
-	node_result(op->n, op->kind == NODE_OP_CALL ? "call" : "rpc", op->id,
-		    rec, err);
+	node_result(op->n, op_command(op), op->id, rec, err);
 	op_end(op);
 }
 
@@ -174,9 +188,54 @@ static struct node_op *op_by_ref(struct node *n, const struct etf_term *ref)
 		return NULL;
 	for (struct node_op *op = n->ops; op; op = op->next)
 		if (!memcmp(op->ref_ids, ref->v.ref.ids, sizeof op->ref_ids) &&
-		    op->kind != NODE_OP_RPC && op->kind != NODE_OP_NODE_MONITOR)
+		    op->kind != NODE_OP_RPC && op->kind != NODE_OP_GLOBAL &&
+		    op->kind != NODE_OP_NODE_MONITOR)
 			return op;
 	return NULL;
+}
+
+/* whereis_name answered: the message goes to the pid, over the link to
+ * its node (the "via" node's, up since the answer came over it, or one
+ * opened to another member: its own "send" record then says how that
+ * went). */
+static void global_found(struct node_op *op, const struct etf_term *pid)
+{
+	struct node *n = op->n;
+	struct etf_arena *a;
+	struct etf_term *control, *msg;
+	struct node_name nn;
+	struct dist_error err;
+	json_t *id;
+	char to[sizeof op->target];
+	bool elsewhere;
+
+	if (pid->type != ETF_PID) {
+		dist_error_set(&err, DIST_E_NOT_REGISTERED, DIST_STAGE_REQUEST,
+			       "%s: no process is registered in global as "
+			       "<<\"%s\">> (is the service up, and is %s in "
+			       "its cluster?)", op->peer, op->target,
+			       op->peer);
+		op_finish(op, NULL, NULL, &err);
+		return;
+	}
+	a = etf_arena_new();
+	control = a ? etf_tuple(a, 3, etf_int(a, CTL_SEND), etf_atom(a, ""),
+				node_term_copy(a, pid)) : NULL;
+	msg = control ? node_term_copy(a, op->msg) : NULL;
+	if (!msg || node_name_parse(pid->v.pid.node->v.atom.name, &nn,
+				    &err) < 0) {
+		if (!msg)
+			dist_error_nomem(&err, DIST_STAGE_REQUEST, NULL);
+		etf_arena_free(a);
+		op_finish(op, "pid", pid, &err);
+		return;
+	}
+	elsewhere = strcmp(nn.full, op->peer) != 0;
+	id = json_incref(op->id);
+	snprintf(to, sizeof to, "%s", op->target);
+	op_finish(op, "pid", pid, NULL);
+	node_send(n, &nn, a, control, msg, id, to, !elsewhere);
+	json_decref(id);
 }
 
 bool node_ops_deliver(struct node *n, const struct etf_term *to,
@@ -195,7 +254,8 @@ bool node_ops_deliver(struct node *n, const struct etf_term *to,
 	if (op->kind == NODE_OP_CALL && etf_is_tuple(msg, 2)) {
 		/* {Tag, Reply} */
 		op_finish(op, "reply", msg->v.tuple.elems[1], NULL);
-	} else if (op->kind == NODE_OP_RPC && rex_reply(msg)) {
+	} else if ((op->kind == NODE_OP_RPC || op->kind == NODE_OP_GLOBAL) &&
+		   rex_reply(msg)) {
 		const struct etf_term *r = rex_reply(msg);
 		struct dist_error err;
 
@@ -207,6 +267,8 @@ bool node_ops_deliver(struct node *n, const struct etf_term *to,
 			dist_error_set(&err, DIST_E_BADRPC, DIST_STAGE_REQUEST,
 				       "%s: badrpc: %s", op->peer, text);
 			op_finish(op, "reason", r->v.tuple.elems[1], &err);
+		} else if (op->kind == NODE_OP_GLOBAL) {
+			global_found(op, r);
 		} else {
 			op_finish(op, "result", r, NULL);
 		}
@@ -345,31 +407,69 @@ static void start_call(struct node *n, struct node_cmd *cmd,
 	node_send(n, &cmd->node, a, control, msg, NULL, op->target, true);
 }
 
-static void start_rpc(struct node *n, struct node_cmd *cmd,
-		      struct etf_arena *a)
+/* M:F(Args) through rex at cmd's node, the answer to op's pid. */
+static void rex_start(struct node *n, struct node_op *op,
+		      struct node_cmd *cmd, struct etf_arena *a,
+		      const char *mod, const char *fun, struct etf_term *args)
 {
-	struct node_op *op = op_new(n, NODE_OP_RPC, cmd);
 	struct etf_term *control, *msg;
 	struct dist_error err;
 
 	dist_error_clear(&err);
-	if (!op || rex_call_request(a, node_pid(n, a, op->pid_id),
-				    etf_atom(a, cmd->mod),
-				    etf_atom(a, cmd->fun), cmd->args, false,
-				    &control, &msg, &err) < 0) {
+	if (!op || !args || rex_call_request(a, node_pid(n, a, op->pid_id),
+					     etf_atom(a, mod), etf_atom(a, fun),
+					     args, false, &control, &msg,
+					     &err) < 0) {
 		if (op)
 			op_end(op);
 		dist_error_nomem(&err, DIST_STAGE_REQUEST, NULL);
-		op_fail_now(n, "rpc", cmd->id, &err);
+		op_fail_now(n, node_cmd_kind_name(cmd->kind), cmd->id, &err);
 		etf_arena_free(a);
 		return;
 	}
-	snprintf(op->target, sizeof op->target, "%s:%s/%u", cmd->mod,
-		 cmd->fun, cmd->args->type == ETF_LIST ? cmd->args->v.list.len
-						       : 0);
 	engine_timer_arm(n->e, &op->timer,
 			 engine_now_us() + cmd->timeout_ms * 1000);
 	node_send(n, &cmd->node, a, control, msg, NULL, op->target, true);
+}
+
+static void start_rpc(struct node *n, struct node_cmd *cmd,
+		      struct etf_arena *a)
+{
+	struct node_op *op = op_new(n, NODE_OP_RPC, cmd);
+
+	if (op)
+		snprintf(op->target, sizeof op->target, "%s:%s/%u", cmd->mod,
+			 cmd->fun, cmd->args->type == ETF_LIST
+					   ? cmd->args->v.list.len : 0);
+	rex_start(n, op, cmd, a, cmd->mod, cmd->fun, cmd->args);
+}
+
+static void start_global(struct node *n, struct node_cmd *cmd,
+			 struct etf_arena *a)
+{
+	struct node_op *op = op_new(n, NODE_OP_GLOBAL, cmd);
+	struct etf_term *args = etf_list_new(a, 1, etf_nil(a));
+
+	if (args && !(args->v.list.elems[0] = etf_binary(a, cmd->name,
+						       strlen(cmd->name))))
+		args = NULL;
+	if (op && !(op->msg = node_term_copy(op->arena, cmd->msg)))
+		args = NULL;
+	rex_start(n, op, cmd, a, "global", "whereis_name", args);
+}
+
+/* A global send without "via" asks the first --connect node. */
+static int global_via(struct node *n, struct node_cmd *cmd,
+		      struct dist_error *err)
+{
+	if (cmd->kind != NODE_CMD_SEND || cmd->node.full[0])
+		return 0;
+	if (n->cfg->nconnect == 0)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "{\"global\": \"%s\"} has no \"via\" "
+				      "node and dist-node no --connect: name "
+				      "the node that looks it up", cmd->name);
+	return node_name_parse(n->cfg->connect[0], &cmd->node, err);
 }
 
 static void start_monitor(struct node *n, struct node_cmd *cmd)
@@ -432,6 +532,11 @@ void node_ops_command(struct node *n, struct node_cmd *cmd,
 {
 	struct dist_error err;
 
+	if (global_via(n, cmd, &err) < 0) {
+		op_fail_now(n, "send", cmd->id, &err);
+		etf_arena_free(a);
+		return;
+	}
 	if (cmd->kind != NODE_CMD_DEMONITOR &&
 	    !strcmp(cmd->node.full, n->cfg->name)) {
 		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
@@ -447,6 +552,9 @@ void node_ops_command(struct node *n, struct node_cmd *cmd,
 		return;
 	case NODE_CMD_RPC:
 		start_rpc(n, cmd, a);
+		return;
+	case NODE_CMD_SEND:
+		start_global(n, cmd, a);
 		return;
 	case NODE_CMD_MONITOR:
 		start_monitor(n, cmd);

@@ -453,7 +453,10 @@ void node_route_command(struct node *n, struct node_cmd *cmd,
 {
 	switch (cmd->kind) {
 	case NODE_CMD_SEND:
-		route_send(n, cmd, a);
+		if (cmd->to_global)
+			node_ops_command(n, cmd, a);
+		else
+			route_send(n, cmd, a);
 		return;
 	case NODE_CMD_CONNECT:
 	case NODE_CMD_DISCONNECT:

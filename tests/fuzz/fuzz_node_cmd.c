@@ -3,7 +3,8 @@
  *
  * Invariants: a refusal is typed; an accepted send or call has a
  * message, a valid target (a checked registered name, or a pid) and a
- * node name that parses; a call or rpc a positive timeout; an rpc
+ * node name that parses; a global send a name of text, a timeout, and
+ * a node that parses or none (the first --connect); a call or rpc a positive timeout; an rpc
  * checked module and function names and a list of arguments; a
  * register or unregister a checked name; a demonitor a ref; the id
  * reference is released.
@@ -28,6 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* fall through */
 		case NODE_CMD_SEND:
 			FUZZ_CHECK(cmd.msg);
+			if (cmd.to_global) {
+				FUZZ_CHECK(!cmd.to_pid && cmd.name[0] &&
+					   memchr(cmd.name, '\0',
+						  sizeof cmd.name) &&
+					   cmd.timeout_ms > 0);
+				break;
+			}
 			FUZZ_CHECK(cmd.to_pid ? cmd.pid &&
 						 cmd.pid->type == ETF_PID
 					      : node_cmd_name_ok(cmd.name));
@@ -57,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (cmd.kind != NODE_CMD_REGISTER &&
 		    cmd.kind != NODE_CMD_UNREGISTER &&
-		    cmd.kind != NODE_CMD_DEMONITOR)
+		    cmd.kind != NODE_CMD_DEMONITOR &&
+		    !(cmd.to_global && !cmd.node.full[0]))
 			FUZZ_CHECK(node_name_parse(cmd.node.full, &nn,
 						   &err) == 0);
 		FUZZ_CHECK(memchr(cmd.from, '\0', sizeof cmd.from));
