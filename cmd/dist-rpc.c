@@ -289,6 +289,10 @@ int main(int argc, char **argv)
 		rpc_config_release(&rc.rpc);
 	} else {
 		status = cli_run_targets(&rpc_program, &cli, &run);
+		/* The codec arena comes from operands(), before prepare: a
+		 * run that stops before prepare (a bad --resolver) does not
+		 * call release. Releasing twice is safe. */
+		rpc_config_release(&rc.rpc);
 	}
 	file_text_free(&rc.eval_stdin);
 	return status;
