@@ -359,3 +359,32 @@ setup() {
 	assert_equal "${#lines[@]}" 1
 	assert_equal "$(field "$output" node)" "n1@$HOST"
 }
+
+@test "the first ping rides in the write of the challenge reply, and is answered" {
+	command -v strace >/dev/null || skip "strace not installed"
+	# LeakSanitizer cannot run under ptrace: leaks are checked elsewhere.
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -s 3 -e trace=write,sendto,sendmsg -o "$BATS_TEST_TMPDIR/trace" \
+		"$PING" --cookie-file "$COOKIE_FILE" -c 2 -i 50ms "n1@$HOST"
+	assert_success
+	assert_equal "$(field "$output" ok)" true
+	assert_equal "$(field "$output" count)" 2
+	# The challenge reply is 2 + 21 bytes ("\0\25r..."); a larger write
+	# that starts with it carries the is_auth request behind it.
+	run awk 'index($0, "\"\\0\\25r\"") && $NF > 23 { n++ } END { print n + 0 }' \
+		"$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+}
+
+@test "wrong cookie with the ping sent early: still not_allowed at handshake, no rtt" {
+	echo wrongcookie > "$BATS_TEST_TMPDIR/c"
+	chmod 400 "$BATS_TEST_TMPDIR/c"
+	run "$PING" --cookie-file "$BATS_TEST_TMPDIR/c" -c 3 "n1@$HOST" "n2@127.0.0.1"
+	assert_failure 1
+	assert_equal "${#lines[@]}" 2
+	for l in "${lines[@]}"; do
+		assert_equal "$(field "$l" error.code)" not_allowed
+		assert_equal "$(field "$l" error.stage)" handshake
+		run -1 field "$l" rtt_ms
+	done
+}

@@ -438,6 +438,7 @@ void conn_handshake_input(struct dist_conn *c)
 			      : handshake_frame_next(c->in.data, c->in.len,
 						     &msg, &mlen)) > 0) {
 		int rc;
+		bool awaited_ack = c->hs.state == HS_AWAIT_ACK;
 
 		dist_error_clear(&err);
 		err.stage = DIST_STAGE_HANDSHAKE;
@@ -446,6 +447,15 @@ void conn_handshake_input(struct dist_conn *c)
 		if (rc < 0) {
 			conn_fail(c, &err);
 			return;
+		}
+		/* The challenge reply is queued: a first request may ride in
+		 * the same write (see dist_conn_ops.early). */
+		if (!awaited_ack && c->hs.state == HS_AWAIT_ACK && c->ops->early) {
+			unsigned socket_gen = c->socket_gen;
+
+			c->ops->early(c);
+			if (c->state != CONN_HANDSHAKE || c->socket_gen != socket_gen)
+				return;
 		}
 		if (rc == HS_NAME_TAKEN) {
 			conn_name_taken(c);

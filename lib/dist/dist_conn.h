@@ -52,6 +52,13 @@ struct dist_conn;
 struct dist_conn_ops {
 	/* Handshake done: the connection is ready for messages. */
 	void (*ready)(struct dist_conn *c);
+	/* Optional: our challenge reply is queued and the node's ack not
+	 * yet here. What this queues with dist_conn_send goes out in the
+	 * same write, and the node reads it right after the handshake: a
+	 * round trip saved. The node has NOT yet shown that it knows the
+	 * cookie, so only a request that tells an impostor nothing may
+	 * ride here (ping's is_auth; never an rpc call). */
+	void (*early)(struct dist_conn *c);
 	/* A message arrived. msg is NULL for control-only messages. The
 	 * terms live until the callback returns. */
 	void (*message)(struct dist_conn *c, const struct etf_term *control,
@@ -115,7 +122,8 @@ void dist_conn_init(struct dist_conn *c, struct engine *e,
 		    const struct dist_conn_ops *ops, void *data);
 /* Begin with the already validated target; progress comes through ops. */
 void dist_conn_start(struct dist_conn *c, const struct node_name *target);
-/* Queue one pass-through message (msg may be NULL). */
+/* Queue one pass-through message (msg may be NULL): once ready, or from
+ * ops->early. */
 int dist_conn_send(struct dist_conn *c, const struct etf_term *control,
 		   const struct etf_term *msg, struct dist_error *err);
 /* Enter a stage with a fresh stage timeout (the request layer uses this

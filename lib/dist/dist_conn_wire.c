@@ -268,7 +268,9 @@ void conn_on_io(struct engine *e, struct engine_io *io,
 int dist_conn_send(struct dist_conn *c, const struct etf_term *control,
 		   const struct etf_term *msg, struct dist_error *err)
 {
-	if (c->state != CONN_READY)
+	bool early = c->state == CONN_HANDSHAKE && c->hs.state == HS_AWAIT_ACK;
+
+	if (c->state != CONN_READY && !early)
 		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_REQUEST,
 				      "connection to %s is not ready",
 				      c->target.full);

@@ -42,6 +42,14 @@ static void on_ready(struct dist_conn *c)
 	cj->ops->ready(cj);
 }
 
+static void on_early(struct dist_conn *c)
+{
+	struct conn_job *cj = of(c);
+
+	if (cj->ops->early)
+		cj->ops->early(cj);
+}
+
 static void on_message(struct dist_conn *c, const struct etf_term *control,
 		       const struct etf_term *msg)
 {
@@ -61,6 +69,7 @@ static void on_failed(struct dist_conn *c, const struct dist_error *err)
 
 static const struct dist_conn_ops conn_job_conn_ops = {
 	.ready = on_ready,
+	.early = on_early,
 	.message = on_message,
 	.failed = on_failed,
 };

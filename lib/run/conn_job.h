@@ -76,6 +76,11 @@ struct conn_job;
 struct conn_job_ops {
 	/* The handshake is done: send the first request. */
 	void (*ready)(struct conn_job *cj);
+	/* Optional: dist_conn_ops.early, for a first request that may go
+	 * before the node proved it knows the cookie (ping only). It sends
+	 * with dist_conn_send and leaves the stage alone; ready then enters
+	 * the request stage. */
+	void (*early)(struct conn_job *cj);
 	/* A message came (msg NULL for control-only ones); the terms live
 	 * until the call returns. */
 	void (*message)(struct conn_job *cj, const struct etf_term *control,

@@ -22,8 +22,10 @@ static const struct ping_config *cfg_of(const struct runner_job *j)
 }
 
 /* REG_SEND {6, From, '', net_kernel} + {'$gen_call', {From, Ref},
- * {is_auth, OurNode}}: exactly what net_adm:ping/1 sends. */
-static int send_is_auth(struct runner_job *j, struct dist_error *err)
+ * {is_auth, OurNode}}: exactly what net_adm:ping/1 sends. early: queued
+ * behind our challenge reply, in the handshake stage (see on_early). */
+static int send_is_auth(struct runner_job *j, bool early,
+			struct dist_error *err)
 {
 	struct ping_job *p = j->priv;
 	struct etf_arena *a = p->arena;
@@ -40,7 +42,8 @@ static int send_is_auth(struct runner_job *j, struct dist_error *err)
 	if (!self || !p->ref || !control || !msg)
 		return dist_error_nomem(err, DIST_STAGE_REQUEST,
 					"building the ping");
-	if (conn_job_request(&p->base, control, msg, err) < 0)
+	if ((early ? dist_conn_send(&p->base.conn, control, msg, err)
+		   : conn_job_request(&p->base, control, msg, err)) < 0)
 		return -1;
 	p->sent++;
 	p->t_sent_us = engine_now_us();
@@ -53,12 +56,40 @@ static void ping_send_or_fail(struct runner_job *j)
 	struct dist_error err;
 
 	dist_error_clear(&err);
-	if (send_is_auth(j, &err) < 0)
+	if (send_is_auth(j, false, &err) < 0)
 		conn_job_end(&p->base, &err);
+}
+
+/* The first ping goes in the same write as our challenge reply: the node
+ * reads it right after the handshake and answers, which saves the round
+ * trip of waiting for its challenge ack. It tells a node that does not
+ * know the cookie nothing (is_auth names only us, who it already knows),
+ * and with a wrong cookie the node closes before reading it, so the
+ * failure stays not_allowed at the handshake. rtt_ms of this first ping
+ * is then from that write to the answer: the node's cookie check, its
+ * ack and its answer, one round trip. A failure to queue it is left to
+ * the ordinary send once ready. */
+static void on_early(struct conn_job *cj)
+{
+	struct runner_job *j = cj->j;
+	struct ping_job *p = j->priv;
+	struct dist_error err;
+
+	dist_error_clear(&err);
+	if (p->sent == 0)
+		(void)send_is_auth(j, true, &err);
 }
 
 static void on_ready(struct conn_job *cj)
 {
+	struct ping_job *p = cj->j->priv;
+
+	if (p->sent > 0) {
+		/* Sent early: its answer is awaited from now on, within the
+		 * request timeout. */
+		dist_conn_stage(&cj->conn, DIST_STAGE_REQUEST);
+		return;
+	}
 	ping_send_or_fail(cj->j);
 }
 
@@ -152,6 +183,7 @@ static void on_failed(struct conn_job *cj, const struct dist_error *err)
 
 static const struct conn_job_ops ping_conn_ops = {
 	.ready = on_ready,
+	.early = on_early,
 	.message = on_message,
 	.failed = on_failed,
 };

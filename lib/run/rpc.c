@@ -545,6 +545,9 @@ static void on_message(struct conn_job *cj, const struct etf_term *control,
 	on_reply(j, msg->v.tuple.elems[1]);
 }
 
+/* No .early (unlike ping): a call queued behind our challenge reply would
+ * reach a peer before it proved it knows the cookie, showing an impostor
+ * the module, function and arguments. The call waits for the ack. */
 static const struct conn_job_ops rpc_conn_ops = {
 	.ready = on_ready,
 	.message = on_message,
