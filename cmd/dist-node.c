@@ -303,6 +303,13 @@ int main(int argc, char **argv)
 		cli_report(&err);
 		return cli_exit_status(&err);
 	}
+	/* With --tls the node accepts TLS too, as an inet_tls node does. */
+	if (cli_tls_server(&cli.tls, &cfg.tls_server, &err) < 0) {
+		cli_common_release(&cli, &cfg.conn);
+		codec_free(o.codec);
+		cli_report(&err);
+		return cli_exit_status(&err);
+	}
 	cfg.name = name;
 	cfg.count = o.count;
 	cfg.epmd = o.epmd;
@@ -329,6 +336,7 @@ int main(int argc, char **argv)
 	cfg.resolver = cli_resolver(&cli);
 	cfg.codec = o.codec;
 	rc = node_run(&cfg, &err);
+	tls_ctx_free(cfg.tls_server);
 	cli_common_release(&cli, &cfg.conn);
 	codec_free(o.codec);
 	if (rc < 0) {
