@@ -9,7 +9,8 @@ bats_require_minimum_version 1.5.0
 
 # make_certs DIR: a CA, a node certificate naming localhost and
 # 127.0.0.1, a client certificate, an expired one and one from another
-# CA; then the node's optfile and a release's vm.args using them.
+# CA, and dist-node's (its address as a DNS name too); then the
+# optfiles and a release's vm.args using them.
 make_certs() {
 	local d=$1 n
 	mkdir -p "$d"
@@ -18,6 +19,8 @@ make_certs() {
 	subjectAltName=DNS:localhost,IP:127.0.0.1
 	[client]
 	basicConstraints=CA:FALSE
+	[dn]
+	subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:127.0.0.1
 	EOF
 	for n in ca otherca; do
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
@@ -27,7 +30,8 @@ make_certs() {
 	done
 	# name CA extensions days
 	for n in "node ca node 30" "client ca client 30" \
-		 "expired ca node -1" "foreign otherca node 30"; do
+		 "expired ca node -1" "foreign otherca node 30" \
+		 "dn ca dn 30"; do
 		set -- $n
 		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 			-keyout "$d/$1.key" -out "$d/$1.csr" -subj "/CN=$1" \
@@ -45,6 +49,14 @@ make_certs() {
 	 {client, [{certfile, "$d/client.pem"}, {keyfile, "$d/client.key"},
 	           {cacertfile, "$d/ca.pem"}, {verify, verify_peer},
 	           {secure_renegotiate, true}]}].
+	EOF
+	# dist-node's: OTP checks a node's address as a DNS name.
+	cat > "$d/dn_dist.conf" <<-EOF
+	[{server, [{certfile, "$d/dn.pem"}, {keyfile, "$d/dn.key"},
+	           {cacertfile, "$d/ca.pem"}, {verify, verify_peer},
+	           {fail_if_no_peer_cert, true}]},
+	 {client, [{certfile, "$d/dn.pem"}, {keyfile, "$d/dn.key"},
+	           {cacertfile, "$d/ca.pem"}, {verify, verify_peer}]}].
 	EOF
 	cat > "$d/vm.args" <<-EOF
 	-name tlsn@127.0.0.1
@@ -281,9 +293,9 @@ message_has() {
 	assert_output --partial "give --certfile too"
 }
 
-# dist-node accepting TLS: its own certificate (the node one, naming
-# 127.0.0.1, as an inet_tls node checks), client certificates checked
-# against the CA.
+# dist-node accepting TLS: its own certificate (naming 127.0.0.1 as a
+# DNS name too: an inet_tls node checks the host part of the name as
+# one), client certificates checked against the CA.
 
 # start_tls_dn ID ARGS...: dist-node in the background over TLS, its
 # stdout and stderr in $DIST_STATE/ID.out and ID.err; waits for ready.
@@ -298,8 +310,8 @@ start_tls_dn() {
 }
 
 SERVER_OPTS() {
-	SERVER=(--tls --cacertfile "$TLS/ca.pem" --certfile "$TLS/node.pem"
-		--keyfile "$TLS/node.key")
+	SERVER=(--tls --cacertfile "$TLS/ca.pem" --certfile "$TLS/dn.pem"
+		--keyfile "$TLS/dn.key")
 }
 
 @test "dist-node over TLS: an inet_tls node pings it (pong) and its message is on stdout" {
@@ -308,7 +320,8 @@ SERVER_OPTS() {
 	run "$RPC" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" tlsn@127.0.0.1 \
 		net_adm ping "['tdn@127.0.0.1']"
 	assert_success
-	assert_equal "$(field "$output" result)" pong
+	assert_equal "$(field "$output" result)" pong || {
+		cat "$DIST_STATE/tdn.err" "$DIST_STATE/tlsn.log"; false; }
 	run "$RPC" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" tlsn@127.0.0.1 \
 		erlang send "[{inbox, 'tdn@127.0.0.1'}, hello_over_tls]"
 	assert_success
@@ -329,7 +342,7 @@ SERVER_OPTS() {
 @test "dist-node over TLS refuses a client certificate of another CA and keeps serving" {
 	SERVER_OPTS
 	start_tls_dn tfc --name tfc@127.0.0.1 "${SERVER[@]}"
-	run "$PING" --cookie-file "$COOKIE_FILE" --tls --insecure \
+	run --separate-stderr "$PING" --cookie-file "$COOKIE_FILE" --tls --insecure \
 		--certfile "$TLS/foreign.pem" --keyfile "$TLS/foreign.key" \
 		tfc@127.0.0.1
 	assert_failure 1
@@ -361,7 +374,7 @@ SERVER_OPTS() {
 }
 
 @test "dist-node with --ssl-dist-optfile serves with its server section" {
-	start_tls_dn topt --name topt@127.0.0.1 --ssl-dist-optfile "$TLS/ssl_dist.conf"
+	start_tls_dn topt --name topt@127.0.0.1 --ssl-dist-optfile "$TLS/dn_dist.conf"
 	run "$RPC" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" tlsn@127.0.0.1 \
 		net_adm ping "['topt@127.0.0.1']"
 	assert_success

@@ -231,6 +231,15 @@ static void on_named(struct node_link *l)
 		l->close_after_flush = true;
 }
 
+/* Handshake messages have u16 lengths, u32 inside TLS. */
+static size_t next_hs_message(const struct node_link *l,
+			      const uint8_t **msg, size_t *mlen)
+{
+	if (l->tls)
+		return handshake_frame_next4(l->in.data, l->in.len, msg, mlen);
+	return handshake_frame_next(l->in.data, l->in.len, msg, mlen);
+}
+
 static void handshake_input(struct node_link *l)
 {
 	const uint8_t *msg;
@@ -238,9 +247,7 @@ static void handshake_input(struct node_link *l)
 	struct dist_error err;
 
 	while (l->state == LINK_HANDSHAKE && !l->close_after_flush &&
-	       (used = (l->tls ? handshake_frame_next4
-				: handshake_frame_next)(l->in.data, l->in.len,
-							&msg, &mlen)) > 0) {
+	       (used = next_hs_message(l, &msg, &mlen)) > 0) {
 		int rc;
 
 		dist_error_clear(&err);
