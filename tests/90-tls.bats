@@ -345,8 +345,9 @@ SERVER_OPTS() {
 	run --separate-stderr "$PING" --cookie-file "$COOKIE_FILE" --tls --insecure \
 		--certfile "$TLS/foreign.pem" --keyfile "$TLS/foreign.key" \
 		tfc@127.0.0.1
+	# Under TLS 1.3 the client is done before we check its certificate:
+	# it may see only the close. Our side says why.
 	assert_failure 1
-	assert_equal "$(field "$output" error.code)" tls_error
 	wait_for "the refusal on stderr" grep -q 'failed verification' "$DIST_STATE/tfc.err"
 	rec=$(grep -m1 'failed verification' "$DIST_STATE/tfc.err")
 	assert_equal "$(field "$rec" error.code)" tls_error
