@@ -96,6 +96,19 @@ static const struct cli_option node_options[] = {
 	  "--name's pattern with one %d (1..N)", OPT_COUNT },
 	{ "resolver", 0, "HOST[:PORT]", "DNS server(s) for the nodes we send to",
 	  CLI_SHARED(CLI_OPT_RESOLVER) },
+	{ "tls", 0, NULL, "TLS distribution both ways (-proto_dist\n"
+	  "inet_tls); any option below implies it", CLI_SHARED(CLI_OPT_TLS) },
+	{ "certfile", 0, "FILE", "our certificate (PEM): shown to peers, and\n"
+	  "to nodes we connect to", CLI_SHARED(CLI_OPT_CERTFILE) },
+	{ "keyfile", 0, "FILE", "its key (PEM; default: in --certfile)",
+	  CLI_SHARED(CLI_OPT_KEYFILE) },
+	{ "cacertfile", 0, "FILE", "CAs for the nodes' certificates; peers must\n"
+	  "show one it signed (verify_peer)", CLI_SHARED(CLI_OPT_CACERTFILE) },
+	{ "insecure", 0, NULL, "verify no certificate, ours to check or\n"
+	  "theirs (warns; never the default)", CLI_SHARED(CLI_OPT_INSECURE) },
+	{ "ssl-dist-optfile", 0, "FILE", "a node's -ssl_dist_optfile: its server\n"
+	  "and client sections (options above win)",
+	  CLI_SHARED(CLI_OPT_SSL_DIST_OPTFILE) },
 	CLI_OPTION_END,
 };
 
@@ -303,6 +316,13 @@ int main(int argc, char **argv)
 		cli_report(&err);
 		return cli_exit_status(&err);
 	}
+	/* With --tls the node accepts TLS too, as an inet_tls node does. */
+	if (cli_tls_server(&cli.tls, &cfg.tls_server, &err) < 0) {
+		cli_common_release(&cli, &cfg.conn);
+		codec_free(o.codec);
+		cli_report(&err);
+		return cli_exit_status(&err);
+	}
 	cfg.name = name;
 	cfg.count = o.count;
 	cfg.epmd = o.epmd;
@@ -329,6 +349,7 @@ int main(int argc, char **argv)
 	cfg.resolver = cli_resolver(&cli);
 	cfg.codec = o.codec;
 	rc = node_run(&cfg, &err);
+	tls_ctx_free(cfg.tls_server);
 	cli_common_release(&cli, &cfg.conn);
 	codec_free(o.codec);
 	if (rc < 0) {

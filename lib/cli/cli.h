@@ -117,6 +117,12 @@ int cli_tls_option(struct cli_tls *t, int opt, const char *arg);
  * err (DIST_E_TLS) when a file is missing or wrong. */
 int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
 		   struct dist_error *err);
+/* cli_tls_server.c: with TLS on, the listening side's context (its
+ * certificate; client certificates verified against the CA, when one
+ * is given, or as the optfile's server section says) in *out, else
+ * NULL. -1 with DIST_E_TLS when a file is missing or broken. */
+int cli_tls_server(const struct cli_tls *t, struct tls_ctx **out,
+		   struct dist_error *err);
 
 /* Wipe the cookie and free what cli_common_finish made. */
 void cli_common_release(struct cli_common *c, struct dist_conn_config *conn);

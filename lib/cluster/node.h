@@ -69,6 +69,8 @@ struct node_config {
 	const char *resolver;        /* DNS servers for outgoing links */
 	struct dist_conn_config conn; /* cookie, EPMD port, limits */
 	const struct codec *codec;   /* --codec: {Tag, Binary} decoded */
+	struct tls_ctx *tls_server;  /* accept TLS distribution (node_tls.c),
+				      * or NULL for plain TCP */
 };
 
 /* Run until a signal, --max-messages, --timeout, the end of stdin (as

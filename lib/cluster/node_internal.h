@@ -70,6 +70,8 @@ struct node_link {
 	bool close_after_flush;
 	struct engine_timer hs_timer, tick_timer;
 	int64_t last_recv_us, last_send_us;
+	struct tls_session *tls;   /* with cfg->tls_server (node_tls.c) */
+	bool tls_handshaking;      /* TLS first, then the dist handshake */
 	/* outbound: the connecting side, as dist_conn does it */
 	struct dist_conn *conn;
 	struct node_pending *pending, **pending_tail;
@@ -211,6 +213,20 @@ void node_each(struct node_shared *sh, void (*fn)(struct node *n));
 void node_ready_record(struct node *n);
 void node_check_drained(struct node *n);
 bool node_is_ours(const struct node *n, const struct etf_term *pid);
+
+/* node_tls.c: an accepted link over TLS (cfg->tls_server). start
+ * makes the session (nothing without TLS); handshake takes one step
+ * and clears tls_handshaking when done; read and write are read(2)
+ * and send(2) through TLS (-2 with err for a TLS failure); events adds
+ * what TLS waits for. Failures are DIST_E_TLS naming the address. */
+int node_tls_start(struct node_link *l, struct dist_error *err);
+int node_tls_handshake(struct node_link *l, struct dist_error *err);
+ssize_t node_tls_read(struct node_link *l, void *buf, size_t n,
+		      struct dist_error *err);
+ssize_t node_tls_write(struct node_link *l, const void *buf, size_t n,
+		       struct dist_error *err);
+unsigned node_tls_events(const struct node_link *l, unsigned ev);
+void node_tls_close(struct node_link *l);
 
 /* node_link.c */
 void node_link_accept(struct node *n, int fd, const char *address);

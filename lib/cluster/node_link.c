@@ -26,7 +26,7 @@ static void link_events(struct node_link *l)
 		ev |= ENGINE_READ;
 	if (l->out.len)
 		ev |= ENGINE_WRITE;
-	engine_io_set(l->n->e, &l->io, ev, NULL);
+	engine_io_set(l->n->e, &l->io, node_tls_events(l, ev), NULL);
 }
 
 static void link_record(struct node_link *l, const char *event,
@@ -86,6 +86,7 @@ void node_link_close(struct node_link *l, const char *reason)
 		dist_conn_close(l->conn);
 	} else if (l->io.fd >= 0) {
 		engine_io_remove(n->e, &l->io);
+		node_tls_close(l);
 		close(l->io.fd);
 		l->io.fd = -1;
 	}
@@ -165,6 +166,7 @@ void node_link_wait_peer(struct node_link *l)
 void node_link_accept(struct node *n, int fd, const char *address)
 {
 	struct node_link *l = calloc(1, sizeof *l);
+	struct dist_error err;
 
 	if (!l) {
 		close(fd);
@@ -190,6 +192,11 @@ void node_link_accept(struct node *n, int fd, const char *address)
 	n->links = l;
 	engine_timer_arm(n->e, &l->hs_timer,
 			 engine_now_us() + n->cfg->handshake_timeout_us);
+	dist_error_clear(&err);
+	if (node_tls_start(l, &err) < 0) {
+		link_fail(l, &err);
+		return;
+	}
 	link_events(l);
 }
 
@@ -224,6 +231,15 @@ static void on_named(struct node_link *l)
 		l->close_after_flush = true;
 }
 
+/* Handshake messages have u16 lengths, u32 inside TLS. */
+static size_t next_hs_message(const struct node_link *l,
+			      const uint8_t **msg, size_t *mlen)
+{
+	if (l->tls)
+		return handshake_frame_next4(l->in.data, l->in.len, msg, mlen);
+	return handshake_frame_next(l->in.data, l->in.len, msg, mlen);
+}
+
 static void handshake_input(struct node_link *l)
 {
 	const uint8_t *msg;
@@ -231,8 +247,7 @@ static void handshake_input(struct node_link *l)
 	struct dist_error err;
 
 	while (l->state == LINK_HANDSHAKE && !l->close_after_flush &&
-	       (used = handshake_frame_next(l->in.data, l->in.len, &msg,
-					    &mlen)) > 0) {
+	       (used = next_hs_message(l, &msg, &mlen)) > 0) {
 		int rc;
 
 		dist_error_clear(&err);
@@ -335,6 +350,7 @@ static void link_input(struct node_link *l)
 
 static void link_read(struct node_link *l)
 {
+	struct dist_error err;
 	ssize_t r;
 
 	if (buf_reserve(&l->in, READ_CHUNK) < 0) {
@@ -342,7 +358,11 @@ static void link_read(struct node_link *l)
 			   "input over the limit");
 		return;
 	}
-	r = read(l->io.fd, l->in.data + l->in.len, READ_CHUNK);
+	r = node_tls_read(l, l->in.data + l->in.len, READ_CHUNK, &err);
+	if (r == -2) {
+		link_fail(l, &err);
+		return;
+	}
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (r <= 0) {
@@ -369,10 +389,15 @@ static void link_read(struct node_link *l)
 
 static void link_write(struct node_link *l)
 {
-	while (l->out.len) {
-		ssize_t w = send(l->io.fd, l->out.data, l->out.len,
-				 MSG_NOSIGNAL);
+	struct dist_error err;
 
+	while (l->out.len) {
+		ssize_t w = node_tls_write(l, l->out.data, l->out.len, &err);
+
+		if (w == -2) {
+			link_fail(l, &err);
+			return;
+		}
 		if (w > 0) {
 			buf_consume(&l->out, (size_t)w);
 			continue;
@@ -390,8 +415,24 @@ static void link_on_io(struct engine *e, struct engine_io *io,
 		       unsigned events)
 {
 	struct node_link *l = io->data;
+	struct dist_error err;
 
 	(void)e;
+	if (l->tls_handshaking) {
+		dist_error_clear(&err);
+		if (node_tls_handshake(l, &err) < 0) {
+			link_fail(l, &err);
+			return;
+		}
+		if (l->tls_handshaking) {
+			link_events(l);
+			return;
+		}
+	}
+	/* TLS may have read for a write (or the reverse): any event may
+	 * have brought input, unless input is held back. */
+	if (l->tls && !l->n->out_blocked && !l->close_after_flush)
+		events |= ENGINE_READ;
 	if ((events & ENGINE_READ) && l->state != LINK_DEAD)
 		link_read(l);
 	if (l->state != LINK_DEAD)
@@ -465,6 +506,7 @@ void node_links_reap(struct node *n)
 		}
 		buf_free(&l->in);
 		buf_free(&l->out);
+		node_tls_close(l);
 		free(l->conn);
 		free(l);
 	}

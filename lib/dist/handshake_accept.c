@@ -101,6 +101,15 @@ enum hsa_status hs_accept_choose(const struct hs_accept *hs, bool connected,
 	return HSA_OK;
 }
 
+/* A message's length: u16, or u32 inside TLS ({packet, 4}). */
+static void put_len(const struct hs_accept *hs, struct buf *out, size_t n)
+{
+	if (hs->len4)
+		buf_put_u32(out, (uint32_t)n);
+	else
+		buf_put_u16(out, (uint16_t)n);
+}
+
 /* challenge 'N': our Flags u64, Challenge u32, Creation u32, Nlen u16,
  * Name. The name is exactly the one the peer dialled: an Erlang
  * connector compares it with the node it asked for. */
@@ -109,7 +118,7 @@ static void put_challenge(struct hs_accept *hs, struct buf *out)
 	size_t n = strlen(hs->our_name);
 
 	hs->our_challenge = random_u32_nonzero();
-	buf_put_u16(out, (uint16_t)(1 + 8 + 4 + 4 + 2 + n));
+	put_len(hs, out, 1 + 8 + 4 + 4 + 2 + n);
 	buf_put_u8(out, 'N');
 	buf_put_u64(out, hs->our_flags);
 	buf_put_u32(out, hs->our_challenge);
@@ -126,7 +135,7 @@ int hs_accept_status(struct hs_accept *hs, enum hsa_status st,
 	size_t n = strlen(text);
 
 	/* status 's' + text. */
-	buf_put_u16(out, (uint16_t)(1 + n));
+	put_len(hs, out, 1 + n);
 	buf_put_u8(out, 's');
 	buf_put(out, text, n);
 	switch (st) {
@@ -185,7 +194,7 @@ static int on_reply(struct hs_accept *hs, const uint8_t *m, size_t len,
 	/* challenge_ack 'a': the digest of its challenge with our cookie,
 	 * so the peer knows we hold the cookie too. */
 	handshake_digest(hs->cookie, hs->cookie_len, get_u32(m + 1), ack);
-	buf_put_u16(out, 17);
+	put_len(hs, out, 17);
 	buf_put_u8(out, 'a');
 	buf_put(out, ack, 16);
 	hs->state = HSA_ACCEPTED;

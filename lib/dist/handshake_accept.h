@@ -71,6 +71,9 @@ struct hs_accept {
 	/* Why we refuse, when the name message already tells (missing
 	 * flags, a bad name): hs_accept_choose() says not_allowed then. */
 	char refusal[768];
+	bool len4;                 /* u32 lengths: TLS distribution, whose
+				    * socket is {packet, 4} (handshake.h);
+				    * set after hs_accept_init */
 };
 
 void hs_accept_init(struct hs_accept *hs, const char *our_name,

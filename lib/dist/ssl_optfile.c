@@ -147,7 +147,8 @@ static int client_section(const struct etf_term *opts, const char *name,
 }
 
 static int sections(const struct etf_term *t, const char *name,
-		    struct ssl_optfile *out, struct dist_error *err)
+		    const char *side, struct ssl_optfile *out,
+		    struct dist_error *err)
 {
 	uint32_t i;
 
@@ -164,15 +165,16 @@ static int sections(const struct etf_term *t, const char *name,
 		     !is_atom(s->v.tuple.elems[0], "client")))
 			return bad(err, name, "each entry must be {server, "
 				   "Opts} or {client, Opts}");
-		if (is_atom(s->v.tuple.elems[0], "client") &&
+		if (is_atom(s->v.tuple.elems[0], side) &&
 		    client_section(s->v.tuple.elems[1], name, out, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int ssl_optfile_parse(const char *text, size_t len, const char *name,
-		      struct ssl_optfile *out, struct dist_error *err)
+int ssl_optfile_parse_side(const char *text, size_t len, const char *name,
+			   const char *side, struct ssl_optfile *out,
+			   struct dist_error *err)
 {
 	struct etf_arena *a = etf_arena_new();
 	struct etf_term *t;
@@ -188,7 +190,7 @@ int ssl_optfile_parse(const char *text, size_t len, const char *name,
 		snprintf(why, sizeof why, "%s", err->message);
 		rc = err->code == DIST_E_NOMEM ? -1 : bad(err, name, why);
 	} else {
-		rc = sections(t, name, out, err);
+		rc = sections(t, name, side, out, err);
 	}
 	etf_arena_free(a);
 	if (rc < 0)
@@ -196,8 +198,14 @@ int ssl_optfile_parse(const char *text, size_t len, const char *name,
 	return rc;
 }
 
-int ssl_optfile_read(const char *path, struct ssl_optfile *out,
-		     struct dist_error *err)
+int ssl_optfile_parse(const char *text, size_t len, const char *name,
+		      struct ssl_optfile *out, struct dist_error *err)
+{
+	return ssl_optfile_parse_side(text, len, name, "client", out, err);
+}
+
+int ssl_optfile_read_side(const char *path, const char *side,
+			  struct ssl_optfile *out, struct dist_error *err)
 {
 	struct file_text f;
 	int rc;
@@ -209,9 +217,15 @@ int ssl_optfile_read(const char *path, struct ssl_optfile *out,
 		err->code = DIST_E_TLS;
 		return -1;
 	}
-	rc = ssl_optfile_parse(f.data, f.len, path, out, err);
+	rc = ssl_optfile_parse_side(f.data, f.len, path, side, out, err);
 	file_text_free(&f);
 	return rc;
+}
+
+int ssl_optfile_read(const char *path, struct ssl_optfile *out,
+		     struct dist_error *err)
+{
+	return ssl_optfile_read_side(path, "client", out, err);
 }
 
 void ssl_optfile_wipe(struct ssl_optfile *o)

@@ -51,6 +51,16 @@ int ssl_optfile_parse(const char *text, size_t len, const char *name,
 int ssl_optfile_read(const char *path, struct ssl_optfile *out,
 		     struct dist_error *err);
 
+/* The same for one side: "client", or "server" for a node that
+ * accepts TLS (dist-node); has_client then says the server section was
+ * there. Its options are read alike; fail_if_no_peer_cert is implied
+ * by verify_peer. */
+int ssl_optfile_parse_side(const char *text, size_t len, const char *name,
+			   const char *side, struct ssl_optfile *out,
+			   struct dist_error *err);
+int ssl_optfile_read_side(const char *path, const char *side,
+			  struct ssl_optfile *out, struct dist_error *err);
+
 /* Wipe the password. */
 void ssl_optfile_wipe(struct ssl_optfile *o);
 

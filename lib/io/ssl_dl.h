@@ -22,7 +22,7 @@
 #include "base/error.h"
 
 #define SSL_DL_FUNCS(X)                                                      \
-	X(TLS_client_method) X(SSL_CTX_new) X(SSL_CTX_free) X(SSL_CTX_ctrl)  \
+	X(TLS_client_method) X(TLS_server_method) X(SSL_CTX_new) X(SSL_CTX_free) X(SSL_CTX_ctrl)  \
 	X(SSL_CTX_set_verify) X(SSL_CTX_load_verify_locations)               \
 	X(SSL_CTX_set_default_verify_paths)                                  \
 	X(SSL_CTX_use_certificate_chain_file) X(SSL_CTX_use_PrivateKey_file) \
@@ -31,6 +31,7 @@
 	X(SSL_new) X(SSL_free) X(SSL_set_fd) X(SSL_get0_param) X(SSL_ctrl)   \
 	X(SSL_set_ex_data) X(SSL_get_ex_data)                                \
 	X(SSL_get_ex_data_X509_STORE_CTX_idx) X(SSL_set_connect_state)       \
+	X(SSL_set_accept_state)                                              \
 	X(SSL_do_handshake) X(SSL_read_ex) X(SSL_write_ex) X(SSL_get_error)  \
 	X(SSL_get_rbio) X(SSL_get_verify_result)                             \
 	X(ERR_clear_error) X(ERR_peek_error) X(ERR_peek_last_error)          \

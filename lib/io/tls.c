@@ -14,7 +14,7 @@ const struct ssl_api *tls__api;
 
 /* The first verification failure of the chain, kept for the message:
  * OpenSSL's own result names the error but not the certificate. */
-static int on_verify(int ok, X509_STORE_CTX *store)
+int tls_on_verify(int ok, X509_STORE_CTX *store)
 {
 	SSL *ssl = tls__api->X509_STORE_CTX_get_ex_data(
 		store, tls__api->SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -49,7 +49,7 @@ static int ctx_fail(struct tls_ctx *ctx, struct dist_error *err,
 			      "cannot use %s %s: %s", what, file, reason);
 }
 
-static int load_files(struct tls_ctx *ctx, const struct tls_config *cfg,
+int tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg,
 		      struct dist_error *err)
 {
 	SSL_CTX *c = ctx->ssl_ctx;
@@ -111,8 +111,8 @@ int tls_ctx_new(const struct tls_config *cfg, struct tls_ctx **out,
 			       NULL);
 	tls__api->SSL_CTX_set_verify(ctx->ssl_ctx,
 			   cfg->insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
-			   cfg->insecure ? NULL : on_verify);
-	if (load_files(ctx, cfg, err) < 0)
+			   cfg->insecure ? NULL : tls_on_verify);
+	if (tls_load_files(ctx, cfg, err) < 0)
 		return -1;
 	ctx->insecure = cfg->insecure;
 	*out = ctx;

@@ -46,6 +46,17 @@ int tls_session_new(struct tls_ctx *ctx, int fd, const char *host,
 		    struct tls_session **out, struct dist_error *err);
 void tls_session_free(struct tls_session *s);
 
+/* The accepting side (tls_server.c): a context showing cfg's
+ * certificate, which, with verify_client, demands a client certificate
+ * signed by a CA of cfg->cacertfile (OTP's verify_peer and
+ * fail_if_no_peer_cert). Without cfg->certfile: DIST_E_TLS. */
+int tls_server_ctx_new(const struct tls_config *cfg, bool verify_client,
+		       struct tls_ctx **out, struct dist_error *err);
+/* A session for the accepted socket fd; peer (its address) is for
+ * messages. The other calls below work on it as on a client's. */
+int tls_session_accept(struct tls_ctx *ctx, int fd, const char *peer,
+		       struct tls_session **out, struct dist_error *err);
+
 enum {
 	TLS_DONE = 0,       /* handshake complete */
 	TLS_AGAIN = -2,     /* wait for the events tls_want() gives */

@@ -136,6 +136,10 @@ void tls_explain(struct tls_session *s, struct dist_error *err)
 	int reason = ERR_GET_REASON(e);
 	char text[256];
 
+	if (s->ctx->server) {
+		tls_server_explain(s, err);
+		return;
+	}
 	tls_last_reason(text, sizeof text);
 	if (ERR_GET_LIB(e) == ERR_LIB_SSL &&
 	    reason == SSL_R_CERTIFICATE_VERIFY_FAILED)

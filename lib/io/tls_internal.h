@@ -16,6 +16,7 @@ struct tls_ctx {
 	SSL_CTX *ssl_ctx;
 	bool has_cert;          /* we can answer a certificate request */
 	bool insecure;
+	bool server;            /* accepts (tls_server.c) */
 };
 
 struct tls_session {
@@ -30,6 +31,14 @@ struct tls_session {
 	char not_before[40], not_after[40];
 };
 
+/* tls.c, for tls_server.c too */
+/* Records the first certificate that failed verification. */
+int tls_on_verify(int ok, X509_STORE_CTX *store);
+/* The CA file (or the system's store), the certificate and its key
+ * into ctx; frees ctx on failure (DIST_E_TLS naming the file). */
+int tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg,
+		   struct dist_error *err);
+
 /* tls_explain.c */
 /* DIST_E_TLS in err: what OpenSSL said, told in the words of the case
  * (wrong CA, expired, name mismatch, client certificate wanted, not
@@ -37,6 +46,8 @@ struct tls_session {
 void tls_explain(struct tls_session *s, struct dist_error *err);
 /* The reason of OpenSSL's last queued error, or "unknown reason". */
 void tls_last_reason(char *out, size_t size);
+/* tls_server.c: the same for what an accepting session met. */
+void tls_server_explain(struct tls_session *s, struct dist_error *err);
 void tls_time_text(const ASN1_TIME *t, char *out, size_t size);
 
 #endif

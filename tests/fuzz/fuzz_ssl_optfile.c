@@ -14,13 +14,14 @@ static void check_text(const char *s, size_t size)
 	FUZZ_CHECK(memchr(s, '\0', size) != NULL);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static int one_side(const uint8_t *data, size_t size, const char *side)
 {
 	struct dist_error err = { 0 };
 	struct ssl_optfile o;
 	int rc;
 
-	rc = ssl_optfile_parse((const char *)data, size, "fuzz", &o, &err);
+	rc = ssl_optfile_parse_side((const char *)data, size, "fuzz", side, &o,
+				    &err);
 	if (rc < 0) {
 		FUZZ_CHECK(err.code == DIST_E_TLS || err.code == DIST_E_NOMEM);
 		FUZZ_CHECK(err.message[0] != '\0');
@@ -37,5 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(o.has_client || (!o.certfile[0] && !o.keyfile[0] &&
 				    !o.cacertfile[0]));
 	ssl_optfile_wipe(&o);
+	return 0;
+}
+
+/* Both sections: the client's for the connecting programs, the
+ * server's for dist-node accepting TLS. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	one_side(data, size, "client");
+	one_side(data, size, "server");
 	return 0;
 }

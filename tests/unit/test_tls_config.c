@@ -10,6 +10,7 @@
 
 #include "dist/cookie.h"
 #include "dist/handshake.h"
+#include "dist/handshake_accept.h"
 #include "dist/ssl_optfile.h"
 #include "tap.h"
 
@@ -63,6 +64,29 @@ static void optfile_tests(void)
 	ok(parse("[{client, [{certfile, \"x\"}]}") < 0 &&
 		   err.code == DIST_E_TLS && strstr(err.message, "t.conf:"),
 	   "a syntax error names the file: %s", err.message);
+}
+
+/* dist-node serving TLS reads the server section instead. */
+static void server_section_tests(void)
+{
+	static const char text[] =
+		"[{server, [{certfile, \"s.pem\"}, {keyfile, \"s.key\"},\n"
+		"           {cacertfile, \"ca.pem\"}, {verify, verify_peer},\n"
+		"           {fail_if_no_peer_cert, true}]},\n"
+		" {client, [{certfile, \"c.pem\"}]}].";
+
+	dist_error_clear(&err);
+	ok(ssl_optfile_parse_side(text, strlen(text), "t.conf", "server", &of,
+				  &err) == 0 &&
+		   of.has_client && !strcmp(of.certfile, "s.pem") &&
+		   !strcmp(of.keyfile, "s.key") &&
+		   !strcmp(of.cacertfile, "ca.pem") &&
+		   of.verify == SSL_OPTFILE_VERIFY_PEER,
+	   "server section: its files and verify_peer, not the client's");
+	ok(ssl_optfile_parse_side("[{client, []}]", 14, "t.conf", "server",
+				  &of, &err) == 0 && !of.has_client &&
+		   !of.certfile[0],
+	   "no server section: nothing taken");
 }
 
 static void vm_args_tests(void)
@@ -120,10 +144,60 @@ static void framing_tests(void)
 	buf_free(&out);
 }
 
+/* dist-node accepting inet_tls peers: the whole handshake with u32
+ * lengths on both sides, as OTP's {packet, 4} socket frames it. */
+static void accept_len4_tests(void)
+{
+	struct handshake cl;
+	struct hs_accept sv;
+	struct buf c2s, s2c;
+	const uint8_t *msg;
+	size_t mlen, used;
+	int rc = -1, crc = 0;
+
+	buf_init(&c2s, 0);
+	buf_init(&s2c, 0);
+	handshake_client_init(&cl, "a@h", 9, "c", 1, "b@h");
+	cl.len4 = true;
+	hs_accept_init(&sv, "b@h", 11, DIST_OUR_FLAGS, "c", 1);
+	sv.len4 = true;
+	handshake_client_start(&cl, &c2s);
+	for (int round = 0; round < 4 && rc != HSA_COMPLETE; round++) {
+		while ((used = handshake_frame_next4(c2s.data, c2s.len, &msg,
+						     &mlen)) > 0) {
+			rc = hs_accept_step(&sv, msg, mlen, &s2c, &err);
+			buf_consume(&c2s, used);
+			if (rc == HSA_NAMED)
+				hs_accept_status(&sv, hs_accept_choose(
+						 &sv, false, false), &s2c);
+			if (rc < 0 || rc == HSA_COMPLETE)
+				break;
+		}
+		if (round == 0)
+			ok(get_u32(s2c.data) == 1 + 2 && s2c.data[4] == 's',
+			   "TLS: our status has a u32 length");
+		while (crc >= 0 &&
+		       (used = handshake_frame_next4(s2c.data, s2c.len, &msg,
+						     &mlen)) > 0) {
+			crc = handshake_client_step(&cl, msg, mlen, &c2s, NULL);
+			buf_consume(&s2c, used);
+		}
+	}
+	ok(rc == HSA_COMPLETE && crc >= 0,
+	   "TLS: the accepting handshake completes with u32 lengths");
+	ok(s2c.len == 0 || handshake_frame_next4(s2c.data, s2c.len, &msg,
+						  &mlen) == s2c.len,
+	   "TLS: the challenge ack is u32-framed too");
+	buf_free(&c2s);
+	buf_free(&s2c);
+}
+
 int main(void)
 {
 	optfile_tests();
 	vm_args_tests();
 	framing_tests();
+	accept_len4_tests();
+	server_section_tests();
 	return tap_done();
 }
