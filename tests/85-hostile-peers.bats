@@ -89,13 +89,19 @@ beats() {
 	grep -c '"event":"message"' "$DIST_STATE/victim.out"
 }
 
+# beats_above N: more than N beats have arrived (counted anew on every
+# try of wait_for).
+beats_above() {
+	[ "$(beats)" -gt "$1" ]
+}
+
 # still_served: the victim is alive, n1's beats keep arriving, and a
 # new ping from n1 is answered.
 still_served() {
 	local before
 	kill -0 "$(cat "$DIST_STATE/victim.pid")" || fail "dist-node died"
 	before=$(beats)
-	wait_for "beats after $before" test "$(beats)" -gt $((before + 2))
+	wait_for "beats after $before" beats_above $((before + 2))
 	run -0 erl_call -name n1@127.0.0.1 -c "$COOKIE" -a "net_adm ping ['victim@127.0.0.1']"
 	assert_output pong
 }
