@@ -55,42 +55,24 @@ int node_tls_handshake(struct node_link *l, struct dist_error *err)
 ssize_t node_tls_read(struct node_link *l, void *buf, size_t n,
 		      struct dist_error *err)
 {
-	ssize_t r;
-
-	if (!l->tls)
-		return read(l->io.fd, buf, n);
 	/* OpenSSL reads one record at a time without read-ahead, and a
 	 * record (16 KiB) fits n: nothing stays decrypted inside it while
 	 * the socket looks idle to the engine. */
-	r = tls_read(l->tls, buf, n, err);
-	if (r >= 0)
-		return r;
-	if (r == TLS_EOF)
-		return 0;
-	if (r == TLS_AGAIN) {
-		errno = EAGAIN;
-		return -1;
-	}
-	tls_fail(l, err, err->message);
-	return -2;
+	ssize_t r = tls_sock_read(l->tls, l->io.fd, buf, n, err);
+
+	if (r == -2)
+		tls_fail(l, err, err->message);
+	return r;
 }
 
 ssize_t node_tls_write(struct node_link *l, const void *buf, size_t n,
 		       struct dist_error *err)
 {
-	ssize_t r;
+	ssize_t r = tls_sock_write(l->tls, l->io.fd, buf, n, err);
 
-	if (!l->tls)
-		return send(l->io.fd, buf, n, MSG_NOSIGNAL);
-	r = tls_write(l->tls, buf, n, err);
-	if (r >= 0)
-		return r;
-	if (r == TLS_AGAIN || r == TLS_EOF) {
-		errno = r == TLS_AGAIN ? EAGAIN : EPIPE;
-		return -1;
-	}
-	tls_fail(l, err, err->message);
-	return -2;
+	if (r == -2)
+		tls_fail(l, err, err->message);
+	return r;
 }
 
 unsigned node_tls_events(const struct node_link *l, unsigned ev)

@@ -86,38 +86,14 @@ void conn_tls_close(struct dist_conn *c)
 ssize_t conn_sock_read(struct dist_conn *c, void *buf, size_t n,
 		       struct dist_error *err)
 {
-	ssize_t r;
-
-	if (!c->tls)
-		return read(c->io.fd, buf, n);
-	r = tls_read(c->tls, buf, n, err);
-	if (r >= 0)
-		return r;
-	if (r == TLS_EOF)
-		return 0;
-	if (r == TLS_AGAIN) {
-		errno = EAGAIN;
-		return -1;
-	}
-	return -2;
+	return tls_sock_read(c->tls, c->io.fd, buf, n, err);
 }
 
 /* send(2) the same way. */
 ssize_t conn_sock_write(struct dist_conn *c, const void *buf, size_t n,
 			struct dist_error *err)
 {
-	ssize_t r;
-
-	if (!c->tls)
-		return send(c->io.fd, buf, n, MSG_NOSIGNAL);
-	r = tls_write(c->tls, buf, n, err);
-	if (r >= 0)
-		return r;
-	if (r == TLS_AGAIN || r == TLS_EOF) {
-		errno = r == TLS_AGAIN ? EAGAIN : EPIPE;
-		return -1;
-	}
-	return -2;
+	return tls_sock_write(c->tls, c->io.fd, buf, n, err);
 }
 
 /* A TLS failure on an established session: the node's alert after our

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "io/engine.h"
 
@@ -295,4 +297,40 @@ bool tls_looks_like_record(const void *data, size_t len)
 
 	/* ContentType alert (21) or handshake (22), then major version 3. */
 	return len >= 3 && (p[0] == 21 || p[0] == 22) && p[1] == 3;
+}
+
+ssize_t tls_sock_read(struct tls_session *s, int fd, void *buf, size_t n,
+		      struct dist_error *err)
+{
+	ssize_t r;
+
+	if (!s)
+		return read(fd, buf, n);
+	r = tls_read(s, buf, n, err);
+	if (r >= 0)
+		return r;
+	if (r == TLS_EOF)
+		return 0;
+	if (r == TLS_AGAIN) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return -2;
+}
+
+ssize_t tls_sock_write(struct tls_session *s, int fd, const void *buf,
+		       size_t n, struct dist_error *err)
+{
+	ssize_t r;
+
+	if (!s)
+		return send(fd, buf, n, MSG_NOSIGNAL);
+	r = tls_write(s, buf, n, err);
+	if (r >= 0)
+		return r;
+	if (r == TLS_AGAIN || r == TLS_EOF) {
+		errno = r == TLS_AGAIN ? EAGAIN : EPIPE;
+		return -1;
+	}
+	return -2;
 }

@@ -74,6 +74,16 @@ ssize_t tls_read(struct tls_session *s, void *buf, size_t n,
 ssize_t tls_write(struct tls_session *s, const void *buf, size_t n,
 		  struct dist_error *err);
 
+/* read(2) / send(2) on fd, through s when it is not NULL, with the
+ * socket's own results: bytes, 0 at the end (read), -1 with errno
+ * (EAGAIN: wait for the events tls_want() gives; EPIPE: the peer
+ * closed under a write), or -2 with err for a TLS failure. The one
+ * I/O of both sides: a connection we open and one a peer opens. */
+ssize_t tls_sock_read(struct tls_session *s, int fd, void *buf, size_t n,
+		      struct dist_error *err);
+ssize_t tls_sock_write(struct tls_session *s, int fd, const void *buf,
+		       size_t n, struct dist_error *err);
+
 /* ENGINE_READ / ENGINE_WRITE that the last TLS_AGAIN waits for. */
 unsigned tls_want(const struct tls_session *s);
 /* Whether the peer sent anything at all: a close without one byte
