@@ -36,14 +36,16 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 #
 # The probe programs link their libraries statically (libc stays
 # shared): measured here, that is 1.4 ms -> 1.2 ms for a whole ping, the
-# dynamic relocation of libcrypto alone costing more than the ping's
-# round trips. dist-discover does not link libcurl: it opens it with
+# dynamic relocation of a shared library costing more than the ping's
+# round trips. On the project's VM a first touch of a page costs about
+# 40 us, so what a probe touches is its budget (bench/probe; perf stat
+# -e page-faults). dist-discover does not link libcurl: it opens it with
 # dlopen only for an HTTP source (lib/io/curl_dl.c), and the programs
 # that connect open libssl the same way, only for --tls (lib/io/ssl_dl.c:
-# linked in, even statically, it doubled the start-up of every run). Should it ever take
-# code from our static libcrypto or zlib, that copy is not exported and
-# no object of it passes to curl, so it never meets libcurl's own.
-BASE_PKGS := jansson libcares libcrypto zlib
+# linked in, even statically, it doubled the start-up of every run).
+# libcrypto is not linked at all: the handshake's MD5 is lib/base/md5.c,
+# which spares every run libcrypto's CPUID-probing constructor.
+BASE_PKGS := jansson libcares zlib
 # No libm: loading it is a measurable part of a probe's start-up, and
 # what little floating point the library does is in libc (a program
 # that needs libm's functions adds -lm to its own _LIBS).

@@ -12,6 +12,7 @@
 #include "base/base64.h"
 #include "base/file.h"
 #include "base/latency.h"
+#include "base/md5.h"
 #include "base/random.h"
 #include "base/utf8.h"
 #include "tap.h"
@@ -225,6 +226,70 @@ static void test_latency(void)
 	   "buckets");
 }
 
+static void md5_hex(const void *data, size_t len, size_t split, char hex[33])
+{
+	struct md5 m;
+	uint8_t d[16];
+
+	md5_init(&m);
+	md5_update(&m, data, split);
+	md5_update(&m, (const char *)data + split, len - split);
+	md5_final(&m, d);
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* RFC 1321 appendix A.5, whole and fed in two pieces at every split
+ * (block boundaries, the padding's 55/56/64-byte edges). */
+static void test_md5(void)
+{
+	static const struct { const char *in, *hex; } v[] = {
+		{ "", "d41d8cd98f00b204e9800998ecf8427e" },
+		{ "a", "0cc175b9c0f1b6a831c399e269772661" },
+		{ "abc", "900150983cd24fb0d6963f7d28e17f72" },
+		{ "message digest", "f96b697d7cb7938d525a2f31aaf161d0" },
+		{ "abcdefghijklmnopqrstuvwxyz",
+		  "c3fcd3d76192e4007dfb496cca67e13b" },
+		{ "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		  "0123456789", "d174ab98d277d9f5a5611c2c9f419d9f" },
+		{ "1234567890123456789012345678901234567890123456789012345678"
+		  "9012345678901234567890",
+		  "57edf4a22be3c955ac49da2e2107b67a" },
+	};
+	bool all = true;
+	char hex[33];
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		size_t len = strlen(v[i].in);
+
+		for (size_t split = 0; split <= len; split++) {
+			md5_hex(v[i].in, len, split, hex);
+			all = all && strcmp(hex, v[i].hex) == 0;
+		}
+	}
+	ok(all, "md5: the RFC 1321 test suite, fed whole and in two pieces");
+	/* 55, 56, 63, 64 and 65 bytes: the padding takes one block or two. */
+	{
+		static const char *want[] = {
+			"ef1772b6dff9a122358552954ad0df65",
+			"3b0c8ac703f828b04c6c197006d17218",
+			"b06521f39153d618550606be297466d5",
+			"014842d480b571495a4a0363793f7367",
+			"c743a45e0d2e6a95cb859adae0248435",
+		};
+		static const size_t lens[] = { 55, 56, 63, 64, 65 };
+		char a[65];
+
+		memset(a, 'a', sizeof a);
+		all = true;
+		for (size_t i = 0; i < 5; i++) {
+			md5_hex(a, lens[i], lens[i] / 2, hex);
+			all = all && strcmp(hex, want[i]) == 0;
+		}
+		ok(all, "md5: 55 to 65 bytes, where padding needs a second block");
+	}
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -237,6 +302,7 @@ int main(void)
 	test_atomic_file();
 	test_random();
 	test_latency();
+	test_md5();
 	{
 		char cmd[300];
 
