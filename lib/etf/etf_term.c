@@ -7,7 +7,12 @@
 #include <string.h>
 
 /* A decode makes many small allocations that die together: bump them out
- * of big chunks and free the chunks at once. */
+ * of big chunks and free the chunks at once. The first chunk is small
+ * and each next one twice the last, up to ARENA_CHUNK: a probe's few
+ * terms then touch one page, not sixteen (calloc zeroes what it hands
+ * out, and on a small VM each page touched the first time costs about
+ * as much as a loopback round trip). */
+#define ARENA_FIRST_CHUNK (4 * 1024 - 64)
 #define ARENA_CHUNK (64 * 1024)
 /* Bigger requests get a chunk of their own so a 1 MB binary does not
  * waste the rest of a shared chunk. */
@@ -23,6 +28,7 @@ struct chunk {
 struct etf_arena {
 	struct chunk *head;    /* current chunk for small requests */
 	struct chunk *big;     /* chunks holding one big request each */
+	size_t next_size;      /* of the next small-request chunk */
 };
 
 const struct etf_limits etf_default_limits = {
@@ -90,11 +96,16 @@ void *etf_arena_alloc(struct etf_arena *a, size_t n)
 	}
 	c = a->head;
 	if (!c || c->size - c->used < need) {
-		c = chunk_new(ARENA_CHUNK);
+		size_t size = a->next_size ? a->next_size : ARENA_FIRST_CHUNK;
+
+		while (size < need)
+			size *= 2;
+		c = chunk_new(size);
 		if (!c)
 			return NULL;
 		c->next = a->head;
 		a->head = c;
+		a->next_size = size * 2 > ARENA_CHUNK ? ARENA_CHUNK : size * 2;
 	}
 	c->used += need;
 	/* Chunks come zeroed from calloc and are never reused. */
