@@ -65,11 +65,14 @@ static void on_ready(struct dist_conn *c)
 {
 	struct members_probe *p = probe_of(c);
 	struct etf_term *control, *msg;
+	const struct etf_term *exprs;
 	struct dist_error err;
 
 	dist_error_clear(&err);
-	if (rpc_eval_request(c, p->arena, p->ms->cfg->rpc.eval_exprs, p->text,
-			     &control, &msg, &err) < 0 ||
+	exprs = rpc_config_wrapper(&p->ms->cfg->rpc, true, &err);
+	if (!exprs ||
+	    rpc_eval_request(c, p->arena, exprs, p->text, &control, &msg,
+			     &err) < 0 ||
 	    dist_conn_send(c, control, msg, &err) < 0) {
 		probe_finish(p, NULL, &err);
 		return;

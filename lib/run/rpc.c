@@ -47,17 +47,11 @@ int rpc_output_parse(const char *s)
 
 static int single_expr(struct etf_term **exprs, struct dist_error *err);
 
-static int decode_wrapper(struct rpc_config *cfg, const unsigned char *blob,
-			  size_t len, struct etf_term **out,
-			  struct dist_error *err)
-{
-	size_t used = 0;
-
-	if (etf_decode(blob, len, &used, cfg->arena, &etf_default_limits,
-		       out, err) < 0)
-		return -1;
-	return single_expr(out, err);
-}
+/* The wrappers decoded, each on its first use: a call never needs the
+ * bigger --eval wrapper, and a probe's start-up is most of its cost. */
+struct rpc_wrappers {
+	struct etf_term *call, *eval;
+};
 
 int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err)
 {
@@ -65,12 +59,32 @@ int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err)
 		cfg->arena = etf_arena_new();
 	if (!cfg->arena)
 		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
-	if (decode_wrapper(cfg, rpc_wrapper_call, rpc_wrapper_call_size,
-			   &cfg->call_exprs, err) < 0 ||
-	    decode_wrapper(cfg, rpc_wrapper_eval, rpc_wrapper_eval_size,
-			   &cfg->eval_exprs, err) < 0)
-		return -1;
+	if (!cfg->wrappers)
+		cfg->wrappers = etf_arena_alloc(cfg->arena,
+						sizeof *cfg->wrappers);
+	if (!cfg->wrappers)
+		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
 	return 0;
+}
+
+const struct etf_term *rpc_config_wrapper(const struct rpc_config *cfg,
+					  bool eval, struct dist_error *err)
+{
+	struct etf_term **slot = eval ? &cfg->wrappers->eval
+				      : &cfg->wrappers->call;
+	size_t used = 0;
+
+	if (*slot)
+		return *slot;
+	if (etf_decode(eval ? rpc_wrapper_eval : rpc_wrapper_call,
+		       eval ? rpc_wrapper_eval_size : rpc_wrapper_call_size,
+		       &used, cfg->arena, &etf_default_limits, slot,
+		       err) < 0 ||
+	    single_expr(slot, err) < 0) {
+		*slot = NULL;
+		return NULL;
+	}
+	return *slot;
 }
 
 /* The wrappers are one expression each; erl_eval:expr/5 takes it bare. */
@@ -286,16 +300,18 @@ static int build_request(struct runner_job *j, struct etf_term **control,
 	struct rpc_job *p = j->priv;
 	struct etf_arena *a = p->arena;
 	struct etf_term *self = dist_conn_self_pid(&p->base.conn, a);
-	struct etf_term *exprs, *bindings, *call_args;
+	const struct etf_term *exprs = rpc_config_wrapper(cfg,
+		p->eval_text != NULL, err);
+	struct etf_term *bindings, *call_args;
 
+	if (!exprs)
+		return -1;
 	if (p->eval_text) {
-		exprs = cfg->eval_exprs;
 		bindings = etf_list_new(a, 1, etf_nil(a));
 		if (bindings)
 			bindings->v.list.elems[0] = binding(
 				a, "DistText", eval_text_term(a, p->eval_text));
 	} else {
-		exprs = cfg->call_exprs;
 		bindings = etf_list_new(a, 3, etf_nil(a));
 		if (bindings) {
 			bindings->v.list.elems[0] = binding(a, "DistArgs", p->args);

@@ -53,14 +53,19 @@ struct rpc_config {
 	const char *send_value;    /* its message, JSON */
 	/* Filled by rpc_config_prepare: */
 	struct etf_arena *arena;
-	struct etf_term *call_exprs, *eval_exprs;
+	struct rpc_wrappers *wrappers;  /* see rpc_config_wrapper */
 	/* Filled by rpc_codec_prepare: */
 	struct codec *result_codec;
 	struct etf_term *codec_args;   /* in arena */
 };
 
-/* Decode the wrapper forms once for all jobs. */
+/* Set up what every job shares (the arena; the wrappers' slots). */
 int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err);
+/* The wrapper expression for a call (eval false) or --eval, decoded on
+ * its first use and then shared by every job; NULL and err if the
+ * generated wrapper does not decode. */
+const struct etf_term *rpc_config_wrapper(const struct rpc_config *cfg,
+					  bool eval, struct dist_error *err);
 void rpc_config_release(struct rpc_config *cfg);
 
 /* The call of the command line (module, function, args or --json-args)

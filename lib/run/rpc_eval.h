@@ -18,7 +18,7 @@ struct etf_term *rpc_eval_args(struct etf_arena *a,
 			       struct etf_term *bindings);
 
 /* The REG_SEND to rex that evaluates text (which ends with a dot) with
- * the eval wrapper eval_exprs (rpc_config_prepare's), terms in a. */
+ * the eval wrapper eval_exprs (rpc_config_wrapper), terms in a. */
 int rpc_eval_request(struct dist_conn *c, struct etf_arena *a,
 		     const struct etf_term *eval_exprs, const char *text,
 		     struct etf_term **control, struct etf_term **msg,
