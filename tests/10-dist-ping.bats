@@ -64,6 +64,26 @@ setup() {
 	assert_equal "$(field "$output" ok)" true
 }
 
+@test "a literal or an /etc/hosts name sets up no DNS resolver at all" {
+	# c-ares reads resolv.conf and nsswitch.conf when it starts; a probe
+	# that needs no DNS must not pay for that (bench/probe).
+	command -v strace >/dev/null || skip "strace not installed"
+	targets=(n2@127.0.0.1)
+	if grep -qE "[[:space:]]$HOST([[:space:]]|\$)" /etc/hosts; then
+		targets+=("n1@$HOST")
+	fi
+	# LeakSanitizer cannot run under ptrace: leaks are checked elsewhere.
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" \
+		"$PING" --cookie-file "$COOKIE_FILE" "${targets[@]}"
+	assert_success
+	run grep -cE 'resolv\.conf|nsswitch\.conf' "$BATS_TEST_TMPDIR/trace"
+	assert_output 0
+	# A name /etc/hosts does not know still goes to DNS.
+	run "$PING" --cookie-file "$COOKIE_FILE" n1@known.test
+	assert_equal "$(field "$output" address)" 127.0.0.1
+}
+
 @test "invalid name: invalid_name at stage input, exit 1" {
 	run "$PING" --cookie-file "$COOKIE_FILE" 'bad name@host'
 	assert_failure 1

@@ -1,6 +1,8 @@
 /* resolve.c - c-ares plugged into the engine (see resolve.h). */
 #include "io/resolve.h"
 
+#include "io/etc_hosts.h"
+
 #include <ares.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -19,7 +21,12 @@ struct resolver_fd {
 
 struct resolver {
 	struct engine *e;
+	/* Set up on the first question that needs it (see etc_hosts.h):
+	 * a literal or an /etc/hosts name never pays for c-ares. */
 	ares_channel channel;
+	bool have_channel;
+	int flags;             /* ARES_FLAG_* for the channel */
+	char *servers;         /* --resolver, applied to the channel */
 	struct engine_timer timer;
 	struct resolver_fd fds[RESOLVER_MAX_FDS];
 	/* Questions inside c-ares, and how many of those nobody waits for
@@ -145,8 +152,11 @@ static void on_sock_state(void *data, ares_socket_t fd, int readable,
 
 static void resolver_rearm(struct resolver *r)
 {
-	struct timeval tv, *tvp = ares_timeout(r->channel, NULL, &tv);
+	struct timeval tv, *tvp;
 
+	if (!r->have_channel)
+		return;
+	tvp = ares_timeout(r->channel, NULL, &tv);
 	if (!tvp) {
 		engine_timer_disarm(r->e, &r->timer);
 		return;
@@ -160,41 +170,56 @@ static struct resolver *resolver_create(struct engine *e, int flags,
 					struct dist_error *err)
 {
 	struct resolver *r = calloc(1, sizeof *r);
-	struct ares_options opts;
-	int rc;
 
 	if (!r) {
 		dist_error_nomem(err, DIST_STAGE_RESOLVE,
 				 "creating the resolver");
 		return NULL;
 	}
-	rc = ares_library_init(ARES_LIB_INIT_ALL);
-	if (rc != ARES_SUCCESS) {
-		dist_error_set(err, DIST_E_IO, DIST_STAGE_RESOLVE,
-			       "cannot start the resolver: %s",
-			       ares_strerror(rc));
-		free(r);
-		return NULL;
-	}
-	memset(&opts, 0, sizeof opts);
-	opts.sock_state_cb = on_sock_state;
-	opts.sock_state_cb_data = r;
-	opts.flags = flags;
-	rc = ares_init_options(&r->channel, &opts, ARES_OPT_SOCK_STATE_CB |
-			       (flags ? ARES_OPT_FLAGS : 0));
-	if (rc != ARES_SUCCESS) {
-		dist_error_set(err, DIST_E_IO, DIST_STAGE_RESOLVE,
-			       "cannot start the resolver: %s",
-			       ares_strerror(rc));
-		free(r);
-		return NULL;
-	}
 	r->e = e;
+	r->flags = flags;
 	r->timer.cb = on_ares_timer;
 	r->timer.data = r;
 	r->sweep.cb = on_sweep;
 	r->sweep.data = r;
 	return r;
+}
+
+/* The c-ares channel, made on first use. */
+static int resolver_channel(struct resolver *r, struct dist_error *err)
+{
+	struct ares_options opts;
+	int rc;
+
+	if (r->have_channel)
+		return 0;
+	rc = ares_library_init(ARES_LIB_INIT_ALL);
+	if (rc != ARES_SUCCESS)
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_RESOLVE,
+				      "cannot start the resolver: %s",
+				      ares_strerror(rc));
+	memset(&opts, 0, sizeof opts);
+	opts.sock_state_cb = on_sock_state;
+	opts.sock_state_cb_data = r;
+	opts.flags = r->flags;
+	rc = ares_init_options(&r->channel, &opts, ARES_OPT_SOCK_STATE_CB |
+			       (r->flags ? ARES_OPT_FLAGS : 0));
+	if (rc != ARES_SUCCESS) {
+		ares_library_cleanup();
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_RESOLVE,
+				      "cannot start the resolver: %s",
+				      ares_strerror(rc));
+	}
+	r->have_channel = true;
+	if (r->servers) {
+		rc = ares_set_servers_ports_csv(r->channel, r->servers);
+		if (rc != ARES_SUCCESS)
+			return dist_error_set(err, DIST_E_USAGE,
+				DIST_STAGE_INPUT,
+				"resolver '%s' is not HOST[:PORT][,...]: %s",
+				r->servers, ares_strerror(rc));
+	}
+	return 0;
 }
 
 struct resolver *resolver_new(struct engine *e, struct dist_error *err)
@@ -299,16 +324,25 @@ int resolver_servers_check(const char *csv, struct dist_error *err)
 int resolver_set_servers(struct resolver *r, const char *csv,
 			 struct dist_error *err)
 {
-	int rc;
+	char *copy;
 
 	if (resolver_servers_check(csv, err) < 0)
 		return -1;
-	rc = ares_set_servers_ports_csv(r->channel, csv);
+	copy = strdup(csv);
+	if (!copy)
+		return dist_error_nomem(err, DIST_STAGE_RESOLVE,
+					"keeping the DNS servers");
+	free(r->servers);
+	r->servers = copy;
+	if (r->have_channel) {
+		int rc = ares_set_servers_ports_csv(r->channel, csv);
 
-	if (rc != ARES_SUCCESS)
-		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
-				      "resolver '%s' is not HOST[:PORT][,...]: "
-				      "%s", csv, ares_strerror(rc));
+		if (rc != ARES_SUCCESS)
+			return dist_error_set(err, DIST_E_USAGE,
+				DIST_STAGE_INPUT,
+				"resolver '%s' is not HOST[:PORT][,...]: %s",
+				csv, ares_strerror(rc));
+	}
 	return 0;
 }
 
@@ -318,13 +352,16 @@ void resolver_free(struct resolver *r)
 		return;
 	/* Cancelled requests still get their c-ares callback here, which
 	 * frees them; live ones are cancelled by their owners first. */
-	ares_destroy(r->channel);
+	if (r->have_channel)
+		ares_destroy(r->channel);
 	engine_timer_disarm(r->e, &r->timer);
 	engine_timer_disarm(r->e, &r->sweep);
 	for (int i = 0; i < RESOLVER_MAX_FDS; i++)
 		if (r->fds[i].used)
 			engine_io_remove(r->e, &r->fds[i].io);
-	ares_library_cleanup();
+	if (r->have_channel)
+		ares_library_cleanup();
+	free(r->servers);
 	free(r);
 }
 
@@ -454,12 +491,18 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 	hints.ai_flags = ARES_AI_NOSORT;
 	req->starting = true;
 	/* An address literal needs no lookup; c-ares 1.18 would still ask
-	 * the DNS server about "127.0.0.1", which is slow at best. */
-	if (!literal_address(host, &req->res))
+	 * the DNS server about "127.0.0.1", which is slow at best. A name
+	 * /etc/hosts knows is answered from it, as c-ares would first. */
+	if (literal_address(host, &req->res) ||
+	    etc_hosts_lookup_file("/etc/hosts", host, &req->res) > 0)
+		req->finished = true;
+	else if (resolver_channel(r, &req->err) < 0) {
+		req->status = -1;
+		req->finished = true;
+	} else {
 		ares_getaddrinfo(r->channel, host, NULL, &hints, on_addrinfo,
 				 req);
-	else
-		req->finished = true;
+	}
 	req->starting = false;
 	if (!req->finished) {
 		req->in_ares = true;
@@ -614,8 +657,13 @@ struct resolve_query_req *resolve_query(struct resolver *r, const char *name,
 	req->deliver.data = req;
 	snprintf(req->name, sizeof req->name, "%s", name);
 	req->starting = true;
-	ares_query(r->channel, name, 1 /* class IN */, type, on_query_answer,
-		   req);
+	if (resolver_channel(r, &req->err) < 0) {
+		req->status = -1;
+		req->finished = true;
+	} else {
+		ares_query(r->channel, name, 1 /* class IN */, type,
+			   on_query_answer, req);
+	}
 	req->starting = false;
 	if (!req->finished) {
 		req->in_ares = true;
