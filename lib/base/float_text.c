@@ -84,7 +84,21 @@ static int shortest_digits(double f, char *digits, int *exp)
 	int e2;
 	bool pow2 = frexp(f, &e2) == 0.5 && fabs(f) >= 2.2250738585072014e-308;
 
-	for (prec = 0; prec < 17; prec++) {
+	/* Most values (every timing in ms) have a short form, and then the
+	 * 15-digit rounding is that form padded with zeros: a decimal that
+	 * reads back lies within half a gap between doubles of f, far less
+	 * than half a unit of the 15th digit, nearest or (at a power of two)
+	 * the one above alike. So one try settles them; the loop below,
+	 * one snprintf and strtod per length, is for 16 and 17 digits.
+	 * Subnormals have gaps far wider than that: they take the loop from
+	 * the start. */
+	prec = 0;
+	if (fabs(f) >= 2.2250738585072014e-308) {
+		snprintf(sci, sizeof sci, "%.14e", fabs(f));
+		nd = split_sci(sci, digits, exp);
+		prec = reads_back(digits, *exp, fabs(f)) ? 17 : 15;
+	}
+	for (; prec < 17; prec++) {
 		snprintf(sci, sizeof sci, "%.*e", prec, fabs(f));
 		nd = split_sci(sci, digits, exp);
 		if (reads_back(digits, *exp, fabs(f)))
