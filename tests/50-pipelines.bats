@@ -143,3 +143,112 @@ line() {
 	assert_equal "$(field "${lines[0]}" lease.status)" acquired
 	assert_equal "${lines[1]}" "p1@$HOST"
 }
+
+# A record that says where its node listens ("port", as dist-discover
+# --epmd writes it) or which EPMD knows it ("epmd_port"): that target is
+# reached there, whatever the command line says for the others.
+
+@test "discover | ping: the port discovery found is used, EPMD is not asked again" {
+	dead=$(free_port)
+	run bash -c "'$D/dist-discover' --epmd | '$D/dist-ping' --epmd-port $dead"
+	assert_success
+	[ "$(wc -l <<<"$output")" -eq 2 ]
+	all=$output
+	for n in 1 2; do
+		rec=$(line "$n" "$all")
+		assert_equal "$(field "$rec" ok)" true
+		name=$(field "$rec" node)
+		want=$(epmd -port "$ERL_EPMD_PORT" -names |
+			awk -v a="${name%@*}" '$2 == a { print $5 }')
+		assert_equal "$(field "$rec" port)" "$want"
+		run field "$rec" timings.epmd_ms
+		assert_failure
+	done
+}
+
+@test "discover | rpc: the call reaches the port discovery found, EPMD not asked" {
+	run bash -c "'$D/dist-discover' --epmd |
+		'$D/dist-rpc' --epmd-port $(free_port) -o raw erlang node"
+	assert_success
+	assert_equal "$(sort <<<"$output" | tr '\n' ' ')" "p1@$HOST p2@$HOST "
+}
+
+@test "nodes of two EPMDs in one run: each record names its own port" {
+	local a b
+	a=$(free_port)
+	b=$(free_port)
+	for pair in "q:$a" "r:$b"; do
+		"$D/dist-node" --cookie-file "$COOKIE_FILE" --count 2 \
+			--name "${pair%%:*}%d@$HOST" --epmd embedded \
+			--epmd-port "${pair#*:}" </dev/null \
+			>"$DIST_STATE/${pair%%:*}.out" 2>&1 3>&- &
+		echo $! >> "$DIST_STATE/pids"
+		echo $! > "$DIST_STATE/${pair%%:*}.pid"
+	done
+	for id in q r; do
+		wait_for "$id ready" bash -c \
+			"[ \$(grep -c '\"event\":\"ready\"' '$DIST_STATE/$id.out') -ge 2 ]"
+	done
+	run bash -c "for p in $a $b; do '$D/dist-discover' --epmd --epmd-port \$p; done |
+		'$D/dist-ping' --epmd-port $(free_port)"
+	stop_pid "$(cat "$DIST_STATE/q.pid")"
+	stop_pid "$(cat "$DIST_STATE/r.pid")"
+	assert_success
+	assert_equal "$(grep -c '"ok":true' <<<"$output")" 4
+	for n in q1 q2 r1 r2; do
+		assert_output --partial "\"node\":\"$n@$HOST\""
+	done
+}
+
+@test "a record's port where nothing listens: connect_refused at stage connect" {
+	port=$(free_port)
+	run "$D/dist-ping" <<<"{\"node\":\"p1@$HOST\",\"port\":$port}"
+	assert_failure 1
+	assert_equal "$(field "$output" error.code)" connect_refused
+	assert_equal "$(field "$output" error.stage)" connect
+	assert_equal "$(field "$output" port)" "$port"
+	# The record's port wins over --port for that record only.
+	good=$(epmd -port "$ERL_EPMD_PORT" -names | awk '$2 == "p1" { print $5 }')
+	run "$D/dist-ping" --port "$good" <<-IN
+	{"node":"p1@$HOST","port":$port}
+	p1@$HOST
+	IN
+	assert_failure 1
+	assert_equal "$(field "$(line 1 "$output")" error.code)" connect_refused
+	assert_equal "$(field "$(line 2 "$output")" ok)" true
+}
+
+@test "a record's epmd_port is the EPMD asked for it, over --epmd-port" {
+	dead=$(free_port)
+	run "$D/dist-ping" --epmd-port "$dead" <<<"{\"node\":\"p1@$HOST\",\"epmd_port\":$ERL_EPMD_PORT}"
+	assert_success
+	run field "$output" timings.epmd_ms
+	assert_success
+	run "$D/dist-ping" <<<"{\"node\":\"p1@$HOST\",\"epmd_port\":$dead}"
+	assert_failure 1
+	assert_equal "$(field "$output" error.code)" epmd_unreachable
+	assert_output --partial "port $dead"
+}
+
+@test "a bad port or epmd_port in a record: exit 2 naming the line, field and value" {
+	local prog v
+	for prog in dist-ping "dist-rpc erlang node"; do
+		for v in 0 70000 '"abc"' 1.5 true; do
+			run --separate-stderr $D/$prog <<-IN
+			p1@$HOST
+			{"node":"p2@$HOST","port":$v}
+			p2@$HOST
+			IN
+			assert_failure 2
+			[[ $stderr == *"line 2: record of p2@$HOST: \"port\""* ]] ||
+				fail "$prog, port $v: $stderr"
+			# What came before the bad line ran; nothing after it.
+			assert_equal "${#lines[@]}" 1
+			assert_equal "$(field "${lines[0]}" node)" "p1@$HOST"
+		done
+		run --separate-stderr $D/$prog <<<"{\"node\":\"p1@$HOST\",\"epmd_port\":-5}"
+		assert_failure 2
+		[[ $stderr == *'"epmd_port" (the EPMD to ask for the node) must be 1..65535, not -5'* ]] ||
+			fail "$prog, epmd_port -5: $stderr"
+	done
+}

@@ -3,6 +3,8 @@
 
 #include <jansson.h>
 
+#include "run/reach.h"
+
 /* "timings", "address", "port" and "self" of the connection, in every
  * record, so a failure says how far it got and through which address. */
 static void put_connection(const struct dist_conn *c, json_t *out)
@@ -81,8 +83,9 @@ void conn_job_start(struct runner_job *j, const struct dist_conn_config *cfg,
 
 	cj->j = j;
 	cj->ops = ops;
+	record_reach_apply(&j->in.reach, cfg, &cj->cfg);
 	dist_conn_init(&cj->conn, runner_engine(j->r), runner_resolver(j->r),
-		       cfg, &conn_job_conn_ops, j);
+		       &cj->cfg, &conn_job_conn_ops, j);
 	dist_conn_start(&cj->conn, &j->name);
 }
 

@@ -3,7 +3,7 @@
  * (each one request or several over the connection).
  *
  * What conn_job does, once for all of them: it starts the connection to
- * the job's target; a connection that fails, or the command deadline,
+ * the job's target, at the port its record names if it names one; a connection that fails, or the command deadline,
  * ends the job as that error; every record gets the connection's timings,
  * address, port and our name; the connection is closed when the job ends
  * and again (harmlessly) when it is released; and it writes the -o text
@@ -92,11 +92,16 @@ struct conn_job_ops {
 
 struct conn_job {
 	struct dist_conn conn;
+	/* The command line's settings with the record's own "port" or
+	 * "epmd_port" in place (reach.h): conn points here. */
+	struct dist_conn_config cfg;
 	struct runner_job *j;
 	const struct conn_job_ops *ops;
 };
 
-/* The job's connection; j->priv must begin with a struct conn_job. */
+/* The job's connection; j->priv must begin with a struct conn_job.
+ * Where it connects is cfg's, or the input record's "port" or
+ * "epmd_port" when it has them (reach.h). */
 void conn_job_start(struct runner_job *j, const struct dist_conn_config *cfg,
 		    const struct conn_job_ops *ops);
 

@@ -179,8 +179,10 @@ static char *node_text(const json_t *node)
 static int json_line(struct record_reader *r, const char *text, size_t len,
 		     struct input_record *rec, struct dist_error *err)
 {
+	char why[160], echo[ECHO_MAX + 8], msg[ECHO_MAX + 40];
 	json_error_t jerr;
 	json_t *obj, *node;
+	int rc;
 
 	obj = json_exact_loadb(text, len, JSON_ALLOW_NUL, &jerr);
 	if (!obj)
@@ -206,6 +208,13 @@ static int json_line(struct record_reader *r, const char *text, size_t len,
 		return dist_error_nomem(err, DIST_STAGE_INPUT, NULL);
 	}
 	rec->fields = obj;
+	if (record_reach_parse(obj, &rec->reach, why, sizeof why) < 0) {
+		echo_line(rec->node, echo, sizeof echo);
+		snprintf(msg, sizeof msg, "record of %s: ", echo);
+		rc = line_error(r, err, msg, why);
+		input_record_clear(rec);
+		return rc;
+	}
 	return 1;
 }
 

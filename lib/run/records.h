@@ -11,6 +11,9 @@
  *    plausible bare name. It is NOT validated here: the caller checks it
  *    with node_name_parse and emits an invalid_name failure record, so one
  *    bad entry does not stop a pipeline;
+ *  - a JSON record's "port" and "epmd_port", when present, must be
+ *    integers 1..65535 (reach.h): a wrong one is an input error naming
+ *    the line and the node;
  *  - anything else, a line over RECORD_LINE_MAX bytes, a NUL byte, or
  *    text that is not UTF-8 is an input error naming the line.
  * A trailing "\r" (CRLF files) is dropped. Arguments are taken as names
@@ -40,6 +43,7 @@
 #include <jansson.h>
 
 #include "base/error.h"
+#include "run/reach.h"
 
 #define RECORD_LINE_MAX (1024 * 1024)
 
@@ -47,6 +51,7 @@ struct input_record {
 	char *node;        /* malloc'd node text exactly as given */
 	json_t *fields;    /* the whole input object, or NULL for a bare name */
 	long line;         /* 1-based stdin line number, 0 for arguments */
+	struct record_reach reach; /* its "port", "epmd_port" (reach.h) */
 };
 
 struct record_reader;

@@ -243,11 +243,57 @@ static void test_output(void)
 	}
 }
 
+/* A record's own "port" and "epmd_port" (reach.h): checked as the
+ * line is read, applied per target over the command line's. */
+static void test_reach(void)
+{
+	struct input_record rec;
+	struct dist_conn_config base = { .epmd_port = 4369 }, got;
+	const char *line = "{\"node\":\"a@h\",\"port\":4370,"
+			   "\"epmd_port\":5000}";
+
+	ok(record_parse_line(line, strlen(line), 1, &rec, &err) == 1 &&
+	   rec.reach.port == 4370 && rec.reach.epmd_port == 5000,
+	   "port and epmd_port read");
+	record_reach_apply(&rec.reach, &base, &got);
+	ok(got.direct_port == 4370, "a record's port skips EPMD");
+	input_record_clear(&rec);
+	line = "{\"node\":\"a@h\",\"epmd_port\":5000,\"port\":null}";
+	ok(record_parse_line(line, strlen(line), 1, &rec, &err) == 1 &&
+	   rec.reach.port == 0, "null is not given");
+	base.direct_port = 9999;
+	record_reach_apply(&rec.reach, &base, &got);
+	ok(got.direct_port == 0 && got.epmd_port == 5000,
+	   "epmd_port alone asks that EPMD, over --port");
+	input_record_clear(&rec);
+	ok(reads("a@h\n{\"node\":\"b@h\"}\n", "a@h|1;b@h|2j;"),
+	   "no reach fields: nothing changes");
+	record_reach_apply(&(struct record_reach){ 0, 0 }, &base, &got);
+	ok(got.direct_port == 9999 && got.epmd_port == 4369,
+	   "the command line's settings stay");
+	ok(rejects("a@h\n{\"node\":\"b@h\",\"port\":0}\n", "a@h|1;",
+		   "stdin line 2: record of b@h: \"port\" (the node's "
+		   "distribution port) must be 1..65535, not 0"), "port 0");
+	ok(rejects("{\"node\":\"b@h\",\"port\":70000}\n", "",
+		   "must be 1..65535, not 70000"), "port 70000");
+	ok(rejects("{\"node\":\"b@h\",\"port\":\"abc\"}\n", "",
+		   "\"port\" (the node's distribution port) must be an "
+		   "integer 1..65535, not a string"), "port as a string");
+	ok(rejects("{\"node\":\"b@h\",\"port\":1.5}\n", "",
+		   "not a fraction"), "port 1.5");
+	ok(rejects("{\"node\":\"b@h\",\"epmd_port\":-1}\n", "",
+		   "\"epmd_port\" (the EPMD to ask for the node) must be "
+		   "1..65535, not -1"), "epmd_port -1");
+	ok(rejects("{\"node\":\"b@h\",\"port\":1e400}\n", "",
+		   "a number beyond 64 bits"), "port beyond any C type");
+}
+
 int main(void)
 {
 	test_lines();
 	test_nul_and_limits();
 	test_args();
 	test_output();
+	test_reach();
 	return tap_done();
 }
