@@ -300,7 +300,7 @@ static void node_connect_failed(struct dist_conn *c, int soerr)
 		conn_failf(c, DIST_E_CONNECT_FAILED,
 			   "%s: cannot connect to %s: %s", c->target.full,
 			   where, strerror(soerr));
-	else if (c->cfg->direct_port > 0)
+	else if (c->cfg->direct_port > 0 && !c->hint_dropped)
 		conn_failf(c, DIST_E_CONNECT_REFUSED,
 			   "%s: connection refused at %s: nothing listens "
 			   "on that port", c->target.full, where);
@@ -335,8 +335,20 @@ static void on_connect_error(struct dist_conn *c, int soerr)
 			   "(--epmd-port, $ERL_EPMD_PORT)", c->target.full, detail);
 		return;
 	}
-	if (!next_node_address(c))
-		node_connect_failed(c, soerr);
+	if (next_node_address(c))
+		return;
+	if (soerr == ECONNREFUSED && c->cfg->direct_port > 0 &&
+	    c->cfg->port_is_hint && !c->hint_dropped) {
+		/* A port from an earlier run or a discovery goes stale when
+		 * the node restarts: ask EPMD where it listens now, once. */
+		c->hint_dropped = true;
+		conn_name_release(c);
+		dial_restart(&c->dial);
+		dist_conn_stage(c, DIST_STAGE_EPMD);
+		epmd_start(c);
+		return;
+	}
+	node_connect_failed(c, soerr);
 }
 
 void conn_handshake_begin(struct dist_conn *c)

@@ -29,6 +29,10 @@ struct dist_conn_config {
 	const struct cookie *cookie;
 	int epmd_port;
 	int direct_port;          /* >0: skip EPMD, connect here */
+	bool port_is_hint;        /* direct_port came from an input record
+				   * (a discovery, an earlier run): if it
+				   * refuses, the node may have restarted
+				   * on another port, so EPMD is asked */
 	const char *address;      /* --address: dial this host instead of
 				   * the target's (the name stays) */
 	const char *our_name;     /* --name, or NULL for the pool */
@@ -100,6 +104,7 @@ struct dist_conn {
 	struct engine_timer name_wait;   /* every pool name busy in this run */
 	struct buf in, out;
 	bool epmd_eof;
+	bool hint_dropped;           /* the record's port refused: EPMD asked */
 	unsigned socket_gen;         /* counts closed sockets */
 	bool connecting;             /* connect() in progress */
 	struct tls_session *tls;     /* on the node's socket, with cfg->tls */

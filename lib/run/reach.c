@@ -67,6 +67,10 @@ void record_reach_apply(const struct record_reach *r,
 	*out = *base;
 	if (r->port > 0) {
 		out->direct_port = r->port;
+		out->port_is_hint = true;
+		/* Where to ask if that port refuses. */
+		if (r->epmd_port > 0)
+			out->epmd_port = r->epmd_port;
 		return;
 	}
 	if (r->epmd_port > 0) {

@@ -10,6 +10,11 @@
  * second round trip to EPMD, and one run can reach nodes registered with
  * different EPMDs (ten `dist-node --count` processes, each its own).
  *
+ * A record's "port" is a hint, where --port is an order: a port from a
+ * discovery or an earlier run goes stale when the node restarts, so if
+ * it refuses at every address, EPMD (the record's "epmd_port", or the
+ * command line's) is asked once where the node listens now.
+ *
  * Either is an integer 1..65535; null counts as not given; anything else
  * is an input error of the line (exit 2), because a wrong port in a
  * record is a mistake upstream, not a property of the node.
