@@ -286,7 +286,7 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 
 @test "--stats: a second record, the run's; --prom: the election as gauges, 0644" {
 	prom="$BATS_TEST_TMPDIR/elect.prom"
-	run "$E" --stats --prom "$prom" --self "e3@$HOST" $MESH
+	run --separate-stderr "$E" --stats --prom "$prom" --self "e3@$HOST" $MESH
 	assert_success
 	assert_equal "${#lines[@]}" 2
 	assert_equal "$(field "${lines[0]}" leader)" "e3@$HOST"
@@ -312,7 +312,7 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 	assert_line --regexp '^dist_elect_election_seconds [0-9.e-]+$'
 	promtool_ok "$prom"
 	# The stats record is passed over by a reader of records.
-	run bash -c "'$E' --stats $MESH | '$E'"
+	run --separate-stderr bash -c "'$E' --stats $MESH | '$E'"
 	assert_success
 	assert_equal "$(field "$output" leader)" "e3@$HOST"
 }
@@ -348,7 +348,7 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 
 @test "--run --stats --prom: the command's status, after it ran" {
 	prom="$BATS_TEST_TMPDIR/run.prom"
-	run "$E" "${GLOBAL[@]}" --group promrun --self A --stats --prom "$prom" \
+	run --separate-stderr "$E" "${GLOBAL[@]}" --group promrun --self A --stats --prom "$prom" \
 		--run $MESH -- sh -c 'echo ran; exit 7'
 	assert_failure 7
 	assert_equal "${lines[1]}" ran
