@@ -276,7 +276,8 @@ static int elect(struct elect_cli *e, struct cli_common *cli, char **nodes,
 		if (st.exit_status == DIST_EXIT_ENV)
 			cli_diagnostic(elect_no_leader_error(&res, &err));
 		else if (st.exit_status == DIST_EXIT_OK && e->run)
-			st.exit_status = run_command(e, &res, &st);
+			st.exit_status = st.command_status =
+				run_command(e, &res, &st);
 	}
 	if (st.exit_status != DIST_EXIT_USAGE && !out_failed)
 		st.exit_status = summary(e, cli, &res, &st);

@@ -342,6 +342,9 @@ wait_line() {
 	assert_line --regexp '^dist_members_round_seconds [0-9.e-]+$'
 	assert_line --regexp '^dist_members_last_run_timestamp_seconds [0-9]+$'
 	promtool_ok "$prom"
+	# Both summary records are passed over by the next program.
+	run --separate-stderr bash -c "'$MEMBERS' --stats m1@127.0.0.1 | '$DIST_BIN/dist-ping' -q"
+	assert_success
 }
 
 @test "--prom: a degraded run (exit 1) writes its file, naming the dead and the suspect" {

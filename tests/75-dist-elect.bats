@@ -268,7 +268,8 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 # alive member is asked first).
 @test "--run: the holding member killed: the lease is lost, CMD gets SIGTERM, exit 4" {
 	t=$BATS_TEST_TMPDIR
-	"$E" --strategy global --lease 3s --grace 20s --group lost --self A --run $MESH -- \
+	"$E" --strategy global --lease 3s --grace 20s --group lost --self A \
+		--prom "$t/lost.prom" --run $MESH -- \
 		sh -c "trap 'echo stopped >\"$t/child\"; exit 0' TERM
 			echo running >'$t/child'; while :; do sleep 0.1; done" \
 		>"$t/out" 2>"$t/err" &
@@ -280,6 +281,11 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 	assert_equal $rc 4
 	assert_equal "$(cat "$t/child")" stopped
 	grep -q "lease of group 'lost' lost while 'sh' ran" "$t/err"
+	# And the textfile says so, for the alert.
+	run prom_parse "$t/lost.prom"
+	assert_success
+	assert_line 'dist_elect_lease_lost 1'
+	assert_line 'dist_elect_exit_status 4'
 }
 
 # ---- --stats and --prom (after e1 was killed: e2 and e3 of MESH alive) --
@@ -311,10 +317,6 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 	assert_line 'dist_elect_exit_status 0'
 	assert_line --regexp '^dist_elect_election_seconds [0-9.e-]+$'
 	promtool_ok "$prom"
-	# The stats record is passed over by a reader of records.
-	run --separate-stderr bash -c "'$E' --stats $MESH | '$E'"
-	assert_success
-	assert_equal "$(field "$output" leader)" "e3@$HOST"
 }
 
 @test "--prom: a run without a leader (exit 3) writes its file, and its status" {

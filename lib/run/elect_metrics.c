@@ -118,7 +118,7 @@ void elect_prom(struct prom_text *p, const struct elect_request *rq,
 	if (st->ran) {
 		prom_gauge(p, "command_exit_status", "--run: the command's "
 			   "exit status (126, 127: not run; 128+N: signal "
-			   "N).", st->command_status);
+			   "N; 4: stopped, the lease lost).", st->command_status);
 		prom_gauge(p, "command_seconds", "--run: how long the "
 			   "command ran.", st->command_ms / 1000.0);
 		prom_gauge(p, "lease_lost", "--run: whether the lease was "

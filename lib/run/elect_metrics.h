@@ -17,7 +17,8 @@ struct elect_run_stats {
 	double election_ms;
 	bool ran;                 /* --run started its command */
 	int command_status;       /* its exit status as ours (126, 127,
-				   * 128+N for signal N) */
+				   * 128+N for signal N, 4: the lease
+				   * was lost and it was stopped) */
 	double command_ms;
 	bool lease_lost;          /* --run: lost while the command ran */
 	int exit_status;          /* the program's */
