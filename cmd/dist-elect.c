@@ -63,14 +63,12 @@ static const struct cli_option elect_options[] = {
 	  "lost (default 10s)", OPT_GRACE },
 	{ "state", 0, "FILE", "keep the last leader and the term in FILE",
 	  OPT_STATE },
-	{ "timeout", 't', "DUR", "limit for each round: the pings, one lease\n"
-	  "call (default 10s)", CLI_SHARED('t') },
-	{ "stats", 0, NULL, "end with a summary record (election time,\n"
-	  "command status, exit status)", CLI_SHARED(CLI_OPT_STATS) },
-	{ "connect-timeout", 0, "DUR", "limit for each stage of one node\n"
-	  "(default 5s)", CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },
-	{ "concurrency", 'j', "N", "members pinged at once (default 64)",
-	  CLI_SHARED('j') },
+	CLI_RUN_ROWS("limit for each round: the pings, one lease\n"
+		     "call (default 10s)",
+		     "limit for each stage of one node\n(default 5s)",
+		     "members pinged at once (default 64)",
+		     "end with a stats record (election time,\n"
+		     "command status, exit status)"),
 	CLI_OPTION_END,
 };
 

@@ -47,14 +47,11 @@ static const struct cli_option members_options[] = {
 	  "(default 4 x max(1, log10 members) x interval)", OPT_SUSPECT },
 	{ "output", 'o', "FORMAT", "json (default), pretty, text (a table)\n"
 	  "or dot (Graphviz)", OPT_OUTPUT },
-	{ "timeout", 't', "DUR", "deadline of each round (default 10s)",
-	  CLI_SHARED('t') },
-	{ "connect-timeout", 0, "DUR", "limit for each stage of one probe\n"
-	  "(default 5s)", CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },
-	{ "concurrency", 'j', "N", "probes in flight at once (default 64)",
-	  CLI_SHARED('j') },
-	{ "stats", 0, NULL, "end with a stats record (rounds, members by\n"
-	  "status, partitions, unreachable vias)", CLI_SHARED(CLI_OPT_STATS) },
+	CLI_RUN_ROWS("deadline of each round (default 10s)",
+		     "limit for each stage of one probe\n(default 5s)",
+		     "probes in flight at once (default 64)",
+		     "end with a stats record (rounds, members by\n"
+		     "status, partitions, unreachable vias)"),
 	CLI_OPTION_END,
 };
 

@@ -31,6 +31,16 @@
 #define CLI_SHARED_FLAG 0x40000
 #define CLI_SHARED(x) (CLI_SHARED_FLAG | (x))
 
+/* The Run group's rows that a program words its own way, for one
+ * whose -t bounds each round rather than the command (dist-members,
+ * dist-elect): the help of -t, --connect-timeout, -j and --stats. */
+#define CLI_RUN_ROWS(t_help, connect_help, j_help, stats_help)         \
+	{ "timeout", 't', "DUR", t_help, CLI_SHARED('t') },             \
+	{ "connect-timeout", 0, "DUR", connect_help,                    \
+	  CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },                        \
+	{ "concurrency", 'j', "N", j_help, CLI_SHARED('j') },           \
+	{ "stats", 0, NULL, stats_help, CLI_SHARED(CLI_OPT_STATS) }
+
 /* The shared groups a program takes. */
 enum cli_group_set {
 	CLI_GROUP_RUN = 1,        /* -t, --connect-timeout, -j, --stats, --prom */
