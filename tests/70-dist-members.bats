@@ -377,10 +377,15 @@ wait_line() {
 	assert_output --partial nodir
 }
 
-@test "-o text --stats: the stats are a comment line, last" {
+@test "-o text and -o dot --stats: the stats are a comment line, last" {
 	run "$MEMBERS" -o text --stats m1@127.0.0.1
 	assert_success
 	[[ ${lines[-1]} == "# 1 round, 2 members: 2 alive, 0 suspect, 0 dead; 1 partition, 0 unreachable vias, "*" ms" ]]
+	# Graphviz skips it too.
+	"$MEMBERS" -o dot --stats m1@127.0.0.1 > "$BATS_TEST_TMPDIR/s.dot"
+	[[ $(tail -1 "$BATS_TEST_TMPDIR/s.dot") == "# 1 round, "* ]]
+	run dot -Tsvg "$BATS_TEST_TMPDIR/s.dot"
+	assert_success
 }
 
 @test "--watch --prom: the file after each round; --stats when stopped" {
