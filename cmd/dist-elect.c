@@ -12,8 +12,10 @@
 
 #include "base/duration.h"
 #include "cli/program.h"
+#include "io/engine.h"
 #include "run/elect.h"
 #include "run/elect_members.h"
+#include "run/elect_metrics.h"
 
 /* The lease was lost while the command ran (dist(7)). */
 #define EXIT_LEASE_LOST 4
@@ -61,12 +63,12 @@ static const struct cli_option elect_options[] = {
 	  "lost (default 10s)", OPT_GRACE },
 	{ "state", 0, "FILE", "keep the last leader and the term in FILE",
 	  OPT_STATE },
-	{ "timeout", 't', "DUR", "limit for each round: the pings, one lease\n"
-	  "call (default 10s)", CLI_SHARED('t') },
-	{ "connect-timeout", 0, "DUR", "limit for each stage of one node\n"
-	  "(default 5s)", CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },
-	{ "concurrency", 'j', "N", "members pinged at once (default 64)",
-	  CLI_SHARED('j') },
+	CLI_RUN_ROWS("limit for each round: the pings, one lease\n"
+		     "call (default 10s)",
+		     "limit for each stage of one node\n(default 5s)",
+		     "members pinged at once (default 64)",
+		     "end with a stats record (election time,\n"
+		     "command status, exit status)"),
 	CLI_OPTION_END,
 };
 
@@ -113,19 +115,12 @@ static int elect_option(void *ctx, int id, const char *arg,
 	}
 }
 
-static const struct cli_program elect_program = {
-	.name = "dist-elect",
-	.usage = usage_text,
-	.epilogue = epilogue,
-	.options = elect_options,
-	.option = elect_option,
-	.groups = CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT,
-};
-
 /* Option combinations that cannot mean anything, refused before any
  * node is contacted. */
-static int check_usage(struct elect_cli *e, struct dist_error *err)
+static int check_usage(void *ctx, const struct cli_common *cli,
+		       struct dist_error *err)
 {
+	struct elect_cli *e = ctx;
 	struct elect_request *rq = &e->rq;
 	bool global = rq->strategy == ELECT_GLOBAL;
 
@@ -157,8 +152,19 @@ static int check_usage(struct elect_cli *e, struct dist_error *err)
 	rq->op = e->run ? LEASE_TAKE : e->renew ? LEASE_RENEW
 		 : e->release ? LEASE_RELEASE
 		 : rq->self ? LEASE_TAKE : LEASE_QUERY;
+	(void)cli;
 	return 0;
 }
+
+static const struct cli_program elect_program = {
+	.name = "dist-elect",
+	.usage = usage_text,
+	.epilogue = epilogue,
+	.options = elect_options,
+	.option = elect_option,
+	.groups = CLI_GROUP_RUN | CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT,
+	.check = check_usage,
+};
 
 static int print_result(const struct cli_common *cli,
 			const struct elect_request *rq,
@@ -184,30 +190,21 @@ static int print_result(const struct cli_common *cli,
 	return rc;
 }
 
-static void explain_no_leader(const struct elect_result *res)
-{
-	struct dist_error err;
-
-	if (res->outcome.alive < res->outcome.quorum)
-		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_NONE,
-			       "no leader: %zu of %zu expected members alive, "
-			       "%zu needed (quorum)", res->outcome.alive,
-			       res->outcome.expected, res->outcome.quorum);
-	else
-		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_NONE,
-			       "no leader: nobody holds the lease");
-	cli_diagnostic(&err);
-}
-
-static int run_command(struct elect_cli *e, const struct elect_result *res)
+static int run_command(struct elect_cli *e, const struct elect_result *res,
+		       struct elect_run_stats *st)
 {
 	struct elect_child_result cr = { .lost = false };
 	struct dist_error err;
-	int errnum;
+	int64_t t0 = engine_now_us();
+	int errnum, rc;
 
 	dist_error_clear(&err);
-	if (elect_run_command(&e->rq, res, e->cmd, e->grace_ms * 1000, &cr,
-			      &errnum, &err) < 0) {
+	rc = elect_run_command(&e->rq, res, e->cmd, e->grace_ms * 1000, &cr,
+			       &errnum, &err);
+	st->ran = true;
+	st->command_ms = (double)(engine_now_us() - t0) / 1000.0;
+	st->lease_lost = rc == 0 && cr.lost;
+	if (rc < 0) {
 		cli_diagnostic(&err);
 		return errnum == ENOENT ? 127 : errnum ? 126 : DIST_EXIT_ENV;
 	}
@@ -225,22 +222,35 @@ static int run_command(struct elect_cli *e, const struct elect_result *res)
 	return WEXITSTATUS(cr.wait_status);
 }
 
+/* --stats and --prom, last, of a failed run too. */
+static int summary(const struct elect_cli *e, const struct cli_common *cli,
+		   const struct elect_result *res,
+		   const struct elect_run_stats *st)
+{
+	struct prom_text p;
+	char text[512];
+
+	elect_stats_text(&e->rq, res, st, text, sizeof text);
+	if (cli->prom_file)
+		elect_prom(&p, &e->rq, res, st);
+	return cli_write_summary(cli, cli->stats ? elect_stats_record(
+		&e->rq, res, st) : NULL, text, cli->prom_file ? &p : NULL,
+		st->exit_status);
+}
+
 static int elect(struct elect_cli *e, struct cli_common *cli, char **nodes,
 		 int nnodes)
 {
-	struct elect_members m;
+	struct elect_members m = { 0 };
 	struct elect_result res;
+	struct elect_run_stats st = { .exit_status = DIST_EXIT_ENV };
 	struct dist_error err;
-	int status;
+	bool out_failed = false;
+	int64_t t0;
 
 	dist_error_clear(&err);
-	if (nnodes == 0 && isatty(STDIN_FILENO)) {
-		dist_error_set(&err, DIST_E_USAGE, DIST_STAGE_INPUT,
-			       "no NODE given and stdin is a terminal");
-		cli_report(&err);
-		return DIST_EXIT_USAGE;
-	}
-	if (elect_members_read(nodes, nnodes, stdin, cli_diagnostic, &m,
+	if (cli_stdin_check(nnodes, "NODE", &err) < 0 ||
+	    elect_members_read(nodes, nnodes, stdin, cli_diagnostic, &m,
 			       &err) < 0) {
 		cli_report(&err);
 		elect_members_free(&m);
@@ -249,36 +259,29 @@ static int elect(struct elect_cli *e, struct cli_common *cli, char **nodes,
 	e->rq.nodes = m.nodes;
 	e->rq.status = m.status;
 	e->rq.n = m.n;
-	status = DIST_EXIT_ENV;
-	if (elect_decide(&e->rq, &res, &err) < 0) {
+	t0 = engine_now_us();
+	st.decided = elect_decide(&e->rq, &res, &err) == 0;
+	st.election_ms = (double)(engine_now_us() - t0) / 1000.0;
+	if (!st.decided) {
 		cli_report(&err);
-		status = err.code == DIST_E_USAGE ? DIST_EXIT_USAGE
-						  : DIST_EXIT_ENV;
+		st.exit_status = err.code == DIST_E_USAGE ? DIST_EXIT_USAGE
+							  : DIST_EXIT_ENV;
 	} else if (print_result(cli, &e->rq, &res) < 0) {
-		status = cli_output_failed(errno);
+		st.exit_status = cli_output_failed(errno);
+		out_failed = true;
 	} else {
-		status = elect_exit_status(&e->rq, &res);
-		if (status == DIST_EXIT_ENV)
-			explain_no_leader(&res);
-		else if (status == DIST_EXIT_OK && e->run)
-			status = run_command(e, &res);
+		st.exit_status = elect_exit_status(&e->rq, &res);
+		if (st.exit_status == DIST_EXIT_ENV)
+			cli_diagnostic(elect_no_leader_error(&res, &err));
+		else if (st.exit_status == DIST_EXIT_OK && e->run)
+			st.exit_status = st.command_status =
+				run_command(e, &res, &st);
 	}
+	if (st.exit_status != DIST_EXIT_USAGE && !out_failed)
+		st.exit_status = summary(e, cli, &res, &st);
 	elect_result_free(&res);
 	elect_members_free(&m);
-	return status;
-}
-
-/* CMD of --run: everything after the first "--", which getopt would
- * otherwise take for the end of the options and mix with the NODEs. */
-static int split_command(struct elect_cli *e, int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			e->cmd = i + 1 < argc ? argv + i + 1 : NULL;
-			argv[i] = NULL;
-			return i;
-		}
-	return argc;
+	return st.exit_status;
 }
 
 int main(int argc, char **argv)
@@ -287,24 +290,13 @@ int main(int argc, char **argv)
 	struct elect_cli e = { .rq = { .lease_ms = 30000 },
 			       .grace_ms = 10000 };
 	struct dist_conn_config conn;
-	struct dist_error err;
 	int first, status;
 
-	cli_common_init(&cli);
-	argc = split_command(&e, argc, argv);
-	status = cli_parse(&elect_program, &cli, &e, argc, argv, &first);
+	argc = cli_split_command(argc, argv, &e.cmd);
+	status = cli_start(&elect_program, &cli, &e, argc, argv, &first,
+			   &conn);
 	if (status >= 0)
 		return status;
-	dist_error_clear(&err);
-	if (check_usage(&e, &err) < 0 ||
-	    cli_check_targets(argv + first, argc - first, &err) < 0) {
-		cli_report(&err);
-		return DIST_EXIT_USAGE;
-	}
-	if (cli_common_finish(&cli, &conn, &err) < 0) {
-		cli_report(&err);
-		return cli_exit_status(&err);
-	}
 	e.rq.run = (struct elect_run_config){
 		.conn = &conn,
 		.timeout_us = cli.timeout_ms > 0 ? cli.timeout_ms * 1000 : 0,

@@ -3,13 +3,10 @@
  *
  * CLI glue only: options and seeds, then the rounds of
  * lib/run/members.c. */
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
 #include "base/duration.h"
 #include "cli/program.h"
 #include "run/members.h"
+#include "run/record_list.h"
 
 static const char usage_text[] =
 "Usage: dist-members [OPTION]... [SEED]...\n"
@@ -26,8 +23,9 @@ static const char usage_text[] =
 static const char epilogue[] =
 "Exit status: 0 healthy (every expected member alive, one partition,\n"
 "full mesh), 1 degraded (see the summary record), 2 usage or input\n"
-"error, 3 environment error (cookie, stdout unwritable). --watch exits\n"
-"0 on SIGINT or SIGTERM. See dist-members(1) and dist(7).\n";
+"error, 3 environment error (cookie, stdout or the --prom file\n"
+"unwritable). --watch exits 0 on SIGINT or SIGTERM. See dist-members(1)\n"
+"and dist(7).\n";
 
 enum { OPT_EXPECT, OPT_MAX_NODES, OPT_INDIRECT, OPT_GROUPS, OPT_WATCH,
        OPT_INTERVAL, OPT_SUSPECT, OPT_OUTPUT };
@@ -49,12 +47,11 @@ static const struct cli_option members_options[] = {
 	  "(default 4 x max(1, log10 members) x interval)", OPT_SUSPECT },
 	{ "output", 'o', "FORMAT", "json (default), pretty, text (a table)\n"
 	  "or dot (Graphviz)", OPT_OUTPUT },
-	{ "timeout", 't', "DUR", "deadline of each round (default 10s)",
-	  CLI_SHARED('t') },
-	{ "connect-timeout", 0, "DUR", "limit for each stage of one probe\n"
-	  "(default 5s)", CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },
-	{ "concurrency", 'j', "N", "probes in flight at once (default 64)",
-	  CLI_SHARED('j') },
+	CLI_RUN_ROWS("deadline of each round (default 10s)",
+		     "limit for each stage of one probe\n(default 5s)",
+		     "probes in flight at once (default 64)",
+		     "end with a stats record (rounds, members by\n"
+		     "status, partitions, unreachable vias)"),
 	CLI_OPTION_END,
 };
 
@@ -101,18 +98,13 @@ static int members_option(void *ctx, int id, const char *arg,
 	}
 }
 
-static const struct cli_program members_program = {
-	.name = "dist-members",
-	.usage = usage_text,
-	.epilogue = epilogue,
-	.options = members_options,
-	.option = members_option,
-	.groups = CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT,
-};
-
 /* Options that only make sense together, checked before anything. */
-static int check_options(const struct members_cli *mc, struct dist_error *err)
+static int check_options(void *ctx, const struct cli_common *cli,
+			 struct dist_error *err)
 {
+	const struct members_cli *mc = ctx;
+
+	(void)cli;
 	if (!mc->cfg.watch && (mc->interval_set || mc->suspect_ms))
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
 				      "--interval and --suspect-timeout go "
@@ -127,55 +119,33 @@ static int check_options(const struct members_cli *mc, struct dist_error *err)
 	return 0;
 }
 
+static const struct cli_program members_program = {
+	.name = "dist-members",
+	.usage = usage_text,
+	.epilogue = epilogue,
+	.options = members_options,
+	.option = members_option,
+	.groups = CLI_GROUP_RUN | CLI_GROUP_CONNECTION | CLI_GROUP_OUTPUT,
+	.check = check_options,
+};
+
 /* The seeds: arguments, else the node of --vm-args, else stdin. */
 static int read_seeds(struct cli_common *cli, char **args, int nargs,
-		      struct input_record **out, size_t *n,
-		      struct dist_error *err)
+		      struct record_list *seeds, struct dist_error *err)
 {
 	char *vm[1] = { cli->vm_args_node };
-	struct record_reader *rd;
-	struct input_record rec;
-	size_t cap = 0;
-	int rc;
 
-	*out = NULL;
-	*n = 0;
 	if (nargs == 0 && cli->vm_args_node[0]) {
 		args = vm;
 		nargs = 1;
 	}
-	if (nargs == 0 && isatty(STDIN_FILENO))
-		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
-				      "no SEED given and stdin is a terminal: "
-				      "give SEED, or pipe targets in");
-	if (nargs > 0 && cli_check_targets(args, nargs, err) < 0)
+	if (cli_stdin_check(nargs, "SEED", err) < 0 ||
+	    record_list_read(seeds, args, nargs, stdin, err) < 0)
 		return -1;
-	rd = record_reader_new(args, nargs, stdin);
-	if (!rd)
-		return dist_error_nomem(err, DIST_STAGE_INPUT, "the seeds");
-	memset(&rec, 0, sizeof rec);
-	while ((rc = record_reader_next(rd, &rec, err)) > 0) {
-		if (*n == cap) {
-			struct input_record *m;
-
-			cap = cap ? cap * 2 : 16;
-			m = realloc(*out, cap * sizeof *m);
-			if (!m) {
-				input_record_clear(&rec);
-				rc = dist_error_nomem(err, DIST_STAGE_INPUT,
-						      "the seeds");
-				break;
-			}
-			*out = m;
-		}
-		(*out)[(*n)++] = rec;
-		memset(&rec, 0, sizeof rec);
-	}
-	record_reader_free(rd);
-	if (rc == 0 && *n == 0)
+	if (seeds->n == 0)
 		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
 				      "no seed: give SEED, or pipe targets in");
-	return rc;
+	return 0;
 }
 
 static void configure(struct members_cli *mc, const struct cli_common *cli)
@@ -196,6 +166,8 @@ static void configure(struct members_cli *mc, const struct cli_common *cli)
 	c->suspect_timeout_ms = mc->suspect_ms;
 	c->format = cli->quiet ? MEMBERS_QUIET
 				: (enum members_format)mc->format;
+	c->stats = cli->stats;
+	c->prom_file = cli->prom_file;
 	c->out = stdout;
 	c->report = cli_diagnostic;
 }
@@ -205,23 +177,16 @@ int main(int argc, char **argv)
 	struct cli_common cli;
 	struct members_cli mc = { .max_nodes = 256, .indirect = 3,
 				  .interval_ms = 1000 };
-	struct input_record *seeds = NULL;
-	size_t nseeds = 0;
+	struct record_list seeds = { 0 };
 	struct dist_error err;
 	int first, status, out_errno = 0;
 
-	cli_common_init(&cli);
-	status = cli_parse(&members_program, &cli, &mc, argc, argv, &first);
+	status = cli_start(&members_program, &cli, &mc, argc, argv, &first,
+			   &mc.cfg.conn);
 	if (status >= 0)
 		return status;
 	dist_error_clear(&err);
-	if (check_options(&mc, &err) < 0 ||
-	    cli_common_finish(&cli, &mc.cfg.conn, &err) < 0) {
-		cli_report(&err);
-		return cli_exit_status(&err);
-	}
-	if (read_seeds(&cli, argv + first, argc - first, &seeds, &nseeds,
-		       &err) < 0) {
+	if (read_seeds(&cli, argv + first, argc - first, &seeds, &err) < 0) {
 		cli_report(&err);
 		status = err.code == DIST_E_IO || err.code == DIST_E_NOMEM
 			? DIST_EXIT_ENV : DIST_EXIT_USAGE;
@@ -233,14 +198,12 @@ int main(int argc, char **argv)
 		status = DIST_EXIT_ENV;
 		goto done;
 	}
-	status = members_run(&mc.cfg, seeds, nseeds, &out_errno, &err);
+	status = members_run(&mc.cfg, seeds.v, seeds.n, &out_errno, &err);
 	if (status < 0)
 		status = out_errno ? cli_output_failed(out_errno)
 				   : (cli_report(&err), DIST_EXIT_ENV);
 done:
-	for (size_t i = 0; i < nseeds; i++)
-		input_record_clear(&seeds[i]);
-	free(seeds);
+	record_list_free(&seeds);
 	rpc_config_release(&mc.cfg.rpc);
 	cli_common_release(&cli, &mc.cfg.conn);
 	return status;

@@ -66,6 +66,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
+	load helpers/prom
 	suite_setup
 	export ERLANG_COOKIE="$COOKIE"
 	MEMBERS="$DIST_BIN/dist-members"
@@ -305,4 +306,103 @@ wait_line() {
 	assert_equal "$(field "$r" partition)" null
 	assert_equal "$(field "$(summary)" alive)" 2
 	assert_equal "$(field "$(summary)" quorum)" true
+}
+
+# ---- --stats and --prom (after m3 was killed: m1 and m2 remain) ---------
+
+@test "--stats: a last record with the run's numbers; --prom: a whole textfile, 0644" {
+	prom="$BATS_TEST_TMPDIR/members.prom"
+	run "$MEMBERS" --stats --prom "$prom" m1@127.0.0.1
+	assert_success
+	last=${lines[-1]}
+	assert_equal "$(field "$last" summary)" true
+	assert_equal "$(field "$last" stats)" true
+	assert_equal "$(field "$last" rounds)" 1
+	assert_equal "$(field "$last" members)" 2
+	assert_equal "$(field "$last" alive)" 2
+	assert_equal "$(field "$last" suspect)" 0
+	assert_equal "$(field "$last" dead)" 0
+	assert_equal "$(field "$last" partition_count)" 1
+	assert_equal "$(field "$last" unreachable_vias)" 0
+	assert_equal "$(field "$last" healthy)" true
+	[[ $(field "$last" wall_ms) =~ ^[0-9.]+$ ]]
+	# The round's own summary is still there, before it.
+	assert_equal "$(grep -c '"summary":true' <<<"$output")" 2
+	assert_equal "$(stat -c %a "$prom")" 644
+	# Replaced, never written in place: no temporary file is left.
+	assert_equal "$(ls "$BATS_TEST_TMPDIR" | grep -c members)" 1
+	run prom_parse "$prom"
+	assert_success
+	assert_line 'dist_members_nodes{status="alive"} 2'
+	assert_line 'dist_members_nodes{status="dead"} 0'
+	assert_line 'dist_members_partitions 1'
+	assert_line 'dist_members_healthy 1'
+	assert_line 'dist_members_unreachable_vias 0'
+	assert_line 'dist_members_up{node="m2@127.0.0.1",status="alive"} 1'
+	assert_line --regexp '^dist_members_round_seconds [0-9.e-]+$'
+	assert_line --regexp '^dist_members_last_run_timestamp_seconds [0-9]+$'
+	promtool_ok "$prom"
+	# Both summary records are passed over by the next program.
+	run --separate-stderr bash -c "'$MEMBERS' --stats m1@127.0.0.1 | '$DIST_BIN/dist-ping' -q"
+	assert_success
+}
+
+@test "--prom: a degraded run (exit 1) writes its file, naming the dead and the suspect" {
+	prom="$BATS_TEST_TMPDIR/members.prom"
+	echo stale > "$prom"
+	run "$MEMBERS" -q --resolver "$DNS" --prom "$prom" \
+		m1@127.0.0.1 m3@127.0.0.1 m4@127.0.0.1
+	[ "$status" -eq 1 ]
+	assert_output ""
+	run prom_parse "$prom"
+	assert_success
+	refute_output --partial stale
+	assert_line 'dist_members_up{node="m3@127.0.0.1",status="dead"} 0'
+	assert_line 'dist_members_up{node="x@x.test",status="suspect"} 0'
+	assert_line 'dist_members_nodes{status="suspect"} 1'
+	assert_line 'dist_members_partitions 2'
+	assert_line 'dist_members_healthy 0'
+	assert_line 'dist_members_full_mesh 0'
+}
+
+@test "--prom that cannot be replaced: the records, then exit 3 naming the file" {
+	mkdir "$BATS_TEST_TMPDIR/dir.prom"
+	run --separate-stderr "$MEMBERS" --prom "$BATS_TEST_TMPDIR/dir.prom" \
+		m1@127.0.0.1
+	[ "$status" -eq 3 ]
+	[[ $stderr == *"--prom $BATS_TEST_TMPDIR/dir.prom"* ]]
+	assert_equal "$(field "$(summary)" healthy)" true
+	run "$MEMBERS" --prom "$BATS_TEST_TMPDIR/nodir/x.prom" m1@127.0.0.1
+	[ "$status" -eq 2 ]
+	assert_output --partial nodir
+}
+
+@test "-o text and -o dot --stats: the stats are a comment line, last" {
+	run "$MEMBERS" -o text --stats m1@127.0.0.1
+	assert_success
+	[[ ${lines[-1]} == "# 1 round, 2 members: 2 alive, 0 suspect, 0 dead; 1 partition, 0 unreachable vias, "*" ms" ]]
+	# Graphviz skips it too.
+	"$MEMBERS" -o dot --stats m1@127.0.0.1 > "$BATS_TEST_TMPDIR/s.dot"
+	[[ $(tail -1 "$BATS_TEST_TMPDIR/s.dot") == "# 1 round, "* ]]
+	run dot -Tsvg "$BATS_TEST_TMPDIR/s.dot"
+	assert_success
+}
+
+@test "--watch --prom: the file after each round; --stats when stopped" {
+	prom="$BATS_TEST_TMPDIR/watch.prom"
+	out="$BATS_TEST_TMPDIR/watch.out"
+	"$MEMBERS" --watch --interval 100ms --stats --prom "$prom" \
+		m1@127.0.0.1 >"$out" 2>"$BATS_TEST_TMPDIR/watch.err" 3>&- &
+	pid=$!
+	wait_line "$out" '"event":"up","node":"m2@127.0.0.1"'
+	wait_for "a second round in the file" \
+		grep -qE '^dist_members_rounds ([2-9]|[1-9][0-9]+)$' "$prom"
+	kill -TERM "$pid"
+	wait "$pid"
+	last=$(tail -1 "$out")
+	assert_equal "$(field "$last" stats)" true
+	[ "$(field "$last" rounds)" -ge 2 ]
+	run prom_parse "$prom"
+	assert_success
+	assert_line 'dist_members_up{node="m1@127.0.0.1",status="alive"} 1'
 }

@@ -28,6 +28,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
+	load helpers/prom
 	suite_setup
 	export ERLANG_COOKIE="$COOKIE"
 	D="$DIST_BIN"
@@ -267,7 +268,8 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 # alive member is asked first).
 @test "--run: the holding member killed: the lease is lost, CMD gets SIGTERM, exit 4" {
 	t=$BATS_TEST_TMPDIR
-	"$E" --strategy global --lease 3s --grace 20s --group lost --self A --run $MESH -- \
+	"$E" --strategy global --lease 3s --grace 20s --group lost --self A \
+		--prom "$t/lost.prom" --run $MESH -- \
 		sh -c "trap 'echo stopped >\"$t/child\"; exit 0' TERM
 			echo running >'$t/child'; while :; do sleep 0.1; done" \
 		>"$t/out" 2>"$t/err" &
@@ -279,4 +281,96 @@ e=s["sections"]["elect"]["highest"]; assert e["term"]==2 and e["leader"]==sys.ar
 	assert_equal $rc 4
 	assert_equal "$(cat "$t/child")" stopped
 	grep -q "lease of group 'lost' lost while 'sh' ran" "$t/err"
+	# And the textfile says so, for the alert.
+	run prom_parse "$t/lost.prom"
+	assert_success
+	assert_line 'dist_elect_lease_lost 1'
+	assert_line 'dist_elect_exit_status 4'
+}
+
+# ---- --stats and --prom (after e1 was killed: e2 and e3 of MESH alive) --
+
+@test "--stats: a second record, the run's; --prom: the election as gauges, 0644" {
+	prom="$BATS_TEST_TMPDIR/elect.prom"
+	run --separate-stderr "$E" --stats --prom "$prom" --self "e3@$HOST" $MESH
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$(field "${lines[0]}" leader)" "e3@$HOST"
+	s=${lines[1]}
+	assert_equal "$(field "$s" summary)" true
+	assert_equal "$(field "$s" stats)" true
+	assert_equal "$(field "$s" leader)" "e3@$HOST"
+	assert_equal "$(field "$s" is_leader)" true
+	assert_equal "$(field "$s" quorum_reached)" true
+	assert_equal "$(field "$s" exit_status)" 0
+	[[ $(field "$s" election_ms) =~ ^[0-9.]+$ ]]
+	assert_equal "$(stat -c %a "$prom")" 644
+	assert_equal "$(ls "$BATS_TEST_TMPDIR" | grep -c elect)" 1
+	run prom_parse "$prom"
+	assert_success
+	assert_line 'dist_elect_has_leader 1'
+	assert_line "dist_elect_is_leader{self=\"e3@$HOST\"} 1"
+	assert_line "dist_elect_leader{leader=\"e3@$HOST\",strategy=\"highest\",group=\"\"} 1"
+	assert_line 'dist_elect_alive 2'
+	assert_line 'dist_elect_expected 3'
+	assert_line 'dist_elect_quorum 2'
+	assert_line 'dist_elect_exit_status 0'
+	assert_line --regexp '^dist_elect_election_seconds [0-9.e-]+$'
+	promtool_ok "$prom"
+}
+
+@test "--prom: a run without a leader (exit 3) writes its file, and its status" {
+	prom="$BATS_TEST_TMPDIR/elect.prom"
+	run --separate-stderr "$E" -q --prom "$prom" $MESH "x1@$HOST" "x2@$HOST"
+	assert_failure 3
+	run prom_parse "$prom"
+	assert_success
+	assert_line 'dist_elect_has_leader 0'
+	assert_line 'dist_elect_exit_status 3'
+	refute_line --partial 'dist_elect_leader{'
+}
+
+@test "--prom: a leader change shows in the term; a --self label is escaped" {
+	prom="$BATS_TEST_TMPDIR/elect.prom"
+	st="$BATS_TEST_TMPDIR/state.json"
+	run "$E" --state "$st" --prom "$prom" $MESH
+	assert_success
+	run prom_parse "$prom"
+	assert_line 'dist_elect_term 1'
+	assert_line 'dist_elect_term_changed 1'
+	run bash -c "printf '%s\n' 'e2@$HOST' '{\"node\":\"e3@$HOST\",\"status\":\"dead\"}' '{\"node\":\"f1@$HOST\",\"status\":\"alive\"}' | '$E' --state '$st' --prom '$prom' --self 'we\"ird\\id'"
+	assert_failure 1
+	run prom_parse "$prom"
+	assert_success
+	assert_line 'dist_elect_term 2'
+	assert_line 'dist_elect_term_changed 1'
+	assert_line 'dist_elect_is_leader{self="we\"ird\\id"} 0'
+	promtool_ok "$prom"
+}
+
+@test "--run --stats --prom: the command's status, after it ran" {
+	prom="$BATS_TEST_TMPDIR/run.prom"
+	run --separate-stderr "$E" "${GLOBAL[@]}" --group promrun --self A --stats --prom "$prom" \
+		--run $MESH -- sh -c 'echo ran; exit 7'
+	assert_failure 7
+	assert_equal "${lines[1]}" ran
+	s=${lines[2]}
+	assert_equal "$(field "$s" command_status)" 7
+	assert_equal "$(field "$s" lease_lost)" false
+	assert_equal "$(field "$s" exit_status)" 7
+	run prom_parse "$prom"
+	assert_success
+	assert_line 'dist_elect_command_exit_status 7'
+	assert_line 'dist_elect_lease_lost 0'
+	assert_line 'dist_elect_exit_status 7'
+	assert_line 'dist_elect_is_leader{self="A"} 1'
+	assert_line --regexp '^dist_elect_command_seconds [0-9.e-]+$'
+}
+
+@test "--prom that cannot be replaced: the record, then exit 3 naming the file" {
+	mkdir "$BATS_TEST_TMPDIR/dir.prom"
+	run --separate-stderr "$E" --prom "$BATS_TEST_TMPDIR/dir.prom" $MESH
+	assert_failure 3
+	[[ $stderr == *"--prom $BATS_TEST_TMPDIR/dir.prom"* ]]
+	assert_equal "$(field "$output" leader)" "e3@$HOST"
 }

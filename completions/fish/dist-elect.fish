@@ -32,6 +32,8 @@ complete -c dist-elect -l cacertfile -r -F -d 'CAs that sign the nodes\' certifi
 complete -c dist-elect -l insecure -d 'Do not verify the nodes\' certificates (warns)'
 complete -c dist-elect -l ssl-dist-optfile -r -F -d 'A node\'s -ssl_dist_optfile (client section)'
 complete -c dist-elect -s o -l output -x -a "json\t'JSON Lines (default)' text\t'one line' pretty\t'indented JSON'" -d 'Output format'
+complete -c dist-elect -l stats -d 'End with a stats record (election time, command and exit status)'
+complete -c dist-elect -l prom -r -F -d 'Write the run as a Prometheus textfile'
 complete -c dist-elect -s q -l quiet -d 'Print nothing; exit status only'
 complete -c dist-elect -s h -l help -d 'Print usage and exit'
 complete -c dist-elect -s V -l version -d 'Print version and exit'

@@ -1,7 +1,9 @@
 /* program.c - the one program driver (see program.h). */
 #include "cli/program.h"
 #include "cli/state_gate.h"
+#include "run/metrics.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -183,6 +185,74 @@ int cli_parse(const struct cli_program *p, struct cli_common *c, void *ctx,
 	}
 	rc = cli_help_or_version(c, "", p->name);
 	return rc >= 0 ? rc : -1;
+}
+
+int cli_start(const struct cli_program *p, struct cli_common *c, void *ctx,
+	      int argc, char **argv, int *first,
+	      struct dist_conn_config *conn)
+{
+	struct dist_error err;
+	int status;
+
+	cli_common_init(c);
+	status = cli_parse(p, c, ctx, argc, argv, first);
+	if (status >= 0)
+		return status;
+	dist_error_clear(&err);
+	if ((p->check && p->check(ctx, c, &err) < 0) ||
+	    cli_check_targets(argv + *first, argc - *first, &err) < 0) {
+		cli_report(&err);
+		return DIST_EXIT_USAGE;
+	}
+	if (cli_common_finish(c, conn, &err) < 0) {
+		cli_report(&err);
+		return cli_exit_status(&err);
+	}
+	return -1;
+}
+
+int cli_split_command(int argc, char **argv, char ***cmd)
+{
+	*cmd = NULL;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			*cmd = i + 1 < argc ? argv + i + 1 : NULL;
+			argv[i] = NULL;
+			return i;
+		}
+	return argc;
+}
+
+int cli_stdin_check(int nargs, const char *what, struct dist_error *err)
+{
+	if (nargs > 0 || !isatty(STDIN_FILENO))
+		return 0;
+	return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+			      "no %s given and stdin is a terminal: give %s, "
+			      "or pipe targets in", what, what);
+}
+
+int cli_write_summary(const struct cli_common *c, json_t *rec,
+		      const char *text, struct prom_text *prom, int status)
+{
+	enum output_format f = c->quiet ? OUTPUT_QUIET : c->format;
+	struct dist_error err;
+	int rc = 0;
+
+	if (c->stats)
+		rc = metrics_write_record(rec, f, stdout, text);
+	json_decref(rec);
+	if (rc < 0) {
+		if (prom)
+			prom_text_free(prom);
+		return cli_output_failed(errno);
+	}
+	dist_error_clear(&err);
+	if (prom && prom_text_commit(prom, c->prom_file, &err) < 0) {
+		cli_report(&err);
+		return DIST_EXIT_ENV;
+	}
+	return status;
 }
 
 int cli_run_targets(const struct cli_program *p, struct cli_common *c,

@@ -23,12 +23,23 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "run/prom_text.h"
 
 /* A row whose id is CLI_SHARED(x) is handled as the shared option x
  * (a CLI_OPT_* value or a letter of cli_common_option), with the help
  * the program gives it: dist-discover's -t means "each poll". */
 #define CLI_SHARED_FLAG 0x40000
 #define CLI_SHARED(x) (CLI_SHARED_FLAG | (x))
+
+/* The Run group's rows that a program words its own way, for one
+ * whose -t bounds each round rather than the command (dist-members,
+ * dist-elect): the help of -t, --connect-timeout, -j and --stats. */
+#define CLI_RUN_ROWS(t_help, connect_help, j_help, stats_help)         \
+	{ "timeout", 't', "DUR", t_help, CLI_SHARED('t') },             \
+	{ "connect-timeout", 0, "DUR", connect_help,                    \
+	  CLI_SHARED(CLI_OPT_CONNECT_TIMEOUT) },                        \
+	{ "concurrency", 'j', "N", j_help, CLI_SHARED('j') },           \
+	{ "stats", 0, NULL, stats_help, CLI_SHARED(CLI_OPT_STATS) }
 
 /* The shared groups a program takes. */
 enum cli_group_set {
@@ -46,6 +57,10 @@ struct cli_program {
 	const struct cli_option *options; /* the program's own rows */
 	cli_option_fn option;         /* their handler (ctx: the program's) */
 	unsigned groups;              /* enum cli_group_set */
+	/* Option combinations that cannot work, checked by cli_start
+	 * before anything else (DIST_E_USAGE); may be NULL. */
+	int (*check)(void *ctx, const struct cli_common *c,
+		     struct dist_error *err);
 };
 
 /* Parse argv: shared options into c, the program's to p->option with
@@ -55,6 +70,34 @@ struct cli_program {
  * has been reported). */
 int cli_parse(const struct cli_program *p, struct cli_common *c, void *ctx,
 	      int argc, char **argv, int *first);
+
+/* A program that runs its own loop, up to the point where it starts
+ * work: cli_parse, p->check, the NODE operands (argv from *first:
+ * cli_check_targets) and cli_common_finish into conn. Returns -1 when
+ * the program goes on (then cli_common_release(c, conn) is its to
+ * call), else the exit status to return now, the error reported. */
+int cli_start(const struct cli_program *p, struct cli_common *c, void *ctx,
+	      int argc, char **argv, int *first,
+	      struct dist_conn_config *conn);
+
+/* A command to run after the first "--" of argv (dist-elect --run),
+ * which getopt would otherwise take for the end of the options and mix
+ * with the operands: *cmd is what follows it (NULL: nothing or no
+ * "--"), and the argc to parse, which ends before it. */
+int cli_split_command(int argc, char **argv, char ***cmd);
+
+/* No NODE operand and stdin a terminal: a usage error (what names the
+ * operands: "NODE", "SEED") rather than a silent wait. 0 otherwise. */
+int cli_stdin_check(int nargs, const char *what, struct dist_error *err);
+
+/* The end of a program that writes its own records, failed or not:
+ * with --stats, rec (taken; "summary": true) as the last record, or
+ * "# text" in the text formats; with --prom, prom committed to the
+ * file (prom NULL without --prom). Returns status, or the status of a
+ * write that failed (stdout: cli_output_failed; the file: reported,
+ * DIST_EXIT_ENV). */
+int cli_write_summary(const struct cli_common *c, json_t *rec,
+		      const char *text, struct prom_text *prom, int status);
 
 /* A per-target program's run, after cli_parse. */
 struct cli_targets {

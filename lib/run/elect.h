@@ -82,6 +82,10 @@ int elect_lease_call(const struct elect_run_config *c, char *const *nodes,
 json_t *elect_result_record(const struct elect_request *rq,
 			    const struct elect_result *res);
 
+/* Why there is no leader (exit status 3), in err, for the user. */
+const struct dist_error *elect_no_leader_error(const struct elect_result *res,
+					       struct dist_error *err);
+
 /* Its exit status (dist-elect(1), EXIT STATUS): 0 we (or, without
  * self, someone) lead or the lease operation did what was asked, 1
  * another leads or the lease is not ours, 3 no leader. */

@@ -38,6 +38,20 @@ json_t *elect_result_record(const struct elect_request *rq,
 	return r;
 }
 
+const struct dist_error *elect_no_leader_error(const struct elect_result *res,
+					       struct dist_error *err)
+{
+	if (res->outcome.alive < res->outcome.quorum)
+		dist_error_set(err, DIST_E_USAGE, DIST_STAGE_NONE,
+			       "no leader: %zu of %zu expected members alive, "
+			       "%zu needed (quorum)", res->outcome.alive,
+			       res->outcome.expected, res->outcome.quorum);
+	else
+		dist_error_set(err, DIST_E_USAGE, DIST_STAGE_NONE,
+			       "no leader: nobody holds the lease");
+	return err;
+}
+
 int elect_exit_status(const struct elect_request *rq,
 		      const struct elect_result *res)
 {

@@ -199,6 +199,8 @@ static void advance(struct members *ms)
 		engine_timer_disarm(ms->e, &ms->deadline_timer);
 		conclude(ms);
 		ms->rounds++;
+		ms->round_ms = (double)(engine_now_us() - ms->round_t0_us) /
+			       1000.0;
 		ms->round_done(ms);
 		return;
 	}
@@ -228,6 +230,8 @@ void members_round_start(struct members *ms)
 
 	ms->qhead = ms->qlen = 0;
 	ms->deadline_passed = false;
+	ms->round_t0_us = engine_now_us();
+	ms->vias_failed = 0;
 	ms->phase = PHASE_DIRECT;
 	for (size_t i = 0; i < ms->n; i++) {
 		round_reset(&ms->m[i]);
@@ -304,6 +308,7 @@ int members_run(const struct members_config *cfg, struct input_record *seeds,
 		size_t nseeds, int *out_errno, struct dist_error *err)
 {
 	struct members ms;
+	int64_t t0_us;
 	int rc = -1;
 
 	memset(&ms, 0, sizeof ms);
@@ -318,14 +323,21 @@ int members_run(const struct members_config *cfg, struct input_record *seeds,
 	ms.round_done = cfg->watch ? members_watch_round : once_done;
 	if (cfg->watch && members_watch_start(&ms, err) < 0)
 		goto done;
+	t0_us = engine_now_us();
 	members_round_start(&ms);
 	rc = engine_run(ms.e, err);
 	if (cfg->watch)
 		members_watch_stop(&ms);
+	if (rc == 0 && ms.has_last)
+		members_write_stats(&ms, (double)(engine_now_us() - t0_us) /
+				    1000.0);
 	if (rc == 0 && ms.output_failed) {
 		*out_errno = ms.output_errno;
 		rc = dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
 				    "cannot write the records");
+	} else if (rc == 0 && ms.prom_failed) {
+		*err = ms.prom_err;
+		rc = -1;
 	}
 done:
 	members_free(&ms);

@@ -41,6 +41,8 @@ struct members_config {
 	int64_t interval_ms;
 	int64_t suspect_timeout_ms;     /* 0: memberlist's formula */
 	enum members_format format;
+	bool stats;                     /* --stats: a last record */
+	const char *prom_file;          /* --prom: after every round */
 	FILE *out;
 	void (*report)(const struct dist_error *err);
 };
@@ -49,7 +51,9 @@ struct members_config {
  * their member's record). Without watch: one round, its records, and
  * the status of dist(7): 0 healthy, 1 degraded. With watch: rounds
  * until SIGINT or SIGTERM, events on changes, 0. -1 when the loop or
- * the output failed (err; output: DIST_E_IO with errno in *out_errno). */
+ * the output failed (err; output: DIST_E_IO with errno in *out_errno),
+ * or the --prom file could not be written (err names it; a one-shot
+ * run has written its records, --watch stops). */
 int members_run(const struct members_config *cfg, struct input_record *seeds,
 		size_t nseeds, int *out_errno, struct dist_error *err);
 

@@ -70,6 +70,14 @@ struct members {
 	size_t expected;            /* --expect, else the seeds */
 	long rounds;
 	bool skipped_report;        /* --max-nodes said once */
+	/* What the rounds add up to (members_metrics.c). */
+	int64_t round_t0_us;
+	double round_ms;            /* the last round's */
+	size_t vias_failed;         /* this round: members not asked */
+	struct members_health last; /* the last round's */
+	bool has_last;
+	bool prom_failed;           /* --prom could not be written */
+	struct dist_error prom_err;
 	void *watch;                /* members_watch.c's */
 };
 
@@ -98,7 +106,16 @@ json_t *members_summary_record(const struct members *ms,
 			       const struct members_graph *g,
 			       const struct members_health *h);
 
+/* members_metrics.c: after a round's graph (statuses final): its
+ * health kept for --stats, and the --prom file written (idx: members
+ * in name order). -1 when the file could not be (prom_err). */
+int members_round_metrics(struct members *ms, const struct members_graph *g,
+			  const enum member_status *status, const size_t *idx);
+/* The --stats record, last (0 without --stats); -1: output failed. */
+int members_write_stats(struct members *ms, double wall_ms);
+
 /* members_out.c */
+size_t *members_sorted(const struct members *ms);  /* by name; free it */
 int members_write_round(struct members *ms);
 int members_write_event(struct members *ms, const char *event, json_t *rec);
 

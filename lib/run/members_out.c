@@ -16,7 +16,7 @@ static int by_node(const void *a, const void *b)
 }
 
 /* Members in name order: the same cluster prints the same way. */
-static size_t *sorted(const struct members *ms)
+size_t *members_sorted(const struct members *ms)
 {
 	size_t *idx = malloc((ms->n ? ms->n : 1) * sizeof *idx);
 
@@ -195,7 +195,7 @@ int members_write_round(struct members *ms)
 	struct members_graph g;
 	struct members_health h;
 	enum member_status *status;
-	size_t *idx = sorted(ms);
+	size_t *idx = members_sorted(ms);
 	FILE *out = ms->cfg->out;
 	int rc = 0;
 
@@ -217,6 +217,8 @@ int members_write_round(struct members *ms)
 		rc = -1;
 	if (rc < 0)
 		ms->output_errno = errno ? errno : EIO;
+	else
+		members_round_metrics(ms, &g, status, idx);
 	members_graph_free(&g);
 	free(status);
 	free(idx);

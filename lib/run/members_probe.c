@@ -44,7 +44,9 @@ static void probe_finish(struct members_probe *p, const struct etf_term *v,
 		}
 		if (err || rc < 0)
 			t->direct_err = err ? *err : e;
-	} else if (!err) {
+	} else if (err) {
+		ms->vias_failed++;
+	} else {
 		enum members_indirect_answer a;
 
 		json_array_append_new(t->asked,
@@ -123,6 +125,8 @@ static void probe_not_started(struct members *ms, size_t target, size_t via,
 	if (via == MEMBERS_NO_VIA) {
 		ms->m[target].direct_ok = false;
 		ms->m[target].direct_err = *err;
+	} else {
+		ms->vias_failed++;
 	}
 }
 

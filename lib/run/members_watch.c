@@ -160,12 +160,17 @@ void members_watch_round(struct members *ms)
 		m->status = m->swim.known ? m->swim.status : m->status;
 	}
 	if (ev && members_graph_build(ms, &g, &status) == 0) {
+		size_t *idx = members_sorted(ms);
+
 		report_changes(ms, ev, &g);
+		if (idx && !ms->output_failed)
+			members_round_metrics(ms, &g, status, idx);
+		free(idx);
 		members_graph_free(&g);
 		free(status);
 	}
 	free(ev);
-	if (ms->output_failed) {
+	if (ms->output_failed || ms->prom_failed) {
 		engine_stop(ms->e);
 		return;
 	}

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/atomic_file.h"
+#include "run/prom_text.h"
 #include "run/records.h"
 
 /* Percentiles are good to 2%: more digits would only be noise. Done
@@ -162,35 +162,11 @@ static int target_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* A label value as the exposition format wants it: backslash, double
- * quote and newline escaped; at most max bytes, never cutting a UTF-8
- * character in two (promtool refuses invalid UTF-8). */
-static void put_label_value(FILE *f, const char *v, size_t max)
-{
-	size_t n = strlen(v);
-
-	if (n > max) {
-		n = max;
-		while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == '\\')
-			fputs("\\\\", f);
-		else if (v[i] == '"')
-			fputs("\\\"", f);
-		else if (v[i] == '\n')
-			fputs("\\n", f);
-		else
-			fputc(v[i], f);
-	}
-}
-
 static void put_node_label(FILE *f, const char *metric,
 			   const struct prom_target *t)
 {
 	fprintf(f, "%s{node=\"", metric);
-	put_label_value(f, t->node, SIZE_MAX);
+	prom_label_value(f, t->node, SIZE_MAX);
 	fputc('"', f);
 }
 
@@ -241,11 +217,11 @@ static void write_target_family(FILE *f, const char *p,
 		put_node_label(f, metric, t);
 		if (s == SERIES_ERROR) {
 			fputs(",code=\"", f);
-			put_label_value(f, t->code, SIZE_MAX);
+			prom_label_value(f, t->code, SIZE_MAX);
 			fputs("\",stage=\"", f);
-			put_label_value(f, t->stage, SIZE_MAX);
+			prom_label_value(f, t->stage, SIZE_MAX);
 			fputs("\",message=\"", f);
-			put_label_value(f, t->message, PROM_MESSAGE_MAX);
+			prom_label_value(f, t->message, PROM_MESSAGE_MAX);
 			fputs("\"} 1\n", f);
 		} else if (s == SERIES_UP) {
 			fprintf(f, "} %d\n", t->ok);
@@ -274,14 +250,13 @@ int metrics_write_prom(const struct runner_config *cfg,
 		      const struct runner_summary *sum, struct dist_error *err)
 {
 	const char *p = cfg->program ? cfg->program : "dist";
-	char *text = NULL;
-	size_t len = 0;
+	struct prom_text pt;
 	FILE *f;
-	int rc;
 
 	if (!cfg->prom_file)
 		return 0;
-	f = open_memstream(&text, &len);
+	prom_text_open(&pt, p);
+	f = pt.f;
 	if (!f)
 		return dist_error_nomem(err, DIST_STAGE_NONE,
 					"writing the --prom file");
@@ -309,17 +284,5 @@ int metrics_write_prom(const struct runner_config *cfg,
 		"%s_last_run_timestamp_seconds %ld\n", p, p, p,
 		(long)time(NULL));
 	write_targets(f, p, sum->per_target);
-	if (fclose(f) != 0) {
-		free(text);
-		return dist_error_nomem(err, DIST_STAGE_NONE,
-					"writing the --prom file");
-	}
-	rc = atomic_file_write(cfg->prom_file, text, len, 0644, err);
-	free(text);
-	if (rc < 0)
-		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
-				      "--prom %s: %s", cfg->prom_file,
-				      strerror(errno));
-	return 0;
+	return prom_text_commit(&pt, cfg->prom_file, err);
 }
-

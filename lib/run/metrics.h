@@ -8,6 +8,14 @@
 
 #include "run/runner.h"
 
+/* A program's own --stats record (rec carries "summary": true, so
+ * readers of records pass over it), written last: in a JSON format as
+ * a record, in the text formats (text, dot) as one comment line "# "
+ * text, which readers of targets and Graphviz both skip. 0, or -1
+ * (errno) when out failed. */
+int metrics_write_record(json_t *rec, enum output_format f, FILE *out,
+			 const char *text);
+
 /* 0, or -1 (errno set) when the summary could not be written. */
 int metrics_write_summary(const struct runner_config *cfg,
 			  const struct runner_summary *sum);
