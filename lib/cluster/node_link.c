@@ -232,27 +232,34 @@ static void on_named(struct node_link *l)
 }
 
 /* Handshake messages have u16 lengths, u32 inside TLS. */
-static size_t next_hs_message(const struct node_link *l,
-			      const uint8_t **msg, size_t *mlen)
+static long next_hs_message(const struct node_link *l, const uint8_t **msg,
+			    size_t *mlen, struct dist_error *err)
 {
 	if (l->tls)
-		return handshake_frame_next4(l->in.data, l->in.len, msg, mlen);
-	return handshake_frame_next(l->in.data, l->in.len, msg, mlen);
+		return handshake_frame_next4(l->in.data, l->in.len, msg, mlen,
+					     err);
+	return handshake_frame_next(l->in.data, l->in.len, msg, mlen, err);
 }
 
 static void handshake_input(struct node_link *l)
 {
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 	struct dist_error err;
 
+	dist_error_clear(&err);
 	while (l->state == LINK_HANDSHAKE && !l->close_after_flush &&
-	       (used = next_hs_message(l, &msg, &mlen)) > 0) {
+	       (used = next_hs_message(l, &msg, &mlen, &err)) != 0) {
 		int rc;
 
+		if (used < 0) {
+			link_failf(l, err.code, err.stage, err.message);
+			return;
+		}
 		dist_error_clear(&err);
 		rc = hs_accept_step(&l->hs, msg, mlen, &l->out, &err);
-		buf_consume(&l->in, used);
+		buf_consume(&l->in, (size_t)used);
 		if (rc < 0) {
 			if (l->hs.peer_name[0])
 				snprintf(l->peer, sizeof l->peer, "%s",

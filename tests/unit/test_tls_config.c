@@ -126,7 +126,8 @@ static void framing_tests(void)
 	struct handshake hs;
 	struct buf out;
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 
 	buf_init(&out, 0);
 	handshake_client_init(&hs, "me@h", 7, "c", 1, "you@h");
@@ -135,12 +136,32 @@ static void framing_tests(void)
 	ok(out.len == 4 + 1 + 8 + 4 + 2 + 4 && get_u32(out.data) == out.len - 4 &&
 		   out.data[4] == 'N',
 	   "TLS: send_name has a u32 length");
-	used = handshake_frame_next4(out.data, out.len, &msg, &mlen);
-	ok(used == out.len && mlen == out.len - 4 && msg[0] == 'N',
+	used = handshake_frame_next4(out.data, out.len, &msg, &mlen, NULL);
+	ok((size_t)used == out.len && mlen == out.len - 4 && msg[0] == 'N',
 	   "a u32-framed message is cut whole");
-	ok(handshake_frame_next4(out.data, out.len - 1, &msg, &mlen) == 0 &&
-		   handshake_frame_next4(out.data, 3, &msg, &mlen) == 0,
+	ok(handshake_frame_next4(out.data, out.len - 1, &msg, &mlen, NULL) == 0 &&
+		   handshake_frame_next4(out.data, 3, &msg, &mlen, NULL) == 0,
 	   "an incomplete one waits");
+	{
+		static const uint8_t lie4[] = { 0, 0, 0x10, 0x01, 'N' };
+		static const uint8_t lie2[] = { 0x10, 0x01, 'N' };
+		static const uint8_t max2[] = { 0x10, 0x00, 'N' };
+		dist_error_clear(&err);
+		ok(handshake_frame_next4(lie4, sizeof lie4, &msg, &mlen,
+					 &err) == -1 &&
+			   err.code == DIST_E_TOO_LARGE &&
+			   err.stage == DIST_STAGE_HANDSHAKE,
+		   "a u32 length over the limit is refused at once");
+		dist_error_clear(&err);
+		ok(handshake_frame_next(lie2, sizeof lie2, &msg, &mlen,
+					&err) == -1 &&
+			   err.code == DIST_E_TOO_LARGE &&
+			   strstr(err.message, "4097 bytes"),
+		   "a u16 length over the limit is refused at once");
+		ok(handshake_frame_next(max2, sizeof max2, &msg, &mlen,
+					&err) == 0,
+		   "a length at the limit waits for its bytes");
+	}
 	buf_free(&out);
 }
 
@@ -152,7 +173,8 @@ static void accept_len4_tests(void)
 	struct hs_accept sv;
 	struct buf c2s, s2c;
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 	int rc = -1, crc = 0;
 
 	buf_init(&c2s, 0);
@@ -164,7 +186,7 @@ static void accept_len4_tests(void)
 	handshake_client_start(&cl, &c2s);
 	for (int round = 0; round < 4 && rc != HSA_COMPLETE; round++) {
 		while ((used = handshake_frame_next4(c2s.data, c2s.len, &msg,
-						     &mlen)) > 0) {
+						     &mlen, NULL)) > 0) {
 			rc = hs_accept_step(&sv, msg, mlen, &s2c, &err);
 			buf_consume(&c2s, used);
 			if (rc == HSA_NAMED)
@@ -178,7 +200,7 @@ static void accept_len4_tests(void)
 			   "TLS: our status has a u32 length");
 		while (crc >= 0 &&
 		       (used = handshake_frame_next4(s2c.data, s2c.len, &msg,
-						     &mlen)) > 0) {
+						     &mlen, NULL)) > 0) {
 			crc = handshake_client_step(&cl, msg, mlen, &c2s, NULL);
 			buf_consume(&s2c, used);
 		}
@@ -186,7 +208,7 @@ static void accept_len4_tests(void)
 	ok(rc == HSA_COMPLETE && crc >= 0,
 	   "TLS: the accepting handshake completes with u32 lengths");
 	ok(s2c.len == 0 || handshake_frame_next4(s2c.data, s2c.len, &msg,
-						  &mlen) == s2c.len,
+						  &mlen, NULL) == (long)s2c.len,
 	   "TLS: the challenge ack is u32-framed too");
 	buf_free(&c2s);
 	buf_free(&s2c);
