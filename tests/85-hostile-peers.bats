@@ -232,6 +232,10 @@ still_served() {
 	assert_output 3
 	run -0 grep -c '"node":"evil@127.0.0.1".*"code":"protocol_error"' "$DIST_STATE/victim.err"
 	assert_output 3
+	# Each says its stage, as the connecting programs' records do.
+	run -0 grep -c '"node":"evil@127.0.0.1".*"stage":"request"' "$DIST_STATE/victim.err"
+	assert_output 6
+	run -1 grep '"stage":"none"' "$DIST_STATE/victim.err"
 	still_served
 }
 

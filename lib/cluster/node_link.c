@@ -43,7 +43,9 @@ static void link_record(struct node_link *l, const char *event,
 	if (reason)
 		json_object_set_new(rec, "reason", json_string(reason));
 	if (err)
-		json_object_set_new(rec, "error", node_error_json(err));
+		json_object_set_new(rec, "error", node_error_json(
+			err, l->state == LINK_READY ? DIST_STAGE_REQUEST
+						    : DIST_STAGE_HANDSHAKE));
 	if (diag)
 		node_diag_record(l->n, rec);
 	else

@@ -198,7 +198,8 @@ static void send_result(struct node *n, json_t *id, const char *to,
 	json_object_set_new(rec, "node", json_string(node));
 	json_object_set_new(rec, "ok", json_boolean(err == NULL));
 	if (err) {
-		json_object_set_new(rec, "error", node_error_json(err));
+		json_object_set_new(rec, "error",
+				    node_error_json(err, DIST_STAGE_REQUEST));
 		if (n->status < 1)
 			n->status = 1;
 	}
@@ -219,7 +220,8 @@ void node_result(struct node *n, const char *command, json_t *id,
 		json_object_update(r, rec);
 	json_decref(rec);
 	if (err) {
-		json_object_set_new(r, "error", node_error_json(err));
+		json_object_set_new(r, "error",
+				    node_error_json(err, DIST_STAGE_REQUEST));
 		if (n->status < 1)
 			n->status = 1;
 	}

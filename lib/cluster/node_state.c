@@ -37,7 +37,8 @@ void node_state_ready(struct node *n)
 			json_object_set_new(rec, "event", json_string("error"));
 			json_object_set_new(rec, "node",
 					    json_string(n->cfg->connect[i]));
-			json_object_set_new(rec, "error", node_error_json(&err));
+			json_object_set_new(rec, "error", node_error_json(
+				&err, DIST_STAGE_INPUT));
 			node_diag_record(n, rec);
 		}
 	}
