@@ -450,8 +450,19 @@ static void link_on_io(struct engine *e, struct engine_io *io,
 		link_events(l);
 }
 
-int node_link_send(struct node_link *l, const struct etf_term *control,
-		   const struct etf_term *msg, struct dist_error *err)
+/* SEND_SENDER {22, From, To} is only for a peer that took the flag;
+ * any other gets the plain SEND {2, '', To}, which carries no sender. */
+static bool plain_send_needed(const struct node_link *l,
+			      const struct etf_term *control)
+{
+	return etf_is_tuple(control, 3) &&
+	       control->v.tuple.elems[0]->type == ETF_INT &&
+	       control->v.tuple.elems[0]->v.i == 22 &&
+	       !(node_link_peer_flags(l) & DFLAG_SEND_SENDER);
+}
+
+static int link_send(struct node_link *l, const struct etf_term *control,
+		     const struct etf_term *msg, struct dist_error *err)
 {
 	if (l->conn)
 		return dist_conn_send(l->conn, control, msg, err);
@@ -460,6 +471,25 @@ int node_link_send(struct node_link *l, const struct etf_term *control,
 	l->last_send_us = engine_now_us();
 	link_events(l);
 	return 0;
+}
+
+int node_link_send(struct node_link *l, const struct etf_term *control,
+		   const struct etf_term *msg, struct dist_error *err)
+{
+	struct etf_arena *a;
+	struct etf_term *plain;
+	int rc;
+
+	if (!plain_send_needed(l, control))
+		return link_send(l, control, msg, err);
+	a = etf_arena_new();
+	plain = a ? etf_tuple(a, 3, etf_int(a, 2), etf_atom(a, ""),
+			      control->v.tuple.elems[2])
+		  : NULL;
+	rc = plain ? link_send(l, plain, msg, err)
+		   : dist_error_nomem(err, DIST_STAGE_REQUEST, NULL);
+	etf_arena_free(a);
+	return rc;
 }
 
 void node_links_pause(struct node *n, bool pause)
