@@ -89,6 +89,20 @@ static void server_section_tests(void)
 	   "no server section: nothing taken");
 }
 
+/* Write text to path and read it as vm.args. */
+static int vm_args_text(const char *path, const char *text,
+			struct vm_args *va)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CREAT, 0600);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror(path);
+		exit(99);
+	}
+	close(fd);
+	return vm_args_read(path, va, &err);
+}
+
 static void vm_args_tests(void)
 {
 	char path[] = "/tmp/dist-test-vmargs-XXXXXX";
@@ -118,6 +132,42 @@ static void vm_args_tests(void)
 		   !va.has_ssl_dist_optfile,
 	   "vm.args: inet6_tcp is no TLS");
 	vm_args_wipe(&va);
+	ok(vm_args_text(path, "-proto_dist inet_tls\n"
+			"-ssl_dist_opt server_certfile /s.pem client_certfile "
+			"/c.pem\n  client_keyfile /c.key server_verify "
+			"verify_peer\n-ssl_dist_opt client_cacertfile /ca.pem "
+			"client_verify verify_none client_certfile /c2.pem\n",
+			&va) == 0 &&
+		   !strcmp(va.ssl_certfile, "/c2.pem") &&
+		   !strcmp(va.ssl_keyfile, "/c.key") &&
+		   !strcmp(va.ssl_cacertfile, "/ca.pem") &&
+		   va.ssl_verify == SSL_OPTFILE_VERIFY_NONE,
+	   "vm.args: inline -ssl_dist_opt client options, the last wins, "
+	   "server ones skipped");
+	vm_args_wipe(&va);
+	ok(vm_args_text(path, "-ssl_dist_opt client_certfile /c.pem "
+			"client_keyfile\n", &va) < 0 &&
+		   strstr(err.message, "client_keyfile has no value"),
+	   "vm.args: an -ssl_dist_opt key without its value is refused");
+	ok(vm_args_text(path, "-ssl_dist_opt client_verify maybe\n",
+			&va) < 0 &&
+		   strstr(err.message, "verify_peer or verify_none"),
+	   "vm.args: client_verify takes verify_peer or verify_none");
+	{
+		static char big[SSL_OPTFILE_PATH_MAX + 64];
+		int n = snprintf(big, sizeof big,
+				 "-ssl_dist_opt client_cacertfile ");
+
+		memset(big + n, 'p', SSL_OPTFILE_PATH_MAX);
+		big[n + SSL_OPTFILE_PATH_MAX] = '\0';
+		ok(vm_args_text(path, big, &va) < 0 &&
+			   strstr(err.message, "client_cacertfile is 4096 bytes"),
+		   "vm.args: an -ssl_dist_opt path over its limit is refused");
+	}
+	ok(vm_args_text(path, "-ssl_dist_opt client_certfile ${CERT}\n",
+			&va) < 0 &&
+		   strstr(err.message, "${CERT}"),
+	   "vm.args: an unrendered template in -ssl_dist_opt is refused");
 	unlink(path);
 }
 
