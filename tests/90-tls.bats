@@ -426,3 +426,11 @@ SERVER_OPTS() {
 	assert_failure 3
 	assert_output --partial "client_certfile has no value"
 }
+
+@test "a static build says plainly that it cannot load libssl for --tls" {
+	[ -x "$DIST_ROOT/bin/static/dist-ping" ] || skip "no make static build"
+	run "$DIST_ROOT/bin/static/dist-ping" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		-t 5s tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "this is a static build"
+}

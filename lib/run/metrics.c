@@ -222,8 +222,11 @@ static void write_target_family(FILE *f, const char *p,
 		"Whether the node answered in the last run (1) or not (0).",
 		"Time spent on the node in the last run.",
 		"Round trip of a node that answered, in the last run.",
-		"Why the node failed in the last run: error code, stage "
-		"and message as labels.",
+		/* One element in two literals: the parentheses say so to
+		 * clang, which takes adjacent literals in an array for a
+		 * missing comma (-Wstring-concatenation). */
+		("Why the node failed in the last run: error code, stage "
+		 "and message as labels."),
 	};
 	char metric[128];
 	bool header = false;
