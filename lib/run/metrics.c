@@ -11,16 +11,7 @@
 
 #include "base/atomic_file.h"
 #include "run/records.h"
-
-/* Percentiles are good to 2%: more digits would only be noise. Done
- * by hand, not with round(): the probes do not link libm. Times are
- * never negative, and far below 2^63 microseconds. */
-static double round3(double ms)
-{
-	if (!(ms > 0))
-		return 0;
-	return (double)(long long)(ms * 1000.0 + 0.5) / 1000.0;
-}
+#include "base/json_exact.h"
 
 /* --stats: one record after all the others, marked "summary". */
 int metrics_write_summary(const struct runner_config *cfg,
@@ -37,9 +28,9 @@ int metrics_write_summary(const struct runner_config *cfg,
 			"ok", (json_int_t)sum->ok, "failed",
 			(json_int_t)sum->failed, "input_errors",
 			(json_int_t)sum->input_errors, "p50_ms",
-			round3(latency_percentile(&sum->time, 50)), "p99_ms",
-			round3(latency_percentile(&sum->time, 99)), "max_ms",
-			round3(sum->time.max), "wall_ms", round3(sum->wall_ms));
+			ms_round3(latency_percentile(&sum->time, 50)), "p99_ms",
+			ms_round3(latency_percentile(&sum->time, 99)), "max_ms",
+			ms_round3(sum->time.max), "wall_ms", ms_round3(sum->wall_ms));
 	if (!rec) {
 		errno = ENOMEM;
 		return -1;
