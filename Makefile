@@ -69,7 +69,12 @@ STATIC_PROGRAMS := dist-ping dist-rpc dist-node
 # lib/ is layered in folders (lib/README.md); one archive, built under
 # build/ like everything else the build makes.
 LAYERS    := $(shell sed -n "s/^layers: //p" lib/README.md)
-LIB_SRCS  := $(sort $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c)))
+# Linked into the fully static programs only, in place of what a static
+# binary cannot do safely (see each file): with them `make static` links
+# without glibc's warnings, and without their cause. Not in libdist.a.
+STATIC_SRCS := lib/io/dl_table_static.c lib/io/services_static.c
+STATIC_OBJS := $(patsubst lib/%.c,build/obj/%.o,$(STATIC_SRCS))
+LIB_SRCS  := $(filter-out $(STATIC_SRCS),$(sort $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))))
 LIBDIST   := build/libdist.a
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
@@ -198,9 +203,9 @@ unit: $(UNIT_TESTS) $(SAN_UNIT_TESTS) build/tests/etf_roundtrip \
 
 # Static variant for exec probes in minimal containers.
 static: $(addprefix bin/static/,$(STATIC_PROGRAMS))
-bin/static/%: cmd/%.c $(LIBDIST)
+bin/static/%: cmd/%.c $(STATIC_OBJS) $(LIBDIST)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(LIBDIST) \
+	$(CC) $(ALL_CFLAGS) -static -o $@ $< $(STATIC_OBJS) $(LIBDIST) \
 	  $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null) -ldl -lm
 
 lint:

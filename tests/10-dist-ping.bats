@@ -408,3 +408,15 @@ setup() {
 		run -1 field "$l" rtt_ms
 	done
 }
+
+@test "every *_ms figure, and a count's min/avg/max, has at most 3 decimals" {
+	run -0 "$PING" --cookie-file "$COOKIE_FILE" -c 3 -i 10ms "n1@$HOST"
+	# The mean of three round trips printed 15 digits before.
+	run -0 jq -r '[.rtt_ms, .time_ms, .rtt.min, .rtt.avg, .rtt.max,
+		(.timings | to_entries[] | .value)] | map(tostring) | .[]' <<<"$output"
+	local v
+	for v in "${lines[@]}"; do
+		[[ $v =~ ^[0-9]+(\.[0-9]{1,3})?$ ]] || fail "too many digits: $v"
+	done
+	[ "${#lines[@]}" -ge 6 ] || fail "figures missing: ${lines[*]}"
+}

@@ -304,3 +304,40 @@ print("ok")
 PY
 	assert_output ok
 }
+
+# otp_got TERM: n1's test process stored TERM (asked anew on each call).
+otp_got() {
+	[ "$(on n1 "persistent_term:get(from_test, none).")" = "$1" ]
+}
+
+@test "\"from\" goes with a send to a pid as with a send to a name (dist-node and OTP)" {
+	local fifo=$BATS_TEST_TMPDIR/fa.in pid otp
+	mkfifo "$fifo"
+	"$NODE" --cookie-file "$COOKIE_FILE" --name fa --register box -o tagged <"$fifo" \
+		>"$DIST_STATE/fa.out" 2>"$DIST_STATE/fa.err" 3>&- &
+	echo $! > "$DIST_STATE/fa.pid"
+	echo $! >> "$DIST_STATE/pids"
+	exec 7>"$fifo"
+	wait_for "dist-node fa ready" grep -q '"event":"ready"' "$DIST_STATE/fa.out"
+	echo '{"register": "box2"}' >&7
+	wait_for "box2" grep -q '"name":"box2"' "$DIST_STATE/fa.out"
+	pid=$(grep '"name":"box2"' "$DIST_STATE/fa.out" | jq -c .pid)
+	# Another dist-node sends to that pid from its mailbox "out": the
+	# message names that mailbox's pid as its sender.
+	run -0 --separate-stderr "$NODE" --cookie-file "$COOKIE_FILE" --name fb -o tagged \
+		<<<'{"register": "out"}
+{"send": '"$pid"', "term": "to_pid", "from": "out"}'
+	out=$(grep '"name":"out"' <<<"$output" | jq -c .pid)
+	wait_lines fa 1
+	run -0 jq -c 'select(.event == "message") | [.to, .from]' "$DIST_STATE/fa.out"
+	assert_output "[\"box2\",$out]"
+	# An OTP process hands its pid over; a send to it from "box" is
+	# delivered (SEND_SENDER, which OTP negotiates).
+	on n1 "spawn(fun() -> {box, 'fa@$HOST'} ! self(), receive M -> persistent_term:put(from_test, M) end end), ok." >/dev/null
+	wait_lines fa 2
+	otp=$(grep '"to":"box"' "$DIST_STATE/fa.out" | jq -c .msg)
+	printf '{"send": %s, "term": "back", "from": "box"}\n' "$otp" >&7
+	wait_for "the OTP process got it" otp_got back
+	exec 7>&-
+	stop_dn fa
+}

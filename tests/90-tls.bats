@@ -392,3 +392,45 @@ SERVER_OPTS() {
 	assert_failure 3
 	assert_output --partial certfile
 }
+
+@test "vm.args with inline -ssl_dist_opt client options: read, and ranked as the optfile's" {
+	local d=$BATS_TEST_TMPDIR
+	cat > "$d/inline.args" <<-EOF
+	-name tlsn@127.0.0.1
+	-setcookie $(cat "$DIST_STATE/cookie")
+	-proto_dist inet_tls
+	-ssl_dist_opt server_certfile $TLS/node.pem client_certfile $TLS/client.pem
+	-ssl_dist_opt client_keyfile $TLS/client.key client_cacertfile $TLS/ca.pem client_verify verify_peer
+	EOF
+	run "$PING" --vm-args "$d/inline.args"
+	assert_success
+	assert_equal "$(field "$output" node)" tlsn@127.0.0.1
+	# Inline over vm.args' own optfile: its CA is the wrong one here.
+	cat > "$d/both.args" <<-EOF
+	-name tlsn@127.0.0.1
+	-setcookie $(cat "$DIST_STATE/cookie")
+	-proto_dist inet_tls
+	-ssl_dist_optfile $TLS/ssl_dist.conf
+	-ssl_dist_opt client_cacertfile $TLS/otherca.pem
+	EOF
+	run "$PING" --vm-args "$d/both.args"
+	assert_failure 1
+	tls_failure "$output" "does not lead to a CA we trust"
+	# The command line over both.
+	run "$PING" --vm-args "$d/both.args" --cacertfile "$TLS/ca.pem"
+	assert_success
+	# A key without its value is an environment error, before any
+	# connection.
+	printf -- '-proto_dist inet_tls\n-ssl_dist_opt client_certfile\n' > "$d/bad.args"
+	run "$PING" --vm-args "$d/bad.args" tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "client_certfile has no value"
+}
+
+@test "a static build says plainly that it cannot load libssl for --tls" {
+	[ -x "$DIST_ROOT/bin/static/dist-ping" ] || skip "no make static build"
+	run "$DIST_ROOT/bin/static/dist-ping" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		-t 5s tlsn@127.0.0.1
+	assert_failure 3
+	assert_output --partial "this is a static build"
+}

@@ -51,4 +51,12 @@ int json_exact_dump(const json_t *j, int indent, struct buf *out);
 /* The same as a malloc'd NUL-terminated string; NULL: no memory. */
 char *json_exact_dumps(const json_t *j, int indent);
 
+/* A duration in milliseconds as every *_ms field (and its kin, such as
+ * a ping's min/avg/max) is written: rounded to the microsecond, the
+ * resolution of our clocks, so it prints with at most 3 decimals; a
+ * mean would otherwise print 15 digits of noise. Negative or NaN is 0.
+ * NULL: no memory. */
+json_t *json_ms(double ms);
+double ms_round3(double ms);
+
 #endif

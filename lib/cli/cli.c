@@ -242,6 +242,13 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		if (va.has_ssl_dist_optfile)
 			snprintf(c->tls.vm_optfile, sizeof c->tls.vm_optfile,
 				 "%s", va.ssl_dist_optfile);
+		snprintf(c->tls.vm_certfile, sizeof c->tls.vm_certfile, "%s",
+			 va.ssl_certfile);
+		snprintf(c->tls.vm_keyfile, sizeof c->tls.vm_keyfile, "%s",
+			 va.ssl_keyfile);
+		snprintf(c->tls.vm_cacertfile, sizeof c->tls.vm_cacertfile,
+			 "%s", va.ssl_cacertfile);
+		c->tls.vm_verify = (int)va.ssl_verify;
 		explicit_bzero(&va, sizeof va);
 	}
 	if (c->address && address_parse(c, err) < 0)

@@ -53,6 +53,9 @@ struct cli_tls {
 	const char *optfile;        /* --ssl-dist-optfile */
 	bool vm_tls;                /* vm.args: -proto_dist inet_tls */
 	char vm_optfile[4096];      /* vm.args: -ssl_dist_optfile */
+	/* vm.args: -ssl_dist_opt client_certfile ... ("" / 0: not given) */
+	char vm_certfile[4096], vm_keyfile[4096], vm_cacertfile[4096];
+	int vm_verify;              /* enum ssl_optfile_verify */
 };
 
 

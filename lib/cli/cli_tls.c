@@ -47,12 +47,27 @@ static const char *given(const char *option, const char *file)
 	return file && file[0] ? file : NULL;
 }
 
+/* Which value counts, the command line first: an option (--certfile),
+ * then the optfile when --ssl-dist-optfile named it, then vm.args:
+ * its inline -ssl_dist_opt over its -ssl_dist_optfile. */
+static const char *pick(const struct cli_tls *t, const char *option,
+			const char *vm_inline, const char *from_file)
+{
+	if (option)
+		return option;
+	if (t->optfile && from_file[0])
+		return from_file;
+	return given(vm_inline[0] ? vm_inline : NULL, from_file);
+}
+
 int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
 		   struct dist_error *err)
 {
 	const char *optfile = t->optfile;
 	struct ssl_optfile of;
 	struct tls_config cfg;
+	enum ssl_optfile_verify verify;
+	const char *why;
 	int rc;
 
 	if (!optfile && t->vm_optfile[0])
@@ -63,21 +78,28 @@ int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
 	if (optfile && ssl_optfile_read(optfile, &of, err) < 0)
 		return -1;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.certfile = given(t->certfile, of.certfile);
-	cfg.keyfile = given(t->keyfile, of.keyfile);
-	cfg.cacertfile = given(t->cacertfile, of.cacertfile);
+	cfg.certfile = pick(t, t->certfile, t->vm_certfile, of.certfile);
+	cfg.keyfile = pick(t, t->keyfile, t->vm_keyfile, of.keyfile);
+	cfg.cacertfile = pick(t, t->cacertfile, t->vm_cacertfile,
+			      of.cacertfile);
 	cfg.password = of.password[0] ? of.password : NULL;
-	/* The optfile's verify_none is the node's own choice for its
-	 * client; ours follows it, with the same warning as --insecure. */
+	/* The node's verify_none (optfile or inline) is its own choice
+	 * for its client; ours follows it, with the same warning as
+	 * --insecure. The order is pick()'s. */
+	verify = of.verify;
+	why = "the ssl_dist_optfile says verify_none";
+	if (t->vm_verify && !(t->optfile && of.verify)) {
+		verify = (enum ssl_optfile_verify)t->vm_verify;
+		why = "vm.args -ssl_dist_opt says client_verify verify_none";
+	}
 	cfg.insecure = t->insecure ||
-		       (!t->cacertfile && of.verify == SSL_OPTFILE_VERIFY_NONE);
+		       (!t->cacertfile && verify == SSL_OPTFILE_VERIFY_NONE);
 	if (cfg.insecure)
 		fprintf(stderr, "%s: warning: %s: the nodes' certificates are "
 			"not verified: anyone on the network path can pose as "
 			"a node\n",
 			program_invocation_short_name,
-			t->insecure ? "--insecure"
-				    : "the ssl_dist_optfile says verify_none");
+			t->insecure ? "--insecure" : why);
 	rc = tls_ctx_new(&cfg, &conn->tls, err);
 	ssl_optfile_wipe(&of);
 	return rc;

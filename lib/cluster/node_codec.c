@@ -121,9 +121,7 @@ void node_codec_message(struct node *n, json_t *rec,
 			 &err);
 	if (!v) {
 		json_object_set_new(rec, "codec_error",
-				    json_pack("{s:s,s:s}", "code",
-					      dist_code_name(err.code),
-					      "message", err.message));
+				    node_error_json(&err, DIST_STAGE_REQUEST));
 		return;
 	}
 	json_object_set_new(rec, "tag", node_term_json(n, msg->v.tuple.elems[0]));

@@ -336,6 +336,10 @@ void node_diag_record(struct node *n, json_t *rec);
 int node_in_open(struct node *n, struct dist_error *err);
 void node_in_close(struct node *n);
 json_t *node_term_json(struct node *n, const struct etf_term *t);
-json_t *node_error_json(const struct dist_error *err);
+/* An error as records carry it: code, stage, message. An error made
+ * without a stage (the term codec's, whose caller may set none) is
+ * given `where`, the stage the record is about, so that no record says
+ * "none". */
+json_t *node_error_json(const struct dist_error *err, enum dist_stage where);
 
 #endif

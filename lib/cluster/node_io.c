@@ -24,18 +24,20 @@
 
 #define IN_CHUNK 65536
 
-json_t *node_error_json(const struct dist_error *err)
+json_t *node_error_json(const struct dist_error *err, enum dist_stage where)
 {
+	enum dist_stage stage = err->stage != DIST_STAGE_NONE ? err->stage
+							      : where;
 	json_t *e = json_pack("{s:s, s:s, s:s}", "code",
 			      dist_code_name(err->code), "stage",
-			      dist_stage_name(err->stage), "message",
+			      dist_stage_name(stage), "message",
 			      err->message);
 
 	/* A message with bytes that are not UTF-8 (a hostile peer's name)
 	 * must not lose the whole record. */
 	if (!e)
 		e = json_pack("{s:s, s:s}", "code", dist_code_name(err->code),
-			      "stage", dist_stage_name(err->stage));
+			      "stage", dist_stage_name(stage));
 	return e;
 }
 
@@ -233,7 +235,8 @@ static void in_line(struct node *n, char *line, size_t len)
 		json_object_set_new(rec, "line", json_integer(n->sh->in_line));
 		if (a && cmd.id)
 			json_object_set(rec, "id", cmd.id);
-		json_object_set_new(rec, "error", node_error_json(&err));
+		json_object_set_new(rec, "error",
+				    node_error_json(&err, DIST_STAGE_INPUT));
 		node_diag_record(n, rec);
 		if (a)
 			node_cmd_release(&cmd);
@@ -270,7 +273,8 @@ static void in_lines(struct node *n)
 			       n->sh->in_line, NODE_CMD_LINE_MAX);
 		json_object_set_new(rec, "event", json_string("error"));
 		json_object_set_new(rec, "line", json_integer(n->sh->in_line));
-		json_object_set_new(rec, "error", node_error_json(&err));
+		json_object_set_new(rec, "error",
+				    node_error_json(&err, DIST_STAGE_INPUT));
 		node_diag_record(n, rec);
 		n->sh->in_skipping = true;
 		buf_reset(&n->sh->in);

@@ -43,7 +43,9 @@ static void link_record(struct node_link *l, const char *event,
 	if (reason)
 		json_object_set_new(rec, "reason", json_string(reason));
 	if (err)
-		json_object_set_new(rec, "error", node_error_json(err));
+		json_object_set_new(rec, "error", node_error_json(
+			err, l->state == LINK_READY ? DIST_STAGE_REQUEST
+						    : DIST_STAGE_HANDSHAKE));
 	if (diag)
 		node_diag_record(l->n, rec);
 	else
@@ -232,27 +234,34 @@ static void on_named(struct node_link *l)
 }
 
 /* Handshake messages have u16 lengths, u32 inside TLS. */
-static size_t next_hs_message(const struct node_link *l,
-			      const uint8_t **msg, size_t *mlen)
+static long next_hs_message(const struct node_link *l, const uint8_t **msg,
+			    size_t *mlen, struct dist_error *err)
 {
 	if (l->tls)
-		return handshake_frame_next4(l->in.data, l->in.len, msg, mlen);
-	return handshake_frame_next(l->in.data, l->in.len, msg, mlen);
+		return handshake_frame_next4(l->in.data, l->in.len, msg, mlen,
+					     err);
+	return handshake_frame_next(l->in.data, l->in.len, msg, mlen, err);
 }
 
 static void handshake_input(struct node_link *l)
 {
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 	struct dist_error err;
 
+	dist_error_clear(&err);
 	while (l->state == LINK_HANDSHAKE && !l->close_after_flush &&
-	       (used = next_hs_message(l, &msg, &mlen)) > 0) {
+	       (used = next_hs_message(l, &msg, &mlen, &err)) != 0) {
 		int rc;
 
+		if (used < 0) {
+			link_failf(l, err.code, err.stage, err.message);
+			return;
+		}
 		dist_error_clear(&err);
 		rc = hs_accept_step(&l->hs, msg, mlen, &l->out, &err);
-		buf_consume(&l->in, used);
+		buf_consume(&l->in, (size_t)used);
 		if (rc < 0) {
 			if (l->hs.peer_name[0])
 				snprintf(l->peer, sizeof l->peer, "%s",
@@ -441,8 +450,19 @@ static void link_on_io(struct engine *e, struct engine_io *io,
 		link_events(l);
 }
 
-int node_link_send(struct node_link *l, const struct etf_term *control,
-		   const struct etf_term *msg, struct dist_error *err)
+/* SEND_SENDER {22, From, To} is only for a peer that took the flag;
+ * any other gets the plain SEND {2, '', To}, which carries no sender. */
+static bool plain_send_needed(const struct node_link *l,
+			      const struct etf_term *control)
+{
+	return etf_is_tuple(control, 3) &&
+	       control->v.tuple.elems[0]->type == ETF_INT &&
+	       control->v.tuple.elems[0]->v.i == 22 &&
+	       !(node_link_peer_flags(l) & DFLAG_SEND_SENDER);
+}
+
+static int link_send(struct node_link *l, const struct etf_term *control,
+		     const struct etf_term *msg, struct dist_error *err)
 {
 	if (l->conn)
 		return dist_conn_send(l->conn, control, msg, err);
@@ -451,6 +471,25 @@ int node_link_send(struct node_link *l, const struct etf_term *control,
 	l->last_send_us = engine_now_us();
 	link_events(l);
 	return 0;
+}
+
+int node_link_send(struct node_link *l, const struct etf_term *control,
+		   const struct etf_term *msg, struct dist_error *err)
+{
+	struct etf_arena *a;
+	struct etf_term *plain;
+	int rc;
+
+	if (!plain_send_needed(l, control))
+		return link_send(l, control, msg, err);
+	a = etf_arena_new();
+	plain = a ? etf_tuple(a, 3, etf_int(a, 2), etf_atom(a, ""),
+			      control->v.tuple.elems[2])
+		  : NULL;
+	rc = plain ? link_send(l, plain, msg, err)
+		   : dist_error_nomem(err, DIST_STAGE_REQUEST, NULL);
+	etf_arena_free(a);
+	return rc;
 }
 
 void node_links_pause(struct node *n, bool pause)

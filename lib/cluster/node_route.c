@@ -23,6 +23,8 @@ enum {
 	CTL_SEND_TT = 12,
 	CTL_REG_SEND_TT = 16,
 	CTL_MONITOR_P_EXIT = 21,
+	CTL_SEND_SENDER = 22,
+	CTL_SEND_SENDER_TT = 23,
 	CTL_PAYLOAD_MONITOR_P_EXIT = 27,
 	CTL_ALIAS_SEND = 33,
 	CTL_ALIAS_SEND_TT = 34,
@@ -136,18 +138,21 @@ static void deliver_named(struct node_link *l, const struct etf_term *from,
 		message_record(n, json_string(name->v.atom.name), from, msg);
 }
 
-static void deliver_pid(struct node_link *l, const struct etf_term *to,
-			const struct etf_term *msg)
+/* from: the sender, when the control carries it (SEND_SENDER). */
+static void deliver_pid(struct node_link *l, const struct etf_term *from,
+			const struct etf_term *to, const struct etf_term *msg)
 {
 	struct node *n = l->n;
 	struct node_mbox *m;
 
 	if (!msg || !node_is_ours(n, to))
 		return;
+	if (from && from->type != ETF_PID)
+		from = NULL;
 	if ((m = node_mbox_by_pid(n, to)) != NULL)
-		message_record(n, json_string(m->name), NULL, msg);
+		message_record(n, json_string(m->name), from, msg);
 	else if (to->v.pid.id == NODE_SELF_PID)
-		message_record(n, node_term_json(n, to), NULL, msg);
+		message_record(n, node_term_json(n, to), from, msg);
 	else
 		node_ops_deliver(n, to, msg);
 }
@@ -164,7 +169,10 @@ void node_route_message(struct node_link *l, const struct etf_term *c,
 	tag = c->v.tuple.elems[0]->v.i;
 	ar = c->v.tuple.arity;
 	if ((tag == CTL_SEND && ar == 3) || (tag == CTL_SEND_TT && ar == 4))
-		deliver_pid(l, c->v.tuple.elems[2], msg);
+		deliver_pid(l, NULL, c->v.tuple.elems[2], msg);
+	else if ((tag == CTL_SEND_SENDER && ar == 3) ||
+		 (tag == CTL_SEND_SENDER_TT && ar == 4))
+		deliver_pid(l, c->v.tuple.elems[1], c->v.tuple.elems[2], msg);
 	else if ((tag == CTL_REG_SEND && ar == 4) ||
 		 (tag == CTL_REG_SEND_TT && ar == 5))
 		deliver_named(l, c->v.tuple.elems[1], c->v.tuple.elems[3],
@@ -198,7 +206,8 @@ static void send_result(struct node *n, json_t *id, const char *to,
 	json_object_set_new(rec, "node", json_string(node));
 	json_object_set_new(rec, "ok", json_boolean(err == NULL));
 	if (err) {
-		json_object_set_new(rec, "error", node_error_json(err));
+		json_object_set_new(rec, "error",
+				    node_error_json(err, DIST_STAGE_REQUEST));
 		if (n->status < 1)
 			n->status = 1;
 	}
@@ -219,7 +228,8 @@ void node_result(struct node *n, const char *command, json_t *id,
 		json_object_update(r, rec);
 	json_decref(rec);
 	if (err) {
-		json_object_set_new(r, "error", node_error_json(err));
+		json_object_set_new(r, "error",
+				    node_error_json(err, DIST_STAGE_REQUEST));
 		if (n->status < 1)
 			n->status = 1;
 	}
@@ -425,10 +435,11 @@ static void route_send(struct node *n, struct node_cmd *cmd,
 		return;
 	}
 	from = node_pid(n, a, from_box ? from_box->pid_id : NODE_SELF_PID);
-	/* SEND {2, '', ToPid} or REG_SEND {6, FromPid, '', ToName}. */
+	/* SEND_SENDER {22, FromPid, ToPid} or REG_SEND {6, FromPid, '',
+	 * ToName}: the sender goes with both, as "from" says; a peer that
+	 * did not take SEND_SENDER gets plain SEND (node_link_send). */
 	control = cmd->to_pid
-		? etf_tuple(a, 3, etf_int(a, CTL_SEND), etf_atom(a, ""),
-			    cmd->pid)
+		? etf_tuple(a, 3, etf_int(a, CTL_SEND_SENDER), from, cmd->pid)
 		: etf_tuple(a, 4, etf_int(a, CTL_REG_SEND), from,
 			    etf_atom(a, ""), etf_atom(a, cmd->name));
 	if (!control) {

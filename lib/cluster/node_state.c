@@ -9,10 +9,12 @@
 void node_state_init(struct node *n)
 {
 	/* ALIAS: gen_server replies to a call's alias come to us as
-	 * ALIAS_SEND. PUBLISHED only where asked (--visible): a hidden
-	 * node stays out of global and pg. */
+	 * ALIAS_SEND. SEND_SENDER: a send to a pid carries its sender
+	 * both ways, as a send to a name does ("from"). PUBLISHED only
+	 * where asked (--visible): a hidden node stays out of global and
+	 * pg. */
 	n->flags = DIST_OUR_FLAGS | DFLAG_ALIAS | DFLAG_DIST_MONITOR_NAME |
-		   (n->cfg->visible ? DFLAG_PUBLISHED : 0);
+		   DFLAG_SEND_SENDER | (n->cfg->visible ? DFLAG_PUBLISHED : 0);
 	n->conn = n->cfg->conn;
 	n->conn.extra_flags = n->flags & ~(uint64_t)DIST_OUR_FLAGS;
 	/* Links we dial are dropped when silent, as the ones peers open. */
@@ -37,7 +39,8 @@ void node_state_ready(struct node *n)
 			json_object_set_new(rec, "event", json_string("error"));
 			json_object_set_new(rec, "node",
 					    json_string(n->cfg->connect[i]));
-			json_object_set_new(rec, "error", node_error_json(&err));
+			json_object_set_new(rec, "error", node_error_json(
+				&err, DIST_STAGE_INPUT));
 			node_diag_record(n, rec);
 		}
 	}

@@ -11,15 +11,23 @@
 #include "base/utf8.h"
 #include "dist/nodename.h"
 
-/* A node record with what orders it: duplicates keep the first by
+/* A node found, with what orders it: duplicates keep the first by
  * source order, then family, then address, so that two runs over the
- * same answers print the same records whatever order answers came in. */
+ * same answers print the same records whatever order answers came in.
+ * Kept compact, its texts in one allocation, and made a JSON record
+ * only when it is handed out (discover_result_node): a poll may find
+ * tens of thousands (a 1 MiB NAMES reply is 40 000), and a record as a
+ * JSON object costs ten times what its text does. */
 struct found {
-	json_t *rec;
-	const char *node;     /* inside rec */
+	char *text;           /* node, host, address: each NUL-ended */
+	const char *node;     /* inside text */
+	const char *host;
+	const char *address;  /* "" when unknown */
+	const struct discover_source *s;
+	json_t *extra;        /* what the source adds, or NULL */
 	int source_index;
-	int family;
-	const char *address;  /* inside rec, "" when unknown */
+	int family;           /* 0 when unknown */
+	int port;             /* 0 when unknown */
 };
 
 struct discover {
@@ -33,6 +41,8 @@ struct discover {
 	int running;
 	struct found *found;
 	size_t nfound, capfound;
+	size_t *first;        /* when done: where each node's entries start */
+	size_t nnodes;
 	bool too_many;
 	size_t ninvalid;      /* invalid entries this poll */
 	json_t *errors;
@@ -75,10 +85,15 @@ struct discover *discover_new(const struct discover_config *cfg,
 
 static void found_clear(struct discover *d)
 {
-	for (size_t i = 0; i < d->nfound; i++)
-		json_decref(d->found[i].rec);
+	for (size_t i = 0; i < d->nfound; i++) {
+		free(d->found[i].text);
+		json_decref(d->found[i].extra);
+	}
 	d->nfound = 0;
 	d->too_many = false;
+	free(d->first);
+	d->first = NULL;
+	d->nnodes = 0;
 }
 
 void discover_free(struct discover *d)
@@ -272,16 +287,23 @@ static int add_found(struct discover *d, const struct found *f)
 	return 0;
 }
 
-/* The RFC 5952 text of a host that is an address literal (a zone, as
- * in fe80::1%eth0, is kept as written). */
-static void address_text(const struct node_name *name, char *out, size_t len)
+/* f's texts in one block: node, host, address. */
+static int found_texts(struct found *f, const char *node, const char *host,
+		       const char *address)
 {
-	unsigned char bin[16];
+	size_t ln = strlen(node) + 1, lh = strlen(host) + 1;
+	size_t la = strlen(address) + 1;
 
-	snprintf(out, len, "%s", name->host);
-	if (name->kind == NODE_HOST_IPV6 && !strchr(name->host, '%') &&
-	    inet_pton(AF_INET6, name->host, bin) == 1)
-		inet_ntop(AF_INET6, bin, out, (socklen_t)len);
+	f->text = malloc(ln + lh + la);
+	if (!f->text)
+		return -1;
+	memcpy(f->text, node, ln);
+	memcpy(f->text + ln, host, lh);
+	memcpy(f->text + ln + lh, address, la);
+	f->node = f->text;
+	f->host = f->text + ln;
+	f->address = f->text + ln + lh;
+	return 0;
 }
 
 void discover_found(struct discover_source *s, const struct discover_node *n)
@@ -289,10 +311,9 @@ void discover_found(struct discover_source *s, const struct discover_node *n)
 	struct discover *d = s->d;
 	struct dist_error err;
 	struct node_name name;
-	struct found f;
-	char key[1100], addr[NODE_PART_MAX + 1];
-	const char *fam;
-	json_t *rec;
+	struct found f = { .s = s, .source_index = s->index, .port = n->port };
+	char addr[NODE_PART_MAX + 1] = "";
+	const char *address = addr;
 
 	if (!d->polling || !s->running)
 		return;
@@ -311,37 +332,84 @@ void discover_found(struct discover_source *s, const struct discover_node *n)
 		}
 		return;
 	}
-	discover_source_key(s, key, sizeof key);
-	rec = json_object();
-	json_object_set_new(rec, "node", json_string(name.full));
-	json_object_set_new(rec, "host", name_text(n->host ? n->host
-							    : name.host));
 	if (n->address && *n->address) {
-		json_object_set_new(rec, "address", json_string(n->address));
-		fam = discover_family_name(n->family);
+		address = n->address;
+		f.family = n->family == AF_INET || n->family == AF_INET6
+				   ? n->family : 0;
 	} else if (name.kind == NODE_HOST_IPV4 || name.kind == NODE_HOST_IPV6) {
 		/* An address as host: that is where the node is. */
-		address_text(&name, addr, sizeof addr);
-		json_object_set_new(rec, "address", json_string(addr));
-		fam = name.kind == NODE_HOST_IPV4 ? "inet" : "inet6";
-	} else {
-		fam = NULL;
+		discover_address_text(name.host, addr, sizeof addr);
+		f.family = name.kind == NODE_HOST_IPV4 ? AF_INET : AF_INET6;
 	}
-	if (fam)
-		json_object_set_new(rec, "family", json_string(fam));
-	if (n->port > 0)
-		json_object_set_new(rec, "port", json_integer(n->port));
+	/* A record holds only UTF-8 text: a node or address that is not
+	 * has no record (as json_string would refuse it). */
+	if (!utf8_valid((const uint8_t *)name.full, strlen(name.full)) ||
+	    !utf8_valid((const uint8_t *)address, strlen(address)))
+		return;
+	if (found_texts(&f, name.full, n->host ? n->host : name.host,
+			address) < 0)
+		return;
+	f.extra = n->extra ? json_incref(n->extra) : NULL;
+	if (add_found(d, &f) < 0) {
+		free(f.text);
+		json_decref(f.extra);
+	}
+}
+
+/* The record of one entry, as every output shows it. */
+static json_t *found_record(const struct found *f)
+{
+	char key[1100];
+	json_t *rec = json_object();
+
+	if (!rec)
+		return NULL;
+	discover_source_key(f->s, key, sizeof key);
+	json_object_set_new(rec, "node", json_string(f->node));
+	json_object_set_new(rec, "host", name_text(f->host));
+	if (*f->address)
+		json_object_set_new(rec, "address", json_string(f->address));
+	if (f->family)
+		json_object_set_new(rec, "family",
+				    json_string(discover_family_name(f->family)));
+	if (f->port > 0)
+		json_object_set_new(rec, "port", json_integer(f->port));
 	json_object_set_new(rec, "source", json_string(key));
-	if (n->extra)
-		json_object_update_missing(rec, n->extra);
-	f.rec = rec;
-	f.node = json_string_value(json_object_get(rec, "node"));
-	f.source_index = s->index;
-	f.family = !fam ? 0 : strcmp(fam, "inet6") ? AF_INET : AF_INET6;
-	f.address = json_object_get(rec, "address")
-		? json_string_value(json_object_get(rec, "address")) : "";
-	if (!f.node || !f.address || add_found(d, &f) < 0)
-		json_decref(rec);
+	if (f->extra)
+		json_object_update_missing(rec, f->extra);
+	return rec;
+}
+
+size_t discover_result_count(const struct discover_result *res)
+{
+	return res->owner ? res->owner->nnodes : 0;
+}
+
+static const char *result_node_name(const struct discover_result *res,
+				    size_t i)
+{
+	return res->owner->found[res->owner->first[i]].node;
+}
+
+json_t *discover_result_node(const struct discover_result *res, size_t i)
+{
+	const struct discover *d = res->owner;
+	size_t end;
+	json_t *rec, *more;
+
+	if (!d || i >= d->nnodes)
+		return NULL;
+	end = i + 1 < d->nnodes ? d->first[i + 1] : d->nfound;
+	rec = found_record(&d->found[d->first[i]]);
+	/* The same node from several sources: one record, the first's,
+	 * completed with what the others knew. */
+	for (size_t k = d->first[i] + 1; rec && k < end; k++) {
+		more = found_record(&d->found[k]);
+		if (more)
+			json_object_update_missing(rec, more);
+		json_decref(more);
+	}
+	return rec;
 }
 
 void discover_failed(struct discover_source *s, const struct dist_error *err,
@@ -412,27 +480,21 @@ static int found_cmp(const void *a, const void *b)
 static void on_finish(struct engine *e, struct engine_timer *t)
 {
 	struct discover *d = t->data;
-	struct discover_result res;
-	json_t *prev = NULL;
+	struct discover_result res = { .owner = d };
 
 	(void)e;
 	engine_timer_disarm(d->cfg.e, &d->deadline);
 	d->polling = false;
 	if (d->nfound)
 		qsort(d->found, d->nfound, sizeof *d->found, found_cmp);
-	res.nodes = json_array();
-	for (size_t i = 0; i < d->nfound; i++) {
-		/* The same node from several sources: one record, the
-		 * first's, completed with what the others knew. */
-		if (prev && !strcmp(json_string_value(json_object_get(prev,
-				    "node")), d->found[i].node)) {
-			json_object_update_missing(prev, d->found[i].rec);
-			continue;
-		}
-		prev = d->found[i].rec;
-		json_array_append(res.nodes, prev);
-	}
-	found_clear(d);
+	/* Each node's entries are together now: note where they start.
+	 * Without memory for that, every entry is its own node. */
+	d->first = malloc((d->nfound ? d->nfound : 1) * sizeof *d->first);
+	for (size_t i = 0; d->first && i < d->nfound; i++)
+		if (i == 0 || strcmp(d->found[i - 1].node, d->found[i].node))
+			d->first[d->nnodes++] = i;
+	if (!d->first)
+		d->nfound = 0;
 	res.errors = d->errors;
 	res.failed_sources = d->failed_sources;
 	res.complete = json_array_size(d->failed_sources) == 0;
@@ -474,7 +536,8 @@ int discover_poll(struct discover *d, discover_done_cb cb, void *data,
 
 void discover_result_clear(struct discover_result *res)
 {
-	json_decref(res->nodes);
+	if (res->owner)
+		found_clear(res->owner);
 	json_decref(res->errors);
 	json_decref(res->failed_sources);
 	memset(res, 0, sizeof *res);
@@ -540,9 +603,14 @@ int discover_watch_update(struct discover_watch *w,
 
 	if (!next)
 		return -1;
-	json_array_foreach(res->nodes, i, rec)
-		json_object_set(next, json_string_value(json_object_get(rec,
-				"node")), rec);
+	for (i = 0; i < discover_result_count(res); i++) {
+		rec = discover_result_node(res, i);
+		if (!rec || json_object_set_new(next, json_string_value(
+				json_object_get(rec, "node")), rec) < 0) {
+			json_decref(next);
+			return -1;
+		}
+	}
 	gone = calloc(json_object_size(w->known) + 1, sizeof *gone);
 	if (!gone) {
 		json_decref(next);
@@ -565,11 +633,12 @@ int discover_watch_update(struct discover_watch *w,
 								   gone[i]),
 						   "down"));
 	free(gone);
-	/* res->nodes is sorted: ups come out in node order. */
-	json_array_foreach(res->nodes, i, rec) {
-		node = json_string_value(json_object_get(rec, "node"));
+	/* The nodes are sorted: ups come out in node order. */
+	for (i = 0; i < discover_result_count(res); i++) {
+		node = result_node_name(res, i);
 		if (!json_object_get(w->known, node))
-			json_array_append_new(events, event_record(rec, "up"));
+			json_array_append_new(events, event_record(
+				json_object_get(next, node), "up"));
 	}
 	json_decref(w->known);
 	w->known = next;

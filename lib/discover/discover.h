@@ -101,7 +101,11 @@ struct discover_config {
 };
 
 struct discover_result {
-	json_t *nodes;        /* array of node records, sorted by "node" */
+	/* The nodes, sorted by name: discover_result_count and
+	 * discover_result_node make their records one at a time, so that
+	 * a large poll is printed without holding every record at once.
+	 * Valid until discover_result_clear. */
+	struct discover *owner;
 	json_t *errors;       /* array of error records */
 	bool complete;        /* every source answered: downs may be trusted */
 	/* Sources that failed this poll ("strategy:query" strings): their
@@ -128,6 +132,17 @@ void discover_source_init(struct discover_source *s,
 int discover_poll(struct discover *d, discover_done_cb cb, void *data,
 		  struct dist_error *err);
 void discover_result_clear(struct discover_result *res);
+size_t discover_result_count(const struct discover_result *res);
+/* The record of node i (0 <= i < count), a new reference: one node
+ * found by several sources is one record, the first source's,
+ * completed with what the others knew. NULL: no memory. */
+json_t *discover_result_node(const struct discover_result *res, size_t i);
+
+/* discover_address.c: in, an address literal, written to out (len
+ * bytes; out may be in) as records show it: IPv6 in RFC 5952 form,
+ * IPv4 and anything else as given. Returns AF_INET, AF_INET6, or 0
+ * when in is no address (a zoned IPv6 literal included). */
+int discover_address_text(const char *in, char *out, size_t len);
 
 /* Called by sources during a poll. */
 void discover_found(struct discover_source *s, const struct discover_node *n);

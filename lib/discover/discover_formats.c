@@ -57,16 +57,12 @@ static int emit(struct walk *w, const char *host, const char *address,
 		json_t *extra)
 {
 	char node[600], text[INET6_ADDRSTRLEN] = "";
-	unsigned char bin[16];
 	struct discover_node n = { .node = node, .extra = extra };
 
 	if (too_many(w) < 0)
 		return -1;
-	if (address && inet_pton(AF_INET, address, bin) == 1) {
-		n.family = AF_INET;
-	} else if (address && inet_pton(AF_INET6, address, bin) == 1) {
-		n.family = AF_INET6;
-		inet_ntop(AF_INET6, bin, text, sizeof text);
+	if (address && strlen(address) < sizeof text &&
+	    (n.family = discover_address_text(address, text, sizeof text))) {
 		if (host == address)
 			host = text;
 		address = text;

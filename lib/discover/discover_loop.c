@@ -69,8 +69,19 @@ static void on_poll_done(void *data, struct discover_result *res)
 	if (json_array_size(res->errors))
 		l->any_error = true;
 	if (!l->watch) {
-		json_array_foreach(res->nodes, i, rec)
+		/* One record at a time: made, printed, freed. */
+		for (i = 0; i < discover_result_count(res) &&
+			    !l->output_done; i++) {
+			rec = discover_result_node(res, i);
+			if (!rec) {
+				dist_error_nomem(l->err, DIST_STAGE_NONE,
+						 "printing the nodes");
+				l->failed = true;
+				break;
+			}
 			give(l, rec, false);
+			json_decref(rec);
+		}
 		discover_result_clear(res);
 		/* Once: requests the deadline abandoned must not keep us. */
 		stop(l);

@@ -40,6 +40,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "dist/ssl_optfile.h"
 
 /* Erlang cookies are atoms: at most 255 characters. */
 #define COOKIE_MAX 255
@@ -91,6 +92,17 @@ struct vm_args {
 	bool tls;                   /* -proto_dist inet_tls (or inet6_tls) */
 	bool has_ssl_dist_optfile;
 	char ssl_dist_optfile[4096]; /* -ssl_dist_optfile FILE */
+	/* -ssl_dist_opt client_certfile F client_keyfile F
+	 * client_cacertfile F client_verify verify_peer|verify_none (in
+	 * one or more -ssl_dist_opt flags; the last of a key wins): the
+	 * client options a node gives inline. "" / UNSET when not given.
+	 * Other keys (server_*, the rest of ssl's) are skipped; a key
+	 * without its value, another verify value or a path over
+	 * SSL_OPTFILE_PATH_MAX is an error. */
+	char ssl_certfile[SSL_OPTFILE_PATH_MAX];
+	char ssl_keyfile[SSL_OPTFILE_PATH_MAX];
+	char ssl_cacertfile[SSL_OPTFILE_PATH_MAX];
+	enum ssl_optfile_verify ssl_verify;
 };
 
 /* Read path. Returns 0, or -1 with err (DIST_E_IO, stage none) if the

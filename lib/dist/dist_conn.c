@@ -432,7 +432,8 @@ void conn_epmd_input(struct dist_conn *c)
 void conn_handshake_input(struct dist_conn *c)
 {
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 	struct dist_error err;
 
 	if (!c->tls && c->hs.state == HS_AWAIT_STATUS &&
@@ -445,17 +446,23 @@ void conn_handshake_input(struct dist_conn *c)
 			   c->target.full);
 		return;
 	}
+	dist_error_clear(&err);
 	while ((used = c->tls ? handshake_frame_next4(c->in.data, c->in.len,
-						      &msg, &mlen)
+						      &msg, &mlen, &err)
 			      : handshake_frame_next(c->in.data, c->in.len,
-						     &msg, &mlen)) > 0) {
+						     &msg, &mlen, &err)) != 0) {
 		int rc;
 		bool awaited_ack = c->hs.state == HS_AWAIT_ACK;
 
+		if (used < 0) {
+			conn_failf(c, err.code, "%s: %s", c->target.full,
+				   err.message);
+			return;
+		}
 		dist_error_clear(&err);
 		err.stage = DIST_STAGE_HANDSHAKE;
 		rc = handshake_client_step(&c->hs, msg, mlen, &c->out, &err);
-		buf_consume(&c->in, used);
+		buf_consume(&c->in, (size_t)used);
 		if (rc < 0) {
 			conn_fail(c, &err);
 			return;

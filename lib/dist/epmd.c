@@ -21,11 +21,21 @@ void epmd_names_request(struct buf *out)
 	buf_put_u8(out, EPMD_NAMES_REQ);
 }
 
+static int port2_too_large(const char *alive, const char *what, size_t n,
+			   struct dist_error *err)
+{
+	return dist_error_set(err, DIST_E_TOO_LARGE, DIST_STAGE_EPMD,
+			      "EPMD reply to PORT_PLEASE2 for '%s' announces "
+			      "a %s of %zu bytes, at most %d: is this port "
+			      "really EPMD?", alive, what, n,
+			      EPMD_PORT2_FIELD_MAX);
+}
+
 int epmd_port_reply_parse(const uint8_t *p, size_t len, int eof,
 			  const char *alive, struct epmd_port_info *info,
 			  struct dist_error *err)
 {
-	size_t nlen, need;
+	size_t nlen, elen, need;
 
 	if (len < 2)
 		goto short_reply;
@@ -44,10 +54,15 @@ int epmd_port_reply_parse(const uint8_t *p, size_t len, int eof,
 	if (len < 12)
 		goto short_reply;
 	nlen = get_u16(p + 10);
+	if (nlen > EPMD_PORT2_FIELD_MAX)
+		return port2_too_large(alive, "name", nlen, err);
 	need = 12 + nlen + 2;
 	if (len < need)
 		goto short_reply;
-	need += get_u16(p + 12 + nlen);
+	elen = get_u16(p + 12 + nlen);
+	if (elen > EPMD_PORT2_FIELD_MAX)
+		return port2_too_large(alive, "extra field", elen, err);
+	need += elen;
 	if (len < need)
 		goto short_reply;
 	memset(info, 0, sizeof *info);

@@ -47,9 +47,16 @@ void epmd_alive2_request(struct buf *out, const char *alive, uint16_t port);
 int epmd_alive2_reply_parse(const uint8_t *p, size_t len,
 			    uint32_t *creation, struct dist_error *err);
 
+/* The longest name and extra field a PORT2_RESP may announce: a real
+ * EPMD keeps both from one ALIVE2 request, which must fit its 1024-byte
+ * input buffer. */
+#define EPMD_PORT2_FIELD_MAX 1024
+
 /* Parse a PORT2_RESP from what has arrived so far.
  * Returns 1 when complete (info filled), 0 when more bytes are needed,
- * -1 on error: DIST_E_NOT_REGISTERED (result > 0) or DIST_E_PROTOCOL.
+ * -1 on error: DIST_E_NOT_REGISTERED (result > 0), DIST_E_PROTOCOL, or
+ * DIST_E_TOO_LARGE as soon as a length announces more than
+ * EPMD_PORT2_FIELD_MAX (not after waiting for bytes that never come).
  * `eof` says the peer closed: a short reply is then a protocol error. */
 int epmd_port_reply_parse(const uint8_t *p, size_t len, int eof,
 			  const char *alive, struct epmd_port_info *info,

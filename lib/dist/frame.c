@@ -24,6 +24,17 @@ long frame_next(const uint8_t *in, size_t len, size_t max, struct frame *f,
 	return (long)(4 + n);
 }
 
+/* The term codec reports in the stage its caller set, which may be
+ * none: a frame is always in the request stage (a connection past its
+ * handshake), so a term bomb says so like every other error of that
+ * stage. Called after a failure, when *err is filled. Returns -1. */
+static int request_stage(struct dist_error *err)
+{
+	if (err && err->stage == DIST_STAGE_NONE)
+		err->stage = DIST_STAGE_REQUEST;
+	return -1;
+}
+
 int frame_decode(const uint8_t *payload, size_t len, struct etf_arena *a,
 		 const struct etf_limits *lim, struct etf_term **control,
 		 struct etf_term **msg, struct dist_error *err)
@@ -41,12 +52,12 @@ int frame_decode(const uint8_t *payload, size_t len, struct etf_arena *a,
 				      "fragments were not negotiated",
 				      len ? payload[0] : 0);
 	if (etf_decode(payload + 1, len - 1, &used, a, lim, control, err) < 0)
-		return -1;
+		return request_stage(err);
 	if (1 + used == len)
 		return 0;
 	if (etf_decode(payload + 1 + used, len - 1 - used, &used2, a, lim,
 		       msg, err) < 0)
-		return -1;
+		return request_stage(err);
 	if (1 + used + used2 != len)
 		return dist_error_set(err, DIST_E_PROTOCOL,
 				      DIST_STAGE_REQUEST,
@@ -67,7 +78,7 @@ int frame_encode(struct buf *out, const struct etf_term *control,
 	    (msg && etf_encode(msg, out, true, err) < 0)) {
 		out->len = start;
 		out->failed = failed;
-		return -1;
+		return request_stage(err);
 	}
 	if (out->failed || out->len - start - 4 > UINT32_MAX) {
 		out->len = start;

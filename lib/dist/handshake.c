@@ -22,34 +22,51 @@ void handshake_digest(const char *cookie, size_t cookie_len,
 	md5_final(&ctx, out);
 }
 
-size_t handshake_frame_next(const uint8_t *in, size_t len,
-			    const uint8_t **msg, size_t *mlen)
+/* Refused as soon as the length is read: waiting for bytes that a
+ * legitimate peer never sends would only hold the connection open until
+ * the handshake deadline. */
+static long frame_refuse(size_t n, struct dist_error *err)
+{
+	return dist_error_set(err, DIST_E_TOO_LARGE, DIST_STAGE_HANDSHAKE,
+			      "a handshake message announced at %zu bytes, "
+			      "at most %d: is this an Erlang node?", n,
+			      HANDSHAKE_MSG_MAX);
+}
+
+long handshake_frame_next(const uint8_t *in, size_t len,
+			  const uint8_t **msg, size_t *mlen,
+			  struct dist_error *err)
 {
 	size_t n;
 
 	if (len < 2)
 		return 0;
 	n = get_u16(in);
+	if (n > HANDSHAKE_MSG_MAX)
+		return frame_refuse(n, err);
 	if (len < 2 + n)
 		return 0;
 	*msg = in + 2;
 	*mlen = n;
-	return 2 + n;
+	return (long)(2 + n);
 }
 
-size_t handshake_frame_next4(const uint8_t *in, size_t len,
-			     const uint8_t **msg, size_t *mlen)
+long handshake_frame_next4(const uint8_t *in, size_t len,
+			   const uint8_t **msg, size_t *mlen,
+			   struct dist_error *err)
 {
 	size_t n;
 
 	if (len < 4)
 		return 0;
 	n = get_u32(in);
+	if (n > HANDSHAKE_MSG_MAX)
+		return frame_refuse(n, err);
 	if (len - 4 < n)
 		return 0;
 	*msg = in + 4;
 	*mlen = n;
-	return 4 + n;
+	return (long)(4 + n);
 }
 
 /* A handshake message's length, in the width of the transport. */

@@ -95,13 +95,22 @@ void handshake_client_start(struct handshake *hs, struct buf *out);
 int handshake_client_step(struct handshake *hs, const uint8_t *msg,
 			  size_t len, struct buf *out, struct dist_error *err);
 
+/* The longest handshake message taken. The longest real one is the
+ * challenge: 19 bytes and a node name (at most 255 + 1 + 255). */
+#define HANDSHAKE_MSG_MAX 4096
+
 /* Cut one u16-framed message out of in[0..len): returns its total size
- * (2 + payload) and sets msg and mlen, or 0 when incomplete. */
-size_t handshake_frame_next(const uint8_t *in, size_t len,
-			    const uint8_t **msg, size_t *mlen);
+ * (2 + payload) and sets msg and mlen, 0 when incomplete, or -1 with
+ * DIST_E_TOO_LARGE (stage handshake) as soon as the length says more
+ * than HANDSHAKE_MSG_MAX: the caller drops the peer then, rather than
+ * wait for bytes until its deadline. */
+long handshake_frame_next(const uint8_t *in, size_t len,
+			  const uint8_t **msg, size_t *mlen,
+			  struct dist_error *err);
 /* The same with u32 lengths (TLS distribution, see len4). */
-size_t handshake_frame_next4(const uint8_t *in, size_t len,
-			     const uint8_t **msg, size_t *mlen);
+long handshake_frame_next4(const uint8_t *in, size_t len,
+			   const uint8_t **msg, size_t *mlen,
+			   struct dist_error *err);
 
 /* MD5(cookie ++ decimal text of challenge): the handshake digest. */
 void handshake_digest(const char *cookie, size_t cookie_len,

@@ -1,8 +1,8 @@
 /* vm_args.c - a release's vm.args read as erlexec reads it: arguments
  * split as OTP 25's erlexec splits -args_file, nested -args_file files
  * followed (VM_ARGS_DEPTH_MAX deep, loops refused), and -setcookie,
- * -name, -sname, -proto_dist and -ssl_dist_optfile picked out (see
- * cookie.h). The text may hold the
+ * -name, -sname, -proto_dist, -ssl_dist_optfile and the client options
+ * of -ssl_dist_opt picked out (see cookie.h). The text may hold the
  * cookie: every buffer is wiped before it is freed. */
 #include "dist/cookie.h"
 
@@ -79,7 +79,35 @@ struct vm_scan {
 	const char *sname, *name;
 	const char *proto_dist;     /* the last -proto_dist, as erl */
 	const char *ssl_dist_optfile;
+	/* -ssl_dist_opt client_KEY VALUE: the last of each key */
+	const char *opt_certfile, *opt_keyfile, *opt_cacertfile, *opt_verify;
+	const char *opt_dangling;   /* a key given without its value */
 };
+
+/* -ssl_dist_opt KEY VALUE ...: pairs, its values consecutive from
+ * first. Only the client's certificate options are ours. */
+static void scan_ssl_dist_opt(struct vm_scan *v, const char *first,
+			      size_t nvalues)
+{
+	const char *key = first, *value;
+
+	for (size_t i = 0; i < nvalues; i += 2) {
+		if (i + 1 == nvalues) {
+			v->opt_dangling = key;
+			return;
+		}
+		value = key + strlen(key) + 1;
+		if (!strcmp(key, "client_certfile"))
+			v->opt_certfile = value;
+		else if (!strcmp(key, "client_keyfile"))
+			v->opt_keyfile = value;
+		else if (!strcmp(key, "client_cacertfile"))
+			v->opt_cacertfile = value;
+		else if (!strcmp(key, "client_verify"))
+			v->opt_verify = value;
+		key = value + strlen(value) + 1;
+	}
+}
 
 static void apply_flag(struct vm_scan *v, const struct flag *f)
 {
@@ -100,6 +128,8 @@ static void apply_flag(struct vm_scan *v, const struct flag *f)
 		v->proto_dist = single;
 	} else if (!strcmp(f->name, "-ssl_dist_optfile") && single) {
 		v->ssl_dist_optfile = single;
+	} else if (!strcmp(f->name, "-ssl_dist_opt") && f->nvalues) {
+		scan_ssl_dist_opt(v, f->value, f->nvalues);
 	}
 }
 
@@ -148,6 +178,56 @@ static int refuse_template(const char *path, const char *flag,
 		"(RELX_REPLACE_OS_VARS); pass the vm.args the running release "
 		"uses, or the cookie with $ERLANG_COOKIE or --cookie-file",
 		path, flag, (int)(n < 64 ? n : 64), var);
+}
+
+/* One -ssl_dist_opt path, value of key, into out (SSL_OPTFILE_PATH_MAX
+ * bytes); nothing when not given. */
+static int fill_opt_path(const char *path, const char *key,
+			 const char *value, char *out, struct dist_error *err)
+{
+	size_t len;
+
+	if (!value)
+		return 0;
+	len = strlen(value);
+	if (refuse_template(path, key, value, err) < 0)
+		return -1;
+	if (len == 0 || len >= SSL_OPTFILE_PATH_MAX)
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+			"vm.args %s: -ssl_dist_opt %s is %zu bytes: a path "
+			"of 1 to %d bytes is needed", path, key, len,
+			SSL_OPTFILE_PATH_MAX - 1);
+	memcpy(out, value, len + 1);
+	return 0;
+}
+
+static int fill_ssl_dist_opt(const char *path, const struct vm_scan *v,
+			     struct vm_args *out, struct dist_error *err)
+{
+	if (v->opt_dangling)
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+			"vm.args %s: -ssl_dist_opt %.64s has no value: its "
+			"options are KEY VALUE pairs, as erl takes them",
+			path, v->opt_dangling);
+	if (fill_opt_path(path, "client_certfile", v->opt_certfile,
+			  out->ssl_certfile, err) < 0 ||
+	    fill_opt_path(path, "client_keyfile", v->opt_keyfile,
+			  out->ssl_keyfile, err) < 0 ||
+	    fill_opt_path(path, "client_cacertfile", v->opt_cacertfile,
+			  out->ssl_cacertfile, err) < 0)
+		return -1;
+	if (!v->opt_verify)
+		return 0;
+	if (!strcmp(v->opt_verify, "verify_peer"))
+		out->ssl_verify = SSL_OPTFILE_VERIFY_PEER;
+	else if (!strcmp(v->opt_verify, "verify_none"))
+		out->ssl_verify = SSL_OPTFILE_VERIFY_NONE;
+	else
+		return dist_error_set(err, DIST_E_IO, DIST_STAGE_NONE,
+			"vm.args %s: -ssl_dist_opt client_verify %.64s: "
+			"verify_peer or verify_none is needed", path,
+			v->opt_verify);
+	return 0;
 }
 
 static int fill_vm_args(const char *path, const struct vm_scan *v,
@@ -200,7 +280,7 @@ static int fill_vm_args(const char *path, const struct vm_scan *v,
 		memcpy(out->ssl_dist_optfile, v->ssl_dist_optfile, len + 1);
 		out->has_ssl_dist_optfile = true;
 	}
-	return 0;
+	return fill_ssl_dist_opt(path, v, out, err);
 }
 
 /* Arguments of a vm.args and the files it includes, NUL-separated. */

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "run/reach.h"
+#include "base/json_exact.h"
 
 /* "timings", "address", "port" and "self" of the connection, in every
  * record, so a failure says how far it got and through which address. */
@@ -21,7 +22,7 @@ static void put_connection(const struct dist_conn *c, json_t *out)
 		if (c->stage_ms[stages[i]] <= 0 && stages[i] != DIST_STAGE_RESOLVE)
 			continue;
 		snprintf(key, sizeof key, "%s_ms", dist_stage_name(stages[i]));
-		json_object_set_new(t, key, json_real(c->stage_ms[stages[i]]));
+		json_object_set_new(t, key, json_ms(c->stage_ms[stages[i]]));
 	}
 	json_object_set_new(out, "timings", t);
 	if (c->dial.address[0])

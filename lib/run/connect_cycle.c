@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "run/metrics.h"
+#include "base/json_exact.h"
 
 struct connect_cycle {
 	const struct connect_config *cfg;
@@ -125,7 +126,7 @@ static void emit_record(const struct connect_config *cfg,
 	double ms = (double)(engine_now_us() - t0_us) / 1000.0;
 	int rc = 0;
 
-	json_object_set_new(rec, "time_ms", json_real(ms));
+	json_object_set_new(rec, "time_ms", json_ms(ms));
 	sum->targets++;
 	if (ok)
 		sum->ok++;

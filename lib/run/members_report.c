@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json_exact.h"
+
 int members_graph_build(const struct members *ms, struct members_graph *g,
 			enum member_status **status)
 {
@@ -49,7 +51,8 @@ static json_t *error_json(const struct dist_error *err)
 static json_t *direct_json(const struct members_member *m)
 {
 	if (m->direct_ok)
-		return json_pack("{s:b, s:f}", "ok", 1, "rtt_ms", m->rtt_ms);
+		return json_pack("{s:b, s:o}", "ok", 1, "rtt_ms",
+				 json_ms(m->rtt_ms));
 	return json_pack("{s:b, s:o*}", "ok", 0, "error",
 			 error_json(&m->direct_err));
 }

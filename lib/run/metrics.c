@@ -11,16 +11,7 @@
 
 #include "run/prom_text.h"
 #include "run/records.h"
-
-/* Percentiles are good to 2%: more digits would only be noise. Done
- * by hand, not with round(): the probes do not link libm. Times are
- * never negative, and far below 2^63 microseconds. */
-static double round3(double ms)
-{
-	if (!(ms > 0))
-		return 0;
-	return (double)(long long)(ms * 1000.0 + 0.5) / 1000.0;
-}
+#include "base/json_exact.h"
 
 /* --stats: one record after all the others, marked "summary". */
 int metrics_write_summary(const struct runner_config *cfg,
@@ -37,9 +28,9 @@ int metrics_write_summary(const struct runner_config *cfg,
 			"ok", (json_int_t)sum->ok, "failed",
 			(json_int_t)sum->failed, "input_errors",
 			(json_int_t)sum->input_errors, "p50_ms",
-			round3(latency_percentile(&sum->time, 50)), "p99_ms",
-			round3(latency_percentile(&sum->time, 99)), "max_ms",
-			round3(sum->time.max), "wall_ms", round3(sum->wall_ms));
+			ms_round3(latency_percentile(&sum->time, 50)), "p99_ms",
+			ms_round3(latency_percentile(&sum->time, 99)), "max_ms",
+			ms_round3(sum->time.max), "wall_ms", ms_round3(sum->wall_ms));
 	if (!rec) {
 		errno = ENOMEM;
 		return -1;
@@ -198,8 +189,11 @@ static void write_target_family(FILE *f, const char *p,
 		"Whether the node answered in the last run (1) or not (0).",
 		"Time spent on the node in the last run.",
 		"Round trip of a node that answered, in the last run.",
-		"Why the node failed in the last run: error code, stage "
-		"and message as labels.",
+		/* One element in two literals: the parentheses say so to
+		 * clang, which takes adjacent literals in an array for a
+		 * missing comma (-Wstring-concatenation). */
+		("Why the node failed in the last run: error code, stage "
+		 "and message as labels."),
 	};
 	char metric[128];
 	bool header = false;

@@ -2,6 +2,7 @@
 #include "run/ping.h"
 
 #include "run/conn_job.h"
+#include "base/json_exact.h"
 
 #include <math.h>
 #include <string.h>
@@ -107,14 +108,14 @@ static void put_rtts(struct runner_job *j)
 
 	if (p->received == 0)
 		return;
-	json_object_set_new(j->out, "rtt_ms", json_real(p->rtt_sum / p->received));
+	json_object_set_new(j->out, "rtt_ms", json_ms(p->rtt_sum / p->received));
 	if (cfg_of(j)->count > 1) {
 		json_object_set_new(j->out, "count", json_integer(p->received));
 		json_object_set_new(j->out, "rtt",
-				    json_pack("{s:f, s:f, s:f}", "min",
-					      p->rtt_min, "avg",
-					      p->rtt_sum / p->received, "max",
-					      p->rtt_max));
+				    json_pack("{s:o, s:o, s:o}", "min",
+					      json_ms(p->rtt_min), "avg",
+					      json_ms(p->rtt_sum / p->received),
+					      "max", json_ms(p->rtt_max)));
 	}
 }
 

@@ -3,6 +3,7 @@
 
 #include "base/buf.h"
 #include "run/metrics.h"
+#include "base/json_exact.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -135,7 +136,7 @@ void runner_job_finish(struct runner_job *j, const struct dist_error *err)
 	j->finished = true;
 	j->ok = err == NULL;
 	json_object_set_new(j->out, "ok", json_boolean(j->ok));
-	json_object_set_new(j->out, "time_ms", json_real(ms));
+	json_object_set_new(j->out, "time_ms", json_ms(ms));
 	latency_add(&r->sum->time, ms);
 	if (err) {
 		json_t *e = json_pack("{s:s, s:s, s:s}", "code",

@@ -57,14 +57,15 @@ static inline char *fuzz_strndup(const uint8_t *data, size_t size)
 static inline void fuzz_check_handshake_out(const struct buf *out)
 {
 	const uint8_t *msg;
-	size_t off = 0, used, mlen;
+	size_t off = 0, mlen;
+	long used;
 
 	FUZZ_CHECK(!out->failed);
 	while (off < out->len) {
 		used = handshake_frame_next(out->data + off, out->len - off,
-					    &msg, &mlen);
+					    &msg, &mlen, NULL);
 		FUZZ_CHECK(used > 0);
-		off += used;
+		off += (size_t)used;
 	}
 	FUZZ_CHECK(off == out->len);
 }

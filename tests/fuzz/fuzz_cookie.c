@@ -2,8 +2,8 @@
  * (cookie_read_file): both read from a path, so the input goes to a
  * memfd opened through /proc/self/fd, made once per process.
  *
- * Invariants: a -setcookie value and a name are terminated and within
- * their sizes; a cookie read from a file is 1..COOKIE_MAX printable
+ * Invariants: a -setcookie value, a name and the -ssl_dist_opt client
+ * paths are terminated and within their sizes; a cookie read from a file is 1..COOKIE_MAX printable
  * ASCII characters, as erl accepts; failures are typed errors.
  */
 #include "fuzz.h"
@@ -46,6 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(strlen(va.cookie) <= COOKIE_MAX);
 		if (va.has_name)
 			FUZZ_CHECK(memchr(va.name, '\0', sizeof va.name));
+		FUZZ_CHECK(memchr(va.ssl_certfile, '\0', sizeof va.ssl_certfile));
+		FUZZ_CHECK(memchr(va.ssl_keyfile, '\0', sizeof va.ssl_keyfile));
+		FUZZ_CHECK(memchr(va.ssl_cacertfile, '\0',
+				  sizeof va.ssl_cacertfile));
+		FUZZ_CHECK(va.ssl_verify <= SSL_OPTFILE_VERIFY_NONE);
 		vm_args_wipe(&va);
 	} else {
 		fuzz_check_error(&err);

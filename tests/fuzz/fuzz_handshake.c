@@ -26,7 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct handshake hs;
 	struct buf out;
 	const uint8_t *msg, *in;
-	size_t used, mlen, left;
+	size_t mlen, left;
+	long used;
+	struct dist_error ferr;
 	int rc;
 
 	if (size < 1)
@@ -52,15 +54,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	in = data + 1;
 	left = size - 1;
-	while ((used = handshake_frame_next(in, left, &msg, &mlen)) > 0) {
+	while ((used = handshake_frame_next(in, left, &msg, &mlen, &ferr)) > 0) {
 		enum hs_state before = hs.state;
 		size_t out_before = out.len;
 
-		FUZZ_CHECK(used == mlen + 2 && used <= left);
+		FUZZ_CHECK((size_t)used == mlen + 2 && (size_t)used <= left);
 		dist_error_clear(&err);
 		rc = handshake_client_step(&hs, msg, mlen, &out, &err);
 		in += used;
-		left -= used;
+		left -= (size_t)used;
 		FUZZ_CHECK(memchr(hs.status, '\0', sizeof hs.status));
 		FUZZ_CHECK(memchr(hs.peer_name, '\0', sizeof hs.peer_name));
 		fuzz_check_handshake_out(&out);
@@ -80,6 +82,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			FUZZ_CHECK(out.len == out_before);
 	}
+	/* A length past the limit is refused before its bytes arrive. */
+	if (used < 0)
+		FUZZ_CHECK(ferr.code == DIST_E_TOO_LARGE &&
+			   left >= 2 && in[0] * 256 + in[1] > HANDSHAKE_MSG_MAX);
 	buf_free(&out);
 	return 0;
 }

@@ -25,7 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hs_accept hs;
 	struct buf out;
 	const uint8_t *msg, *in;
-	size_t used, mlen, left;
+	size_t mlen, left;
+	long used;
+	struct dist_error ferr;
 	int rc;
 
 	if (size < 1)
@@ -48,13 +50,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	in = data + 1;
 	left = size - 1;
-	while ((used = handshake_frame_next(in, left, &msg, &mlen)) > 0) {
+	while ((used = handshake_frame_next(in, left, &msg, &mlen, &ferr)) > 0) {
 		enum hsa_state before = hs.state;
 
 		dist_error_clear(&err);
 		rc = hs_accept_step(&hs, msg, mlen, &out, &err);
 		in += used;
-		left -= used;
+		left -= (size_t)used;
 		FUZZ_CHECK(memchr(hs.peer_name, '\0', sizeof hs.peer_name));
 		FUZZ_CHECK(memchr(hs.refusal, '\0', sizeof hs.refusal));
 		fuzz_check_handshake_out(&out);
@@ -77,6 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == HSA_COMPLETE || rc == HSA_CLOSE)
 			break;
 	}
+	/* A length past the limit is refused before its bytes arrive. */
+	if (used < 0)
+		FUZZ_CHECK(ferr.code == DIST_E_TOO_LARGE &&
+			   left >= 2 && in[0] * 256 + in[1] > HANDSHAKE_MSG_MAX);
 	buf_free(&out);
 	return 0;
 }

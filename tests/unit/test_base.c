@@ -11,6 +11,7 @@
 #include "base/atomic_file.h"
 #include "base/base64.h"
 #include "base/file.h"
+#include "base/json_exact.h"
 #include "base/latency.h"
 #include "base/md5.h"
 #include "base/random.h"
@@ -288,6 +289,20 @@ static void test_md5(void)
 		}
 		ok(all, "md5: 55 to 65 bytes, where padding needs a second block");
 	}
+/* Every *_ms field prints to the microsecond: a mean of three round
+ * trips must not print 15 digits. */
+static void test_json_ms(void)
+{
+	json_t *j = json_ms((0.1 + 0.2 + 0.4) / 3);
+	char *text = j ? json_exact_dumps(j, 0) : NULL;
+
+	ok(text && !strcmp(text, "0.233"), "json_ms: a mean prints 3 decimals (%s)",
+	   text ? text : "null");
+	free(text);
+	json_decref(j);
+	ok(ms_round3(29.8945) == 29.895 && ms_round3(-1) == 0 &&
+		   ms_round3(0.0004) == 0,
+	   "ms_round3: to the microsecond, never negative");
 }
 
 int main(void)
@@ -303,6 +318,7 @@ int main(void)
 	test_random();
 	test_latency();
 	test_md5();
+	test_json_ms();
 	{
 		char cmd[300];
 

@@ -173,6 +173,19 @@ static int watch_record(void *data, json_t *rec, bool is_error)
 	return 0;
 }
 
+static int once_record(void *data, json_t *rec, bool is_error)
+{
+	struct watched *w = data;
+	const char *node = json_string_value(json_object_get(rec, "node"));
+	const char *addr = json_string_value(json_object_get(rec, "address"));
+	size_t n = strlen(w->log);
+
+	if (!is_error)
+		snprintf(w->log + n, sizeof w->log - n, "%s%s%s;", node,
+			 addr ? " " : "", addr ? addr : "");
+	return 0;
+}
+
 static void loop_checks(struct engine *e)
 {
 	struct discover_config cfg = { .e = e, .timeout_us = 5000000 };
@@ -206,6 +219,46 @@ static void loop_checks(struct engine *e)
 	unlink(path);
 }
 
+/* One helper for an address literal as records show it. */
+static void address_checks(void)
+{
+	char out[64];
+
+	ok(discover_address_text("2001:DB8:0:0:0:0:0:1", out, sizeof out) ==
+		   AF_INET6 && !strcmp(out, "2001:db8::1"),
+	   "IPv6 literal in RFC 5952 form (%s)", out);
+	ok(discover_address_text("10.0.0.1", out, sizeof out) == AF_INET &&
+		   !strcmp(out, "10.0.0.1"), "IPv4 literal as given");
+	ok(discover_address_text("fe80::1%eth0", out, sizeof out) == 0 &&
+		   !strcmp(out, "fe80::1%eth0"), "a zone is kept as written");
+	ok(discover_address_text("db1.example.com", out, sizeof out) == 0 &&
+		   !strcmp(out, "db1.example.com"), "a name is no address");
+}
+
+/* A poll's nodes are made records one at a time: one per node, sorted,
+ * the same node from two sources merged into the first's record. */
+static void result_checks(struct engine *e)
+{
+	struct discover_config cfg = { .e = e, .timeout_us = 5000000 };
+	struct discover_settings s;
+	struct discover_loop_config lc = { 0 };
+	struct watched w = { .path = NULL };
+	struct dist_error err;
+	struct discover *d = discover_new(&cfg, &err);
+	char *names[] = { "b@h", "a@h", "b@h", "c@0:0:0:0:0:0:0:1" };
+
+	discover_settings_init(&s, 4, &err);
+	discover_settings_apply(&s, d, names, 4, &err);
+	lc.record = once_record;
+	lc.data = &w;
+	ok(d && discover_loop_run(d, &lc, &err) == 0 &&
+		   !strcmp(w.log, "a@h;b@h;c@0:0:0:0:0:0:0:1 ::1;"),
+	   "once: each node once, in order, an IPv6 host in RFC 5952 "
+	   "form (%s)", w.log);
+	discover_settings_release(&s);
+	discover_free(d);
+}
+
 int main(void)
 {
 	struct dist_error err;
@@ -215,6 +268,8 @@ int main(void)
 	basename_checks(e);
 	text_checks();
 	loop_checks(e);
+	address_checks();
+	result_checks(e);
 	engine_free(e);
 	return tap_done();
 }

@@ -132,5 +132,35 @@ int main(void)
 	ok(feed_in_steps(longline, sizeof longline, 100, &part) &&
 	   !strcmp(part.text, whole.text),
 	   "... the same when it arrives in pieces");
+
+	/* PORT2_RESP lengths past what an EPMD can hold: refused from the
+	 * header, not waited for. */
+	{
+		static const uint8_t name_lie[] = {
+			119, 0, 0x0f, 0xa0, 77, 0, 0, 6, 0, 6, 0xff, 0xff, 'a'
+		};
+		static const uint8_t extra_lie[] = {
+			119, 0, 0x0f, 0xa0, 77, 0, 0, 6, 0, 6, 0, 1, 'a',
+			0x04, 0x01
+		};
+		static const uint8_t extra_max[] = {
+			119, 0, 0x0f, 0xa0, 77, 0, 0, 6, 0, 6, 0, 1, 'a',
+			0x04, 0x00
+		};
+		struct epmd_port_info info;
+
+		ok(epmd_port_reply_parse(name_lie, sizeof name_lie, 0, "x",
+					 &info, &err) < 0 &&
+			   err.code == DIST_E_TOO_LARGE &&
+			   err.stage == DIST_STAGE_EPMD,
+		   "PORT2_RESP: a name length of 65535 is too_large at once");
+		ok(epmd_port_reply_parse(extra_lie, sizeof extra_lie, 0, "x",
+					 &info, &err) < 0 &&
+			   err.code == DIST_E_TOO_LARGE,
+		   "PORT2_RESP: an extra length of 1025 is too_large at once");
+		ok(epmd_port_reply_parse(extra_max, sizeof extra_max, 0, "x",
+					 &info, &err) == 0,
+		   "PORT2_RESP: an extra field at the limit is waited for");
+	}
 	return tap_done();
 }

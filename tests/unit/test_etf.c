@@ -368,6 +368,53 @@ static void test_hostile(void)
 	ok(DEC(131, 119, 1, 0xFF) == NULL, "invalid UTF-8 atom rejected");
 }
 
+/* OTP's atoms are at most 255 characters (code points), however many
+ * bytes: a longer one in any of the four atom tags is refused with a
+ * message that says so. */
+static void test_decode_atom_limit(void)
+{
+	static uint8_t in[8 + 3 * 256];
+	struct dist_error err = { 0 };
+	struct etf_term *t = NULL;
+	size_t n;
+
+	/* ATOM_UTF8_EXT: 255 three-byte characters, then 256. */
+	for (n = 255; n <= 256; n++) {
+		in[0] = 131;
+		in[1] = 118;
+		in[2] = (uint8_t)((3 * n) >> 8);
+		in[3] = (uint8_t)(3 * n);
+		for (size_t i = 0; i < n; i++)
+			memcpy(in + 4 + 3 * i, "\xE6\x97\xA5", 3);
+		dist_error_clear(&err);
+		t = NULL;
+		if (n == 255)
+			ok(etf_decode(in, 4 + 3 * n, NULL, A, NULL, &t, &err) == 0 &&
+				   t->v.atom.len == 3 * 255,
+			   "ATOM_UTF8 of 255 characters (765 bytes) decodes");
+		else
+			ok(etf_decode(in, 4 + 3 * n, NULL, A, NULL, &t, &err) < 0 &&
+				   err.code == DIST_E_PROTOCOL &&
+				   strstr(err.message, "longer than 255 characters"),
+			   "ATOM_UTF8 of 256 characters is refused: %s",
+			   err.message);
+	}
+	/* ATOM_EXT (Latin-1): 256 bytes are 256 characters. */
+	in[0] = 131;
+	in[1] = 100;
+	in[2] = 1;
+	in[3] = 0;
+	memset(in + 4, 'a', 256);
+	dist_error_clear(&err);
+	ok(etf_decode(in, 4 + 256, NULL, A, NULL, &t, &err) < 0 &&
+		   strstr(err.message, "longer than 255 characters"),
+	   "ATOM_EXT of 256 characters is refused");
+	in[3] = 255;
+	in[2] = 0;
+	ok(etf_decode(in, 4 + 255, NULL, A, NULL, &t, &err) == 0,
+	   "ATOM_EXT of 255 characters decodes");
+}
+
 static void test_encode_limits(void)
 {
 	char name[1024];
@@ -405,6 +452,7 @@ int main(void)
 	test_compare();
 	test_truncation();
 	test_hostile();
+	test_decode_atom_limit();
 	test_encode_limits();
 	etf_arena_free(A);
 	return tap_done();

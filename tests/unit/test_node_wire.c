@@ -72,7 +72,8 @@ static int exchange(const char *client_cookie, const char *server_cookie,
 	struct hs_accept sv;
 	struct buf c2s, s2c;
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 	int rc = -1, crc;
 
 	buf_init(&c2s, 0);
@@ -84,7 +85,7 @@ static int exchange(const char *client_cookie, const char *server_cookie,
 	handshake_client_start(&cl, &c2s);
 	for (int round = 0; round < 4; round++) {
 		while ((used = handshake_frame_next(c2s.data, c2s.len, &msg,
-						    &mlen)) > 0) {
+						    &mlen, NULL)) > 0) {
 			rc = hs_accept_step(&sv, msg, mlen, &s2c, err);
 			buf_consume(&c2s, used);
 			if (rc == HSA_NAMED)
@@ -95,7 +96,7 @@ static int exchange(const char *client_cookie, const char *server_cookie,
 				goto out;
 		}
 		while ((used = handshake_frame_next(s2c.data, s2c.len, &msg,
-						    &mlen)) > 0) {
+						    &mlen, NULL)) > 0) {
 			crc = handshake_client_step(&cl, msg, mlen, &c2s,
 						    NULL);
 			buf_consume(&s2c, used);

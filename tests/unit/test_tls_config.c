@@ -89,6 +89,20 @@ static void server_section_tests(void)
 	   "no server section: nothing taken");
 }
 
+/* Write text to path and read it as vm.args. */
+static int vm_args_text(const char *path, const char *text,
+			struct vm_args *va)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CREAT, 0600);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		perror(path);
+		exit(99);
+	}
+	close(fd);
+	return vm_args_read(path, va, &err);
+}
+
 static void vm_args_tests(void)
 {
 	char path[] = "/tmp/dist-test-vmargs-XXXXXX";
@@ -118,6 +132,42 @@ static void vm_args_tests(void)
 		   !va.has_ssl_dist_optfile,
 	   "vm.args: inet6_tcp is no TLS");
 	vm_args_wipe(&va);
+	ok(vm_args_text(path, "-proto_dist inet_tls\n"
+			"-ssl_dist_opt server_certfile /s.pem client_certfile "
+			"/c.pem\n  client_keyfile /c.key server_verify "
+			"verify_peer\n-ssl_dist_opt client_cacertfile /ca.pem "
+			"client_verify verify_none client_certfile /c2.pem\n",
+			&va) == 0 &&
+		   !strcmp(va.ssl_certfile, "/c2.pem") &&
+		   !strcmp(va.ssl_keyfile, "/c.key") &&
+		   !strcmp(va.ssl_cacertfile, "/ca.pem") &&
+		   va.ssl_verify == SSL_OPTFILE_VERIFY_NONE,
+	   "vm.args: inline -ssl_dist_opt client options, the last wins, "
+	   "server ones skipped");
+	vm_args_wipe(&va);
+	ok(vm_args_text(path, "-ssl_dist_opt client_certfile /c.pem "
+			"client_keyfile\n", &va) < 0 &&
+		   strstr(err.message, "client_keyfile has no value"),
+	   "vm.args: an -ssl_dist_opt key without its value is refused");
+	ok(vm_args_text(path, "-ssl_dist_opt client_verify maybe\n",
+			&va) < 0 &&
+		   strstr(err.message, "verify_peer or verify_none"),
+	   "vm.args: client_verify takes verify_peer or verify_none");
+	{
+		static char big[SSL_OPTFILE_PATH_MAX + 64];
+		int n = snprintf(big, sizeof big,
+				 "-ssl_dist_opt client_cacertfile ");
+
+		memset(big + n, 'p', SSL_OPTFILE_PATH_MAX);
+		big[n + SSL_OPTFILE_PATH_MAX] = '\0';
+		ok(vm_args_text(path, big, &va) < 0 &&
+			   strstr(err.message, "client_cacertfile is 4096 bytes"),
+		   "vm.args: an -ssl_dist_opt path over its limit is refused");
+	}
+	ok(vm_args_text(path, "-ssl_dist_opt client_certfile ${CERT}\n",
+			&va) < 0 &&
+		   strstr(err.message, "${CERT}"),
+	   "vm.args: an unrendered template in -ssl_dist_opt is refused");
 	unlink(path);
 }
 
@@ -126,7 +176,8 @@ static void framing_tests(void)
 	struct handshake hs;
 	struct buf out;
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 
 	buf_init(&out, 0);
 	handshake_client_init(&hs, "me@h", 7, "c", 1, "you@h");
@@ -135,12 +186,32 @@ static void framing_tests(void)
 	ok(out.len == 4 + 1 + 8 + 4 + 2 + 4 && get_u32(out.data) == out.len - 4 &&
 		   out.data[4] == 'N',
 	   "TLS: send_name has a u32 length");
-	used = handshake_frame_next4(out.data, out.len, &msg, &mlen);
-	ok(used == out.len && mlen == out.len - 4 && msg[0] == 'N',
+	used = handshake_frame_next4(out.data, out.len, &msg, &mlen, NULL);
+	ok((size_t)used == out.len && mlen == out.len - 4 && msg[0] == 'N',
 	   "a u32-framed message is cut whole");
-	ok(handshake_frame_next4(out.data, out.len - 1, &msg, &mlen) == 0 &&
-		   handshake_frame_next4(out.data, 3, &msg, &mlen) == 0,
+	ok(handshake_frame_next4(out.data, out.len - 1, &msg, &mlen, NULL) == 0 &&
+		   handshake_frame_next4(out.data, 3, &msg, &mlen, NULL) == 0,
 	   "an incomplete one waits");
+	{
+		static const uint8_t lie4[] = { 0, 0, 0x10, 0x01, 'N' };
+		static const uint8_t lie2[] = { 0x10, 0x01, 'N' };
+		static const uint8_t max2[] = { 0x10, 0x00, 'N' };
+		dist_error_clear(&err);
+		ok(handshake_frame_next4(lie4, sizeof lie4, &msg, &mlen,
+					 &err) == -1 &&
+			   err.code == DIST_E_TOO_LARGE &&
+			   err.stage == DIST_STAGE_HANDSHAKE,
+		   "a u32 length over the limit is refused at once");
+		dist_error_clear(&err);
+		ok(handshake_frame_next(lie2, sizeof lie2, &msg, &mlen,
+					&err) == -1 &&
+			   err.code == DIST_E_TOO_LARGE &&
+			   strstr(err.message, "4097 bytes"),
+		   "a u16 length over the limit is refused at once");
+		ok(handshake_frame_next(max2, sizeof max2, &msg, &mlen,
+					&err) == 0,
+		   "a length at the limit waits for its bytes");
+	}
 	buf_free(&out);
 }
 
@@ -152,7 +223,8 @@ static void accept_len4_tests(void)
 	struct hs_accept sv;
 	struct buf c2s, s2c;
 	const uint8_t *msg;
-	size_t mlen, used;
+	size_t mlen;
+	long used;
 	int rc = -1, crc = 0;
 
 	buf_init(&c2s, 0);
@@ -164,7 +236,7 @@ static void accept_len4_tests(void)
 	handshake_client_start(&cl, &c2s);
 	for (int round = 0; round < 4 && rc != HSA_COMPLETE; round++) {
 		while ((used = handshake_frame_next4(c2s.data, c2s.len, &msg,
-						     &mlen)) > 0) {
+						     &mlen, NULL)) > 0) {
 			rc = hs_accept_step(&sv, msg, mlen, &s2c, &err);
 			buf_consume(&c2s, used);
 			if (rc == HSA_NAMED)
@@ -178,7 +250,7 @@ static void accept_len4_tests(void)
 			   "TLS: our status has a u32 length");
 		while (crc >= 0 &&
 		       (used = handshake_frame_next4(s2c.data, s2c.len, &msg,
-						     &mlen)) > 0) {
+						     &mlen, NULL)) > 0) {
 			crc = handshake_client_step(&cl, msg, mlen, &c2s, NULL);
 			buf_consume(&s2c, used);
 		}
@@ -186,7 +258,7 @@ static void accept_len4_tests(void)
 	ok(rc == HSA_COMPLETE && crc >= 0,
 	   "TLS: the accepting handshake completes with u32 lengths");
 	ok(s2c.len == 0 || handshake_frame_next4(s2c.data, s2c.len, &msg,
-						  &mlen) == s2c.len,
+						  &mlen, NULL) == (long)s2c.len,
 	   "TLS: the challenge ack is u32-framed too");
 	buf_free(&c2s);
 	buf_free(&s2c);
