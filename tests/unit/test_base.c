@@ -289,6 +289,8 @@ static void test_md5(void)
 		}
 		ok(all, "md5: 55 to 65 bytes, where padding needs a second block");
 	}
+}
+
 /* Every *_ms field prints to the microsecond: a mean of three round
  * trips must not print 15 digits. */
 static void test_json_ms(void)
