@@ -139,7 +139,9 @@ app@127.0.0.32"
 	elapsed=$((($(date +%s%N) - start) / 1000000))
 	assert_failure 1
 	assert_equal "$(errfield error.code <<<"$stderr")" timeout
-	[ "$elapsed" -lt 3000 ]
+	# Not a speed test: c-ares alone would retry for about 75 s, so any
+	# bound far below that proves the deadline held, even under load.
+	[ "$elapsed" -lt 30000 ]
 }
 
 @test "dns: SRV gives basename@target; --name-from ip gives addresses" {

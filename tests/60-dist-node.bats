@@ -211,6 +211,14 @@ PY
 	assert_output --partial '"to":"inbox"'
 }
 
+@test "a float in a message prints in its shortest form, as every program prints it" {
+	run -0 "$NODE" --cookie-file "$COOKIE_FILE" --name fl --register inbox \
+		--max-messages 1 -t 20s \
+		<<<'{"send": "echo@n1@'"$HOST"'", "term": "{{inbox, '"'fl@$HOST'"'}, [0.1, 1.0e-7]}", "from": "inbox"}'
+	run -0 grep '"event":"message"' <<<"$output"
+	assert_output --partial '"msg":["echoed",[0.1,1.0e-7]]'
+}
+
 @test "a malformed command is an error naming its line; the node goes on" {
 	run -0 --separate-stderr "$NODE" --cookie-file "$COOKIE_FILE" --name bad \
 		< <(printf 'not json\n{"send": 3, "term": "x"}\n{"send": "sink@n1@%s", "term": "after_bad"}\n' "$HOST")

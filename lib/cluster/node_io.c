@@ -14,6 +14,8 @@
  */
 #include "cluster/node_internal.h"
 
+#include "base/json_exact.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -161,7 +163,7 @@ void node_out_record(struct node *n, json_t *rec)
 	char *text;
 
 	if (!n->sh->out_closed) {
-		text = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(17));
+		text = json_exact_dumps(rec, 0);
 		if (text) {
 			/* One whole line or nothing: a record is never cut. */
 			buf_put(&n->sh->out, text, strlen(text));
@@ -188,7 +190,7 @@ void node_out_finish(struct node *n)
 
 void node_diag_record(struct node *n, json_t *rec)
 {
-	char *text = json_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	char *text = json_exact_dumps(rec, 0);
 	size_t len, off = 0;
 
 	json_decref(rec);
