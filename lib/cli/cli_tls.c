@@ -2,13 +2,11 @@
  * (see cli.h): --tls and its files, a node's -ssl_dist_optfile, and a
  * release's vm.args that names both. */
 #include "cli/cli.h"
+#include "cli/cli_tls_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "dist/ssl_optfile.h"
-#include "io/tls.h"
 
 int cli_tls_option(struct cli_tls *t, int opt, const char *arg)
 {
@@ -47,26 +45,37 @@ static const char *given(const char *option, const char *file)
 	return file && file[0] ? file : NULL;
 }
 
-int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
-		   struct dist_error *err)
+int cli_tls_files(const struct cli_tls *t, const char *side,
+		  struct ssl_optfile *of, struct tls_config *cfg,
+		  struct dist_error *err)
 {
 	const char *optfile = t->optfile;
-	struct ssl_optfile of;
-	struct tls_config cfg;
-	int rc;
 
 	if (!optfile && t->vm_optfile[0])
 		optfile = t->vm_optfile;
 	if (!t->on && !t->vm_tls)
 		return 0;
-	memset(&of, 0, sizeof of);
-	if (optfile && ssl_optfile_read(optfile, &of, err) < 0)
+	memset(of, 0, sizeof *of);
+	if (optfile && ssl_optfile_read_side(optfile, side, of, err) < 0)
 		return -1;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.certfile = given(t->certfile, of.certfile);
-	cfg.keyfile = given(t->keyfile, of.keyfile);
-	cfg.cacertfile = given(t->cacertfile, of.cacertfile);
-	cfg.password = of.password[0] ? of.password : NULL;
+	memset(cfg, 0, sizeof *cfg);
+	cfg->certfile = given(t->certfile, of->certfile);
+	cfg->keyfile = given(t->keyfile, of->keyfile);
+	cfg->cacertfile = given(t->cacertfile, of->cacertfile);
+	cfg->password = of->password[0] ? of->password : NULL;
+	return 1;
+}
+
+int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
+		   struct dist_error *err)
+{
+	struct ssl_optfile of;
+	struct tls_config cfg;
+	int rc;
+
+	rc = cli_tls_files(t, "client", &of, &cfg, err);
+	if (rc <= 0)
+		return rc;
 	/* The optfile's verify_none is the node's own choice for its
 	 * client; ours follows it, with the same warning as --insecure. */
 	cfg.insecure = t->insecure ||

@@ -3,43 +3,23 @@
  * --certfile/--keyfile or the optfile's server section, and client
  * certificates checked against the CA when one is given. */
 #include "cli/cli.h"
+#include "cli/cli_tls_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
-
-#include "dist/ssl_optfile.h"
-#include "io/tls.h"
-
-static const char *given(const char *option, const char *file)
-{
-	if (option)
-		return option;
-	return file && file[0] ? file : NULL;
-}
 
 int cli_tls_server(const struct cli_tls *t, struct tls_ctx **out,
 		   struct dist_error *err)
 {
-	const char *optfile = t->optfile;
 	struct ssl_optfile of;
 	struct tls_config cfg;
 	bool verify;
 	int rc;
 
 	*out = NULL;
-	if (!optfile && t->vm_optfile[0])
-		optfile = t->vm_optfile;
-	if (!t->on && !t->vm_tls)
-		return 0;
-	memset(&of, 0, sizeof of);
-	if (optfile && ssl_optfile_read_side(optfile, "server", &of, err) < 0)
-		return -1;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.certfile = given(t->certfile, of.certfile);
-	cfg.keyfile = given(t->keyfile, of.keyfile);
-	cfg.cacertfile = given(t->cacertfile, of.cacertfile);
-	cfg.password = of.password[0] ? of.password : NULL;
+	rc = cli_tls_files(t, "server", &of, &cfg, err);
+	if (rc <= 0)
+		return rc;
 	/* A CA given on the command line is there to check peers with;
 	 * the optfile's server says so itself with verify. */
 	verify = !t->insecure &&
