@@ -13,21 +13,39 @@
  * frames (a challenge_reply of 21 bytes after a challenge); nothing is
  * fed after an error, as the caller stops.
  */
-#include "fuzz.h"
+#include "fuzz_handshake.h"
 
-#include "dist/handshake.h"
+/* The dialling side's step and what it must have done. */
+static enum fuzz_hs_next client_step(void *side, const uint8_t *msg,
+				     size_t len, struct buf *out,
+				     struct dist_error *err)
+{
+	struct handshake *hs = side;
+	enum hs_state before = hs->state;
+	size_t out_before = out->len;
+	int rc = handshake_client_step(hs, msg, len, out, err);
 
-#define FUZZ_COOKIE "fuzzcookie"
-#define FUZZ_CHALLENGE 12345u
+	FUZZ_CHECK(memchr(hs->status, '\0', sizeof hs->status));
+	FUZZ_CHECK(memchr(hs->peer_name, '\0', sizeof hs->peer_name));
+	if (rc < 0)
+		return FUZZ_HS_FAILED;
+	FUZZ_CHECK(rc == HS_CONTINUE || rc == HS_COMPLETE ||
+		   rc == HS_NAME_TAKEN);
+	if (rc == HS_COMPLETE)
+		FUZZ_CHECK(before == HS_AWAIT_ACK && hs->state == HS_DONE);
+	if (before == HS_AWAIT_CHALLENGE)
+		FUZZ_CHECK(out->len == out_before + 23 &&
+			   hs->state == HS_AWAIT_ACK &&
+			   !strcmp(hs->peer_name, hs->dialled));
+	else
+		FUZZ_CHECK(out->len == out_before);
+	return FUZZ_HS_MORE;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct dist_error err = { 0 };
 	struct handshake hs;
 	struct buf out;
-	const uint8_t *msg, *in;
-	size_t used, mlen, left;
-	int rc;
 
 	if (size < 1)
 		return 0;
@@ -50,36 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		break;
 	}
-	in = data + 1;
-	left = size - 1;
-	while ((used = handshake_frame_next(in, left, &msg, &mlen)) > 0) {
-		enum hs_state before = hs.state;
-		size_t out_before = out.len;
-
-		FUZZ_CHECK(used == mlen + 2 && used <= left);
-		dist_error_clear(&err);
-		rc = handshake_client_step(&hs, msg, mlen, &out, &err);
-		in += used;
-		left -= used;
-		FUZZ_CHECK(memchr(hs.status, '\0', sizeof hs.status));
-		FUZZ_CHECK(memchr(hs.peer_name, '\0', sizeof hs.peer_name));
-		fuzz_check_handshake_out(&out);
-		if (rc < 0) {
-			fuzz_check_error(&err);
-			break;
-		}
-		FUZZ_CHECK(rc == HS_CONTINUE || rc == HS_COMPLETE ||
-			   rc == HS_NAME_TAKEN);
-		if (rc == HS_COMPLETE)
-			FUZZ_CHECK(before == HS_AWAIT_ACK &&
-				   hs.state == HS_DONE);
-		if (before == HS_AWAIT_CHALLENGE)
-			FUZZ_CHECK(out.len == out_before + 23 &&
-				   hs.state == HS_AWAIT_ACK &&
-				   !strcmp(hs.peer_name, hs.dialled));
-		else
-			FUZZ_CHECK(out.len == out_before);
-	}
+	fuzz_handshake_feed(data + 1, size - 1, &hs, &out, client_step);
 	buf_free(&out);
 	return 0;
 }
