@@ -10,6 +10,7 @@
 
 #include "run/conn_job.h"
 #include "run/rpc_eval.h"
+#include "run/wrapper_form.h"
 #include "dist/rex.h"
 #include "base/json_exact.h"
 #include "base/utf8.h"
@@ -45,42 +46,17 @@ int rpc_output_parse(const char *s)
 	return -1;
 }
 
-static int single_expr(struct etf_term **exprs, struct dist_error *err);
-
-static int decode_wrapper(struct rpc_config *cfg, const unsigned char *blob,
-			  size_t len, struct etf_term **out,
-			  struct dist_error *err)
-{
-	size_t used = 0;
-
-	if (etf_decode(blob, len, &used, cfg->arena, &etf_default_limits,
-		       out, err) < 0)
-		return -1;
-	return single_expr(out, err);
-}
-
 int rpc_config_prepare(struct rpc_config *cfg, struct dist_error *err)
 {
 	if (!cfg->arena)
 		cfg->arena = etf_arena_new();
 	if (!cfg->arena)
 		return dist_error_nomem(err, DIST_STAGE_NONE, NULL);
-	if (decode_wrapper(cfg, rpc_wrapper_call, rpc_wrapper_call_size,
-			   &cfg->call_exprs, err) < 0 ||
-	    decode_wrapper(cfg, rpc_wrapper_eval, rpc_wrapper_eval_size,
-			   &cfg->eval_exprs, err) < 0)
+	if (wrapper_form_decode(&rpc_wrapper_call, cfg->arena,
+				&cfg->call_exprs, err) < 0 ||
+	    wrapper_form_decode(&rpc_wrapper_eval, cfg->arena,
+				&cfg->eval_exprs, err) < 0)
 		return -1;
-	return 0;
-}
-
-/* The wrappers are one expression each; erl_eval:expr/5 takes it bare. */
-static int single_expr(struct etf_term **exprs, struct dist_error *err)
-{
-	if (!*exprs || (*exprs)->type != ETF_LIST || (*exprs)->v.list.len != 1)
-		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_NONE,
-				      "rpc_wrapper.c holds no single "
-				      "expression: regenerate it");
-	*exprs = (*exprs)->v.list.elems[0];
 	return 0;
 }
 
