@@ -27,34 +27,33 @@ void handshake_digest(const char *cookie, size_t cookie_len,
 	explicit_bzero(&ctx, sizeof ctx);
 }
 
-size_t handshake_frame_next(const uint8_t *in, size_t len,
-			    const uint8_t **msg, size_t *mlen)
+/* One message after its length prefix of width bytes (2, or 4 over
+ * TLS): its size with the prefix, or 0 while not all of it is in. */
+static size_t frame_next(const uint8_t *in, size_t len, size_t width,
+			 const uint8_t **msg, size_t *mlen)
 {
 	size_t n;
 
-	if (len < 2)
+	if (len < width)
 		return 0;
-	n = get_u16(in);
-	if (len < 2 + n)
+	n = width == 2 ? get_u16(in) : get_u32(in);
+	if (len - width < n)
 		return 0;
-	*msg = in + 2;
+	*msg = in + width;
 	*mlen = n;
-	return 2 + n;
+	return width + n;
+}
+
+size_t handshake_frame_next(const uint8_t *in, size_t len,
+			    const uint8_t **msg, size_t *mlen)
+{
+	return frame_next(in, len, 2, msg, mlen);
 }
 
 size_t handshake_frame_next4(const uint8_t *in, size_t len,
 			     const uint8_t **msg, size_t *mlen)
 {
-	size_t n;
-
-	if (len < 4)
-		return 0;
-	n = get_u32(in);
-	if (len - 4 < n)
-		return 0;
-	*msg = in + 4;
-	*mlen = n;
-	return 4 + n;
+	return frame_next(in, len, 4, msg, mlen);
 }
 
 /* A handshake message's length, in the width of the transport. */
