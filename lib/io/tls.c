@@ -88,8 +88,7 @@ int tls_load_files(struct tls_ctx *ctx, const struct tls_config *cfg,
 	return 0;
 }
 
-int tls_ctx_new(const struct tls_config *cfg, struct tls_ctx **out,
-		struct dist_error *err)
+int tls_ctx_start(bool server, struct tls_ctx **out, struct dist_error *err)
 {
 	struct tls_ctx *ctx;
 
@@ -100,9 +99,13 @@ int tls_ctx_new(const struct tls_config *cfg, struct tls_ctx **out,
 	if (!ctx)
 		return dist_error_nomem(err, DIST_STAGE_NONE, "setting up TLS");
 	tls__api->ERR_clear_error();
-	ctx->ssl_ctx = tls__api->SSL_CTX_new(tls__api->TLS_client_method());
+	ctx->ssl_ctx = tls__api->SSL_CTX_new(server ? tls__api->TLS_server_method()
+						    : tls__api->TLS_client_method());
 	if (!ctx->ssl_ctx)
-		return ctx_fail(ctx, err, "OpenSSL:", "no TLS client context");
+		return ctx_fail(ctx, err, "OpenSSL:",
+				server ? "no TLS server context"
+				       : "no TLS client context");
+	ctx->server = server;
 	/* TLS 1.2 at least, as OTP's own defaults. */
 	tls__api->SSL_CTX_ctrl(ctx->ssl_ctx, SSL_CTRL_SET_MIN_PROTO_VERSION,
 			       TLS1_2_VERSION, NULL);
@@ -111,6 +114,18 @@ int tls_ctx_new(const struct tls_config *cfg, struct tls_ctx **out,
 			       SSL_MODE_ENABLE_PARTIAL_WRITE |
 				       SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER,
 			       NULL);
+	*out = ctx;
+	return 0;
+}
+
+int tls_ctx_new(const struct tls_config *cfg, struct tls_ctx **out,
+		struct dist_error *err)
+{
+	struct tls_ctx *ctx;
+
+	*out = NULL;
+	if (tls_ctx_start(false, &ctx, err) < 0)
+		return -1;
 	tls__api->SSL_CTX_set_verify(ctx->ssl_ctx,
 			   cfg->insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER,
 			   cfg->insecure ? NULL : tls_on_verify);
@@ -156,33 +171,49 @@ static int set_peer_host(struct tls_session *s, const char *host)
 		       ? 0 : -1;
 }
 
-int tls_session_new(struct tls_ctx *ctx, int fd, const char *host,
-		    struct tls_session **out, struct dist_error *err)
+int tls_session_start(struct tls_ctx *ctx, int fd, const char *name,
+		      struct tls_session **out, struct dist_error *err)
 {
+	bool server = ctx->server;
 	struct tls_session *s = calloc(1, sizeof *s);
 
 	*out = NULL;
 	if (!s)
 		return dist_error_nomem(err, DIST_STAGE_HANDSHAKE,
-					"starting TLS");
+					server ? "accepting TLS"
+					       : "starting TLS");
 	tls__api->ERR_clear_error();
 	s->ctx = ctx;
-	snprintf(s->host, sizeof s->host, "%s", host);
+	snprintf(s->host, sizeof s->host, "%s", name);
 	s->ssl = tls__api->SSL_new(ctx->ssl_ctx);
 	if (!s->ssl || tls__api->SSL_set_fd(s->ssl, fd) != 1 ||
-	    set_peer_host(s, host) < 0) {
+	    (!server && set_peer_host(s, name) < 0)) {
 		char reason[256];
 
 		tls_last_reason(reason, sizeof reason);
 		tls_session_free(s);
+		if (server)
+			return dist_error_set(err, DIST_E_TLS,
+					      DIST_STAGE_HANDSHAKE,
+					      "cannot accept TLS from %s: %s",
+					      name, reason);
 		return dist_error_set(err, DIST_E_TLS, DIST_STAGE_HANDSHAKE,
-				      "cannot start TLS for %s: %s", host,
+				      "cannot start TLS for %s: %s", name,
 				      reason);
 	}
 	tls__api->SSL_set_ex_data(s->ssl, 0, s);
-	tls__api->SSL_set_connect_state(s->ssl);
+	if (server)
+		tls__api->SSL_set_accept_state(s->ssl);
+	else
+		tls__api->SSL_set_connect_state(s->ssl);
 	*out = s;
 	return 0;
+}
+
+int tls_session_new(struct tls_ctx *ctx, int fd, const char *host,
+		    struct tls_session **out, struct dist_error *err)
+{
+	return tls_session_start(ctx, fd, host, out, err);
 }
 
 void tls_session_free(struct tls_session *s)

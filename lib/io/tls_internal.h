@@ -32,6 +32,15 @@ struct tls_session {
 };
 
 /* tls.c, for tls_server.c too */
+/* A context for either side (ctx->server): OpenSSL opened, TLS 1.2 at
+ * least, writes that may be partial and move; no verification or files
+ * yet, as those are where the sides differ. */
+int tls_ctx_start(bool server, struct tls_ctx **out, struct dist_error *err);
+/* A session on fd for the side of ctx: a client's name is the host it
+ * meant (SNI, what the certificate must name), a server's the peer's
+ * address; both are kept for messages. */
+int tls_session_start(struct tls_ctx *ctx, int fd, const char *name,
+		      struct tls_session **out, struct dist_error *err);
 /* Records the first certificate that failed verification. */
 int tls_on_verify(int ok, X509_STORE_CTX *store);
 /* The CA file (or the system's store), the certificate and its key

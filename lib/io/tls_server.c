@@ -19,24 +19,8 @@ int tls_server_ctx_new(const struct tls_config *cfg, bool verify_client,
 				      "give --certfile (and --keyfile), or "
 				      "--ssl-dist-optfile with a server "
 				      "section");
-	if (ssl_api_load(&tls__api, err) < 0)
+	if (tls_ctx_start(true, &ctx, err) < 0)
 		return -1;
-	ctx = calloc(1, sizeof *ctx);
-	if (!ctx)
-		return dist_error_nomem(err, DIST_STAGE_NONE, "setting up TLS");
-	tls__api->ERR_clear_error();
-	ctx->ssl_ctx = tls__api->SSL_CTX_new(tls__api->TLS_server_method());
-	if (!ctx->ssl_ctx) {
-		free(ctx);
-		return dist_error_set(err, DIST_E_TLS, DIST_STAGE_NONE,
-				      "OpenSSL: no TLS server context");
-	}
-	tls__api->SSL_CTX_ctrl(ctx->ssl_ctx, SSL_CTRL_SET_MIN_PROTO_VERSION,
-			       TLS1_2_VERSION, NULL);
-	tls__api->SSL_CTX_ctrl(ctx->ssl_ctx, SSL_CTRL_MODE,
-			       SSL_MODE_ENABLE_PARTIAL_WRITE |
-				       SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER,
-			       NULL);
 	/* Peers are nodes, not browsers resuming sessions: no cache, so
 	 * no memory kept per peer after it leaves. */
 	tls__api->SSL_CTX_ctrl(ctx->ssl_ctx, SSL_CTRL_SET_SESS_CACHE_MODE,
@@ -49,7 +33,6 @@ int tls_server_ctx_new(const struct tls_config *cfg, bool verify_client,
 				     verify_client ? tls_on_verify : NULL);
 	if (tls_load_files(ctx, cfg, err) < 0)
 		return -1;
-	ctx->server = true;
 	*out = ctx;
 	return 0;
 }
@@ -57,29 +40,7 @@ int tls_server_ctx_new(const struct tls_config *cfg, bool verify_client,
 int tls_session_accept(struct tls_ctx *ctx, int fd, const char *peer,
 		       struct tls_session **out, struct dist_error *err)
 {
-	struct tls_session *s = calloc(1, sizeof *s);
-
-	*out = NULL;
-	if (!s)
-		return dist_error_nomem(err, DIST_STAGE_HANDSHAKE,
-					"accepting TLS");
-	tls__api->ERR_clear_error();
-	s->ctx = ctx;
-	snprintf(s->host, sizeof s->host, "%s", peer);
-	s->ssl = tls__api->SSL_new(ctx->ssl_ctx);
-	if (!s->ssl || tls__api->SSL_set_fd(s->ssl, fd) != 1) {
-		char reason[256];
-
-		tls_last_reason(reason, sizeof reason);
-		tls_session_free(s);
-		return dist_error_set(err, DIST_E_TLS, DIST_STAGE_HANDSHAKE,
-				      "cannot accept TLS from %s: %s", peer,
-				      reason);
-	}
-	tls__api->SSL_set_ex_data(s->ssl, 0, s);
-	tls__api->SSL_set_accept_state(s->ssl);
-	*out = s;
-	return 0;
+	return tls_session_start(ctx, fd, peer, out, err);
 }
 
 static bool not_tls(int reason)

@@ -33,11 +33,6 @@
 #include "dist/dist_conn.h"
 #include "run/runner.h"
 
-extern const unsigned char connect_wrapper_connect[];
-extern const size_t connect_wrapper_connect_size;
-extern const unsigned char connect_wrapper_disconnect[];
-extern const size_t connect_wrapper_disconnect_size;
-
 #define CONNECT_KEEP_MAX 32
 
 struct connect_config {

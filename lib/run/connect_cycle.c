@@ -10,6 +10,7 @@
 
 #include "run/metrics.h"
 #include "base/json_exact.h"
+#include "run/wrapper_form.h"
 
 struct connect_cycle {
 	const struct connect_config *cfg;
@@ -61,31 +62,15 @@ bool connect_cycle_time_left(struct connect_cycle *cy, int64_t delay_ms)
 		1000 < cy->deadline_us;
 }
 
-static int decode_form(struct etf_arena *a, const unsigned char *blob,
-		       size_t len, struct etf_term **out,
-		       struct dist_error *err)
-{
-	size_t used = 0;
-
-	if (etf_decode(blob, len, &used, a, &etf_default_limits, out, err) < 0)
-		return -1;
-	if (!*out || (*out)->type != ETF_LIST || (*out)->v.list.len != 1)
-		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_NONE,
-				      "connect_wrapper.c holds no single "
-				      "expression: regenerate it");
-	*out = (*out)->v.list.elems[0];
-	return 0;
-}
-
 int connect_wrappers_load(struct etf_arena *a, struct etf_term **connect,
 			  struct etf_term **disconnect,
 			  struct dist_error *err)
 {
-	if (decode_form(a, connect_wrapper_connect,
-			connect_wrapper_connect_size, connect, err) < 0)
+	if (wrapper_form_decode(&connect_wrapper_connect, a, connect,
+				err) < 0)
 		return -1;
-	return decode_form(a, connect_wrapper_disconnect,
-			   connect_wrapper_disconnect_size, disconnect, err);
+	return wrapper_form_decode(&connect_wrapper_disconnect, a, disconnect,
+				   err);
 }
 
 /* --- records --- */

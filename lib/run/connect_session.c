@@ -147,6 +147,26 @@ static bool schedule_retry(struct connect_session *s)
 	return true;
 }
 
+/* The session is over: its connection closed, the cycle told. */
+static void session_end(struct connect_session *s)
+{
+	s->phase = CONNECT_PH_DONE;
+	if (s->conn_open)
+		dist_conn_close(&s->conn);
+	s->conn_open = false;
+	connect_cycle_session_done(s);
+}
+
+/* Every node the prune asked for gets err as its record; the session
+ * ends (a failed prune is the last thing a session does). */
+static void session_fail_prunes(struct connect_session *s,
+				const struct dist_error *err)
+{
+	for (size_t i = 0; i < s->nprune; i++)
+		connect_cycle_pruned(s, s->prune[i], err);
+	session_end(s);
+}
+
 static void on_failed(struct dist_conn *c, const struct dist_error *err)
 {
 	struct connect_session *s = of(c);
@@ -160,10 +180,7 @@ static void on_failed(struct dist_conn *c, const struct dist_error *err)
 		dist_error_set(&e, err->code, err->stage, "via %s: %s",
 			       s->via.full, runner_message_after_node(
 				       s->via.full, err->message));
-		for (size_t i = 0; i < s->nprune; i++)
-			connect_cycle_pruned(s, s->prune[i], &e);
-		s->phase = CONNECT_PH_DONE;
-		connect_cycle_session_done(s);
+		session_fail_prunes(s, &e);
 		return;
 	}
 	if ((s->phase == CONNECT_PH_DIAL || s->phase == CONNECT_PH_CONNECT) &&
@@ -362,14 +379,8 @@ static void send_prune(struct connect_session *s)
 					  names_list(s->arena, s->prune,
 						     s->nprune));
 	s->phase = CONNECT_PH_PRUNE;
-	if (send_call(s, connect_cycle_form(s->cy, true), b, &err) < 0) {
-		for (size_t i = 0; i < s->nprune; i++)
-			connect_cycle_pruned(s, s->prune[i], &err);
-		s->phase = CONNECT_PH_DONE;
-		dist_conn_close(&s->conn);
-		s->conn_open = false;
-		connect_cycle_session_done(s);
-	}
+	if (send_call(s, connect_cycle_form(s->cy, true), b, &err) < 0)
+		session_fail_prunes(s, &err);
 }
 
 static void session_after_connects(struct connect_session *s)
@@ -379,11 +390,7 @@ static void session_after_connects(struct connect_session *s)
 		send_prune(s);
 		return;
 	}
-	s->phase = CONNECT_PH_DONE;
-	if (s->conn_open)
-		dist_conn_close(&s->conn);
-	s->conn_open = false;
-	connect_cycle_session_done(s);
+	session_end(s);
 }
 
 static void prune_reply(struct connect_session *s, const struct etf_term *r)
@@ -417,10 +424,7 @@ static void prune_reply(struct connect_session *s, const struct etf_term *r)
 			       "started" : " (rex answered badrpc)");
 		connect_cycle_pruned(s, s->prune[i], &err);
 	}
-	s->phase = CONNECT_PH_DONE;
-	dist_conn_close(&s->conn);
-	s->conn_open = false;
-	connect_cycle_session_done(s);
+	session_end(s);
 }
 
 static void on_message(struct dist_conn *c, const struct etf_term *control,
@@ -451,12 +455,8 @@ static void session_fail_left(struct connect_session *s,
 	for (size_t i = 0; i < s->ntargets; i++)
 		if (!s->done[i])
 			connect_cycle_target(s, i, CONNECT_FAILED, false, err);
-	s->phase = CONNECT_PH_DONE;
 	engine_timer_disarm(connect_cycle_engine(s->cy), &s->backoff);
-	if (s->conn_open)
-		dist_conn_close(&s->conn);
-	s->conn_open = false;
-	connect_cycle_session_done(s);
+	session_end(s);
 }
 
 void connect_session_start(struct connect_session *s)
@@ -464,8 +464,7 @@ void connect_session_start(struct connect_session *s)
 	s->backoff.cb = on_backoff;
 	s->backoff.data = s;
 	if (s->ntargets == 0) {
-		s->phase = CONNECT_PH_DONE;
-		connect_cycle_session_done(s);
+		session_end(s);
 		return;
 	}
 	dial(s);
@@ -481,12 +480,7 @@ void connect_session_deadline(struct connect_session *s)
 		dist_error_set(&err, DIST_E_TIMEOUT, DIST_STAGE_REQUEST,
 			       "the command deadline (--timeout) passed "
 			       "before %s answered", s->via.full);
-		for (size_t i = 0; i < s->nprune; i++)
-			connect_cycle_pruned(s, s->prune[i], &err);
-		s->phase = CONNECT_PH_DONE;
-		dist_conn_close(&s->conn);
-		s->conn_open = false;
-		connect_cycle_session_done(s);
+		session_fail_prunes(s, &err);
 		return;
 	}
 	dist_error_set(&err, DIST_E_TIMEOUT,

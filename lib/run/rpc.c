@@ -10,6 +10,7 @@
 
 #include "run/conn_job.h"
 #include "run/rpc_eval.h"
+#include "run/wrapper_form.h"
 #include "dist/rex.h"
 #include "base/json_exact.h"
 #include "base/utf8.h"
@@ -45,8 +46,6 @@ int rpc_output_parse(const char *s)
 	return -1;
 }
 
-static int single_expr(struct etf_term **exprs, struct dist_error *err);
-
 /* The wrappers decoded, each on its first use: a call never needs the
  * bigger --eval wrapper, and a probe's start-up is most of its cost. */
 struct rpc_wrappers {
@@ -72,30 +71,14 @@ const struct etf_term *rpc_config_wrapper(const struct rpc_config *cfg,
 {
 	struct etf_term **slot = eval ? &cfg->wrappers->eval
 				      : &cfg->wrappers->call;
-	size_t used = 0;
 
-	if (*slot)
-		return *slot;
-	if (etf_decode(eval ? rpc_wrapper_eval : rpc_wrapper_call,
-		       eval ? rpc_wrapper_eval_size : rpc_wrapper_call_size,
-		       &used, cfg->arena, &etf_default_limits, slot,
-		       err) < 0 ||
-	    single_expr(slot, err) < 0) {
+	if (!*slot && wrapper_form_decode(eval ? &rpc_wrapper_eval
+					       : &rpc_wrapper_call,
+					  cfg->arena, slot, err) < 0) {
 		*slot = NULL;
 		return NULL;
 	}
 	return *slot;
-}
-
-/* The wrappers are one expression each; erl_eval:expr/5 takes it bare. */
-static int single_expr(struct etf_term **exprs, struct dist_error *err)
-{
-	if (!*exprs || (*exprs)->type != ETF_LIST || (*exprs)->v.list.len != 1)
-		return dist_error_set(err, DIST_E_PROTOCOL, DIST_STAGE_NONE,
-				      "rpc_wrapper.c holds no single "
-				      "expression: regenerate it");
-	*exprs = (*exprs)->v.list.elems[0];
-	return 0;
 }
 
 void rpc_config_release(struct rpc_config *cfg)

@@ -19,11 +19,6 @@
 
 #include <stddef.h>
 
-extern const unsigned char rpc_wrapper_call[];
-extern const size_t rpc_wrapper_call_size;
-extern const unsigned char rpc_wrapper_eval[];
-extern const size_t rpc_wrapper_eval_size;
-
 enum rpc_output {
 	RPC_OUT_NATURAL,   /* JSON record, result as natural JSON */
 	RPC_OUT_TAGGED,    /* JSON record, result as lossless tagged JSON */
