@@ -220,6 +220,41 @@ bad:
 			      "[IPV6]:PORT", c->address);
 }
 
+/* A program reads one vm.args: its TLS files live here, untouched
+ * (so never faulted in) unless --vm-args is given. */
+static struct cli_tls_vm tls_vm;
+
+/* What --vm-args gives. Out of line, its 18 KB struct vm_args with
+ * it: every later call of cli_common_finish would otherwise run that
+ * much deeper in the stack, a page fault per page, with or without the
+ * option. */
+static __attribute__((noinline)) int apply_vm_args(struct cli_common *c,
+						   struct dist_error *err)
+{
+	struct vm_args va;
+
+	if (vm_args_read(c->cookie_opts.vm_args, &va, err) < 0) {
+		err->code = DIST_E_COOKIE;
+		return -1;
+	}
+	if (va.has_name)
+		vm_args_target(c, &va);
+	c->tls.vm_tls = va.tls;
+	if (va.has_ssl_dist_optfile)
+		snprintf(tls_vm.optfile, sizeof tls_vm.optfile,
+			 "%s", va.ssl_dist_optfile);
+	snprintf(tls_vm.certfile, sizeof tls_vm.certfile, "%s",
+		 va.ssl_certfile);
+	snprintf(tls_vm.keyfile, sizeof tls_vm.keyfile, "%s",
+		 va.ssl_keyfile);
+	snprintf(tls_vm.cacertfile, sizeof tls_vm.cacertfile, "%s",
+		 va.ssl_cacertfile);
+	c->tls.vm = &tls_vm;
+	c->tls.vm_verify = (int)va.ssl_verify;
+	explicit_bzero(&va, sizeof va);
+	return 0;
+}
+
 int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		      struct dist_error *err)
 {
@@ -229,28 +264,8 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 	    check_prom_dir(c->prom_file, err) < 0)
 		return -1;
 
-	if (c->cookie_opts.vm_args) {
-		struct vm_args va;
-
-		if (vm_args_read(c->cookie_opts.vm_args, &va, err) < 0) {
-			err->code = DIST_E_COOKIE;
-			return -1;
-		}
-		if (va.has_name)
-			vm_args_target(c, &va);
-		c->tls.vm_tls = va.tls;
-		if (va.has_ssl_dist_optfile)
-			snprintf(c->tls.vm_optfile, sizeof c->tls.vm_optfile,
-				 "%s", va.ssl_dist_optfile);
-		snprintf(c->tls.vm_certfile, sizeof c->tls.vm_certfile, "%s",
-			 va.ssl_certfile);
-		snprintf(c->tls.vm_keyfile, sizeof c->tls.vm_keyfile, "%s",
-			 va.ssl_keyfile);
-		snprintf(c->tls.vm_cacertfile, sizeof c->tls.vm_cacertfile,
-			 "%s", va.ssl_cacertfile);
-		c->tls.vm_verify = (int)va.ssl_verify;
-		explicit_bzero(&va, sizeof va);
-	}
+	if (c->cookie_opts.vm_args && apply_vm_args(c, err) < 0)
+		return -1;
 	if (c->address && address_parse(c, err) < 0)
 		return -1;
 	c->resolver = cli_resolver(c);

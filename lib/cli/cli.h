@@ -52,10 +52,18 @@ struct cli_tls {
 	bool insecure;
 	const char *optfile;        /* --ssl-dist-optfile */
 	bool vm_tls;                /* vm.args: -proto_dist inet_tls */
-	char vm_optfile[4096];      /* vm.args: -ssl_dist_optfile */
-	/* vm.args: -ssl_dist_opt client_certfile ... ("" / 0: not given) */
-	char vm_certfile[4096], vm_keyfile[4096], vm_cacertfile[4096];
+	/* vm.args' files, with --vm-args only (NULL otherwise). Not in
+	 * the struct itself: four 4 KiB paths zeroed on every program's
+	 * stack cost a probe four page faults for an option it rarely
+	 * has. */
+	const struct cli_tls_vm *vm;
 	int vm_verify;              /* enum ssl_optfile_verify */
+};
+
+struct cli_tls_vm {
+	char optfile[4096];         /* -ssl_dist_optfile */
+	/* -ssl_dist_opt client_certfile ... ("": not given) */
+	char certfile[4096], keyfile[4096], cacertfile[4096];
 };
 
 

@@ -70,18 +70,20 @@ int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
 	const char *why;
 	int rc;
 
-	if (!optfile && t->vm_optfile[0])
-		optfile = t->vm_optfile;
+	if (!optfile && t->vm && t->vm->optfile[0])
+		optfile = t->vm->optfile;
 	if (!t->on && !t->vm_tls)
 		return 0;
 	memset(&of, 0, sizeof of);
 	if (optfile && ssl_optfile_read(optfile, &of, err) < 0)
 		return -1;
 	memset(&cfg, 0, sizeof cfg);
-	cfg.certfile = pick(t, t->certfile, t->vm_certfile, of.certfile);
-	cfg.keyfile = pick(t, t->keyfile, t->vm_keyfile, of.keyfile);
-	cfg.cacertfile = pick(t, t->cacertfile, t->vm_cacertfile,
-			      of.cacertfile);
+	cfg.certfile = pick(t, t->certfile, t->vm ? t->vm->certfile : "",
+			    of.certfile);
+	cfg.keyfile = pick(t, t->keyfile, t->vm ? t->vm->keyfile : "",
+			   of.keyfile);
+	cfg.cacertfile = pick(t, t->cacertfile,
+			      t->vm ? t->vm->cacertfile : "", of.cacertfile);
 	cfg.password = of.password[0] ? of.password : NULL;
 	/* The node's verify_none (optfile or inline) is its own choice
 	 * for its client; ours follows it, with the same warning as

@@ -28,8 +28,8 @@ int cli_tls_server(const struct cli_tls *t, struct tls_ctx **out,
 	int rc;
 
 	*out = NULL;
-	if (!optfile && t->vm_optfile[0])
-		optfile = t->vm_optfile;
+	if (!optfile && t->vm && t->vm->optfile[0])
+		optfile = t->vm->optfile;
 	if (!t->on && !t->vm_tls)
 		return 0;
 	memset(&of, 0, sizeof of);
