@@ -252,8 +252,13 @@ static int run(struct connect_cli *cc, struct cli_common *cli, char **args,
 		}
 	}
 	metrics_write_summary(&c->out, &sum);
-	if (metrics_write_prom(&c->out, &sum, &err) < 0)
+	if (metrics_write_prom(&c->out, &sum, &err) < 0) {
+		/* As every program: a textfile that cannot be written is an
+		 * environment error, whatever the run did (dist(7)). */
 		cli_report(&err);
+		metrics_targets_free(&sum);
+		return cli_exit_status(&err);
+	}
 	metrics_targets_free(&sum);
 	return cli_run_status(cli, &sum);
 }

@@ -285,3 +285,16 @@ atom_count() {
 	run "$CONNECT" --via 'bad via' "$C2"
 	assert_failure 2
 }
+
+@test "--prom writes the textfile; one that cannot be written is exit 3, naming it" {
+	prom="$BATS_TEST_TMPDIR/connect.prom"
+	run "$CONNECT" --via "$C1" --prom "$prom" "$C2"
+	assert_success
+	run grep -E '^dist_connect_[a-z_]+(\{[^}]*\})? [0-9.e+-]+$' "$prom"
+	assert_success
+	mkdir "$BATS_TEST_TMPDIR/taken.prom"
+	run --separate-stderr "$CONNECT" --via "$C1" \
+		--prom "$BATS_TEST_TMPDIR/taken.prom" "$C2"
+	assert_failure 3
+	[[ $stderr == *taken.prom* ]]
+}
