@@ -66,6 +66,8 @@ PROGRAMS  := $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/dist-*.c)))
 # The programs a minimal container image needs, fully static: those
 # that never need libcurl (dist-discover opens it for HTTP sources).
 STATIC_PROGRAMS := dist-ping dist-rpc dist-node
+# Static in the default build too, with a dynamic twin for --tls.
+PROBE_PROGRAMS := dist-ping dist-rpc
 # lib/ is layered in folders (lib/README.md); one archive, built under
 # build/ like everything else the build makes.
 LAYERS    := $(shell sed -n "s/^layers: //p" lib/README.md)
@@ -89,7 +91,8 @@ DEPFLAGS   = -MMD -MP -MF $(DEPDIR)/$(subst /,_,$@).d
 $(shell mkdir -p $(DEPDIR))
 
 .PHONY: all deps check demo static install uninstall clean lint test san unit bench fuzz programs print-cflags
-all: $(LIBDIST) $(addprefix bin/,$(PROGRAMS))
+all: $(LIBDIST) $(addprefix bin/,$(PROGRAMS)) \
+     $(addprefix libexec/dist/,$(PROBE_PROGRAMS))
 
 programs:
 	@echo $(PROGRAMS)
@@ -120,6 +123,18 @@ build/san/libdist.a: $(SAN_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 bin/%: cmd/%.c $(LIBDIST)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBDIST) $($*_LIBS)
+
+# The probes are fully static by default: loading libc.so is most of a
+# static probe's whole time again (bench/probe). A run that needs libssl
+# (--tls) execs the dynamically linked twin from libexec/dist/, which
+# is built and installed with it (lib/cli/cli_twin.h).
+$(addprefix bin/,$(PROBE_PROGRAMS)): bin/%: cmd/%.c $(STATIC_OBJS) $(LIBDIST)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -static -o $@ $< $(STATIC_OBJS) \
+	  $(LIBDIST) $(shell $(PKG_CONFIG) --static --libs $(BASE_PKGS) 2>/dev/null) -ldl -lm
+libexec/dist/%: cmd/%.c $(LIBDIST)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -o $@ $< $(LIBDIST) $($*_LIBS)
 
@@ -233,6 +248,9 @@ install: all
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
 	  $(DESTDIR)$(FISHFUNCDIR)
 	install -m 755 $(addprefix bin/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR)/../libexec/dist
+	install -m 755 $(addprefix libexec/dist/,$(PROBE_PROGRAMS)) \
+	  $(DESTDIR)$(BINDIR)/../libexec/dist
 	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/man7/*.7 $(DESTDIR)$(MANDIR)/man7
 	for p in $(PROGRAMS); do \
@@ -251,7 +269,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man7/dist.7 $(DESTDIR)$(FISHFUNCDIR)/__dist_nodes.fish
 
 clean:
-	rm -rf build bin
+	rm -rf build bin libexec
 
 # What -MMD recorded: each object is rebuilt when a header it read changes.
 -include $(wildcard $(DEPDIR)/*.d)

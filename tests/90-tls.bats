@@ -427,10 +427,26 @@ SERVER_OPTS() {
 	assert_output --partial "client_certfile has no value"
 }
 
-@test "a static build says plainly that it cannot load libssl for --tls" {
+@test "the default static dist-ping and dist-rpc run --tls through their dynamic twin" {
+	[ -x "$DIST_ROOT/libexec/dist/dist-ping" ] || skip "no make build"
+	! ldd "$DIST_ROOT/bin/dist-ping" >/dev/null 2>&1 ||
+		skip "bin/dist-ping is not the static build"
+	run "$DIST_ROOT/bin/dist-ping" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		-t 20s tlsn@127.0.0.1
+	assert_success
+	assert_equal "$(field "$output" ok)" true
+	run "$DIST_ROOT/bin/dist-rpc" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+		-t 20s tlsn@127.0.0.1 erlang node
+	assert_success
+	assert_equal "$(field "$output" result)" tlsn@127.0.0.1
+}
+
+@test "a static build without its twin says where it looked, and exits 3" {
 	[ -x "$DIST_ROOT/bin/static/dist-ping" ] || skip "no make static build"
-	run "$DIST_ROOT/bin/static/dist-ping" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
+	cp "$DIST_ROOT/bin/static/dist-ping" "$BATS_TEST_TMPDIR/dist-ping"
+	run "$BATS_TEST_TMPDIR/dist-ping" --cookie-file "$COOKIE_FILE" "${CLIENT[@]}" \
 		-t 5s tlsn@127.0.0.1
 	assert_failure 3
-	assert_output --partial "this is a static build"
+	assert_output --partial "cannot load"
+	assert_output --partial "libexec/dist/dist-ping"
 }

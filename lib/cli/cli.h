@@ -48,6 +48,7 @@ enum {
  * vm.args adds (-proto_dist inet_tls, -ssl_dist_optfile). */
 struct cli_tls {
 	bool on;                    /* --tls or any option below */
+	char *const *argv;          /* the command line, for cli_twin.h */
 	const char *certfile, *keyfile, *cacertfile;
 	bool insecure;
 	const char *optfile;        /* --ssl-dist-optfile */

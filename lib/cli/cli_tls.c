@@ -2,6 +2,8 @@
  * (see cli.h): --tls and its files, a node's -ssl_dist_optfile, and a
  * release's vm.args that names both. */
 #include "cli/cli.h"
+#include "cli/cli_twin.h"
+#include "io/dl_table.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -74,6 +76,9 @@ int cli_tls_finish(struct cli_tls *t, struct dist_conn_config *conn,
 		optfile = t->vm->optfile;
 	if (!t->on && !t->vm_tls)
 		return 0;
+	/* A static build cannot load libssl: its twin runs this. */
+	if (!dl_table_can_load() && t->argv)
+		return cli_exec_twin(t->argv, err);
 	memset(&of, 0, sizeof of);
 	if (optfile && ssl_optfile_read(optfile, &of, err) < 0)
 		return -1;

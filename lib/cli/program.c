@@ -179,6 +179,7 @@ int cli_parse(const struct cli_program *p, struct cli_common *c, void *ctx,
 		return DIST_EXIT_USAGE;
 	}
 	*first = rc;
+	c->tls.argv = argv;
 	if (c->help) {
 		c->version = false;
 		cli_help(p, g, ng);

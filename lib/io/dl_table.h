@@ -9,6 +9,7 @@
 #ifndef DIST_IO_DL_TABLE_H
 #define DIST_IO_DL_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -29,5 +30,10 @@ int dl_table_load(const char *soname, const struct dl_sym *syms,
 		  size_t nsyms, void *table, size_t size,
 		  enum dist_code code, const char *hint,
 		  struct dist_error *err);
+
+/* Whether this program can load shared libraries at all: false in the
+ * fully static builds (dl_table_static.c), which then hand a run that
+ * needs libssl to their dynamically linked twin (cli_twin.h). */
+bool dl_table_can_load(void);
 
 #endif

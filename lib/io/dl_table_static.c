@@ -26,3 +26,8 @@ int dl_table_load(const char *soname, const struct dl_sym *syms,
 			      "dynamically linked program for it", soname,
 			      hint);
 }
+
+bool dl_table_can_load(void)
+{
+	return false;
+}
