@@ -146,16 +146,23 @@ start_node() {
 	# the node runs on. -eval runs once the boot is complete, so a
 	# node is "started" only when it can also be stopped.
 	rm -f "$DIST_STATE/$name.ready"
+	# +sbwt none...: no scheduler spins waiting for work after each bit
+	# of it (the default, for a machine the node has to itself): a
+	# third of a node's CPU while a suite talks to it, on cores the
+	# suites share.
 	DIST_NODE_READY="$DIST_STATE/$name.ready" \
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
-	erl $flag "$full" -setcookie "$cookie" -noinput -noshell -start_epmd false "$@" \
+	erl +sbwt none +sbwtdcpu none +sbwtdio none \
+		$flag "$full" -setcookie "$cookie" -noinput -noshell -start_epmd false "$@" \
 		-eval 'ok = file:write_file(os:getenv("DIST_NODE_READY"), <<>>)' \
 		>"$DIST_STATE/$name.log" 2>&1 3>&- &
 	echo $! >> "$DIST_STATE/pids"
 	echo $! > "$DIST_STATE/$name.pid"
+	# A boot is seconds of CPU: with suites booting nodes side by side on
+	# a loaded machine, allow it the long bound.
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
-		wait_for "node $name" node_registered "$name"
-	wait_for "node $name to finish booting" test -e "$DIST_STATE/$name.ready"
+		wait_long "node $name" node_registered "$name"
+	wait_long "node $name to finish booting" test -e "$DIST_STATE/$name.ready"
 }
 
 # stop_pid PID: SIGTERM, up to 5 s, then SIGKILL, so that no process
