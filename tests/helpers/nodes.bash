@@ -81,6 +81,7 @@ nodes_load() {
 # suite_setup: what every test of a suite that talks to components
 # starts with, in its setup(): the bats assertions, the file's
 # components (nodes_load) and the programs under test by name.
+# shellcheck disable=SC2034 # the names are for the suites
 suite_setup() {
 	load /usr/lib/bats/bats-support/load
 	load /usr/lib/bats/bats-assert/load
@@ -222,6 +223,7 @@ dist_node_ready() {
 
 # stop_dist_node ID: SIGTERM to a dist-node this shell started; its exit
 # status in $STOP_RC.
+# shellcheck disable=SC2034 # STOP_RC is for the suites
 stop_dist_node() {
 	local pid
 	pid=$(cat "$DIST_STATE/$1.pid")
