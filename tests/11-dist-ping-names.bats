@@ -54,8 +54,6 @@ teardown_file() {
 setup() {
 	load helpers/nodes
 	suite_setup
-	PING="$DIST_BIN/dist-ping"
-	RPC="$DIST_BIN/dist-rpc"
 	export DIST_RESOLVER="127.0.0.1:$(cat "$DIST_STATE/dns.dns_port")"
 	# This file's runs share names through their own runtime directory.
 	export XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/run"

@@ -23,9 +23,6 @@ teardown_file() {
 setup() {
 	load helpers/nodes
 	suite_setup
-	PING="$DIST_BIN/dist-ping"
-	RPC="$DIST_BIN/dist-rpc"
-	DISCOVER="$DIST_BIN/dist-discover"
 	DEADDNS="127.0.0.1:$(cat "$DIST_STATE/deaddns.port")"
 	unset DIST_RESOLVER
 }

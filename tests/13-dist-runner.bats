@@ -33,9 +33,6 @@ teardown_file() {
 setup() {
 	load helpers/nodes
 	suite_setup
-	PING="$DIST_BIN/dist-ping"
-	RPC="$DIST_BIN/dist-rpc"
-	DISCOVER="$DIST_BIN/dist-discover"
 	N1="n1@$HOST"
 	REC_PORT=$(cat "$DIST_STATE/recorder.port")
 	REC_LOG="$DIST_STATE/recorder.log"

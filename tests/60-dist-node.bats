@@ -23,10 +23,7 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
-	NODE="$DIST_BIN/dist-node"
+	suite_setup
 }
 
 # on NODE EXPR: evaluate on a real node (short name, or long with '@').
@@ -47,22 +44,13 @@ rec() {
 # start_dn ID ARGS...: dist-node in the background, stdout and stderr in
 # $DIST_STATE/ID.out and ID.err, its pid in ID.pid; waits for "ready".
 start_dn() {
-	local id=$1
-	shift
-	"$NODE" --cookie-file "$COOKIE_FILE" "$@" </dev/null \
-		>"$DIST_STATE/$id.out" 2>"$DIST_STATE/$id.err" 3>&- &
-	echo $! > "$DIST_STATE/$id.pid"
-	echo $! >> "$DIST_STATE/pids"
-	wait_for "dist-node $id ready" grep -q '"event":"ready"' "$DIST_STATE/$id.out"
+	start_dist_node "$@" </dev/null
+	wait_for "dist-node $1 ready" dist_node_ready "$1"
 }
 
 # stop_dn ID: SIGTERM; its exit status in $STOP_RC.
 stop_dn() {
-	local pid
-	pid=$(cat "$DIST_STATE/$1.pid")
-	kill -TERM "$pid"
-	STOP_RC=0
-	wait "$pid" || STOP_RC=$?
+	stop_dist_node "$1"
 }
 
 # fifo_open_by PID FIFO: the process has the FIFO open.

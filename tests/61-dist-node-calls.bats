@@ -23,7 +23,6 @@ teardown_file() {
 setup() {
 	load helpers/nodes
 	suite_setup
-	NODE="$DIST_BIN/dist-node"
 }
 
 # on NODE EXPR: evaluate on a real node of the file (short names).
@@ -41,11 +40,8 @@ start_co() {
 	shift
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	"$NODE" --cookie-file "$COOKIE_FILE" --at-eof serve "$@" <>"$fifo" \
-		>"$DIST_STATE/$id.out" 2>"$DIST_STATE/$id.err" 3>&- &
-	echo $! > "$DIST_STATE/$id.pid"
-	echo $! >> "$DIST_STATE/pids"
-	wait_for "dist-node $id ready" grep -q '"event":"ready"' "$DIST_STATE/$id.out"
+	start_dist_node "$id" --at-eof serve "$@" <>"$fifo"
+	wait_for "dist-node $id ready" dist_node_ready "$id"
 }
 
 cmd() {
@@ -70,24 +66,8 @@ count_ge() {
 	(($(grep -c "\"event\":\"$2\"" "$DIST_STATE/$1.out") >= $3))
 }
 
-# wait_long WHAT CMD...: wait_for with a bound for backoff (60 s).
-wait_long() {
-	local what=$1 _
-	shift
-	for _ in $(seq 1 600); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	echo "gave up waiting for $what" >&2
-	return 1
-}
-
 stop_co() {
-	local pid
-	pid=$(cat "$DIST_STATE/$1.pid")
-	kill -TERM "$pid"
-	STOP_RC=0
-	wait "$pid" || STOP_RC=$?
+	stop_dist_node "$1"
 }
 
 @test "call application_controller which_applications: the reply is a result record" {

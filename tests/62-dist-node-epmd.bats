@@ -17,42 +17,17 @@ teardown_file() {
 
 setup() {
 	load helpers/nodes
-	load /usr/lib/bats/bats-support/load
-	load /usr/lib/bats/bats-assert/load
-	nodes_load
-	NODE="$DIST_BIN/dist-node"
-}
-
-# wait_long WHAT CMD...: as wait_for, with a bound for a loaded machine.
-wait_long() {
-	local what=$1 _
-	shift
-	for _ in $(seq 1 600); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	echo "gave up waiting for $what" >&2
-	tail -n 3 "$DIST_STATE"/*.err >&2
-	return 1
+	suite_setup
 }
 
 # dn ID ARGS...: dist-node in the background; ID.out, ID.err, ID.pid.
 dn() {
-	local id=$1
-	shift
-	"$NODE" --cookie-file "$COOKIE_FILE" "$@" </dev/null \
-		>"$DIST_STATE/$id.out" 2>"$DIST_STATE/$id.err" 3>&- &
-	echo $! > "$DIST_STATE/$id.pid"
-	echo $! >> "$DIST_STATE/pids"
+	start_dist_node "$@" </dev/null
 }
 
 # stop ID: SIGTERM and its exit status in $STOP_RC.
 stop() {
-	local pid
-	pid=$(cat "$DIST_STATE/$1.pid")
-	kill -TERM "$pid"
-	STOP_RC=0
-	wait "$pid" || STOP_RC=$?
+	stop_dist_node "$1"
 }
 
 # records ID EVENT: how many records of that event ID wrote (out + err).

@@ -15,11 +15,23 @@ export DIST_BIN
 # expecting "exit 1" cannot pass on a memory error.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:exitcode=86}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=86}"
+# The suites run python3 hundreds of times (field, free_port, peers).
+# Through a version manager's shim (pyenv) every call first runs a shell
+# script and a few processes, most of a call's cost: find the interpreter
+# the shim picks once, and put its own directory first in PATH.
+if [ -z "${DIST_PYTHON_DIR:-}" ] &&
+	DIST_PYTHON_DIR=$(python3 -c 'import os, sys; print(os.path.dirname(sys.executable))'); then
+	PATH="$DIST_PYTHON_DIR:$PATH"
+	export DIST_PYTHON_DIR PATH
+fi
 
 # field JSON PATH: one value out of a record, jq-like without jq (dots;
 # numbers index arrays); strings bare, everything else as JSON.
+# python3 -S (no site module: only the standard library is needed) here
+# and in free_port, which the suites call hundreds of times: half the
+# start-up.
 field() {
-	python3 -c 'import json,sys
+	python3 -S -c 'import json,sys
 v=json.loads(sys.argv[1])
 for k in sys.argv[2].split(".") if sys.argv[2] else []:
     v=v[k] if isinstance(v,dict) else v[int(k)]
@@ -27,7 +39,7 @@ print(json.dumps(v, ensure_ascii=False, sort_keys=True) if not isinstance(v,str)
 }
 
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 -S -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 short_host() {
@@ -67,12 +79,17 @@ nodes_load() {
 }
 
 # suite_setup: what every test of a suite that talks to components
-# starts with, in its setup(): the bats assertions and the file's
-# components (nodes_load).
+# starts with, in its setup(): the bats assertions, the file's
+# components (nodes_load) and the programs under test by name.
+# shellcheck disable=SC2034 # the names are for the suites
 suite_setup() {
 	load /usr/lib/bats/bats-support/load
 	load /usr/lib/bats/bats-assert/load
 	nodes_load
+	PING="$DIST_BIN/dist-ping"
+	RPC="$DIST_BIN/dist-rpc"
+	DISCOVER="$DIST_BIN/dist-discover"
+	NODE="$DIST_BIN/dist-node"
 }
 
 epmd_alive() {
@@ -87,6 +104,20 @@ wait_for() {
 		sleep 0.05
 	done
 	echo "gave up waiting for $what" >&2
+	return 1
+}
+
+# wait_long WHAT CMD...: as wait_for, with a bound for what takes long
+# on a loaded machine (backoff, a restart): 60 s.
+wait_long() {
+	local what=$1 _
+	shift
+	for _ in $(seq 1 600); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	echo "gave up waiting for $what" >&2
+	tail -n 3 "$DIST_STATE"/*.err >&2 2>/dev/null
 	return 1
 }
 
@@ -116,16 +147,23 @@ start_node() {
 	# the node runs on. -eval runs once the boot is complete, so a
 	# node is "started" only when it can also be stopped.
 	rm -f "$DIST_STATE/$name.ready"
+	# +sbwt none...: no scheduler spins waiting for work after each bit
+	# of it (the default, for a machine the node has to itself): a
+	# third of a node's CPU while a suite talks to it, on cores the
+	# suites share.
 	DIST_NODE_READY="$DIST_STATE/$name.ready" \
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
-	erl $flag "$full" -setcookie "$cookie" -noinput -noshell -start_epmd false "$@" \
+	erl +sbwt none +sbwtdcpu none +sbwtdio none \
+		$flag "$full" -setcookie "$cookie" -noinput -noshell -start_epmd false "$@" \
 		-eval 'ok = file:write_file(os:getenv("DIST_NODE_READY"), <<>>)' \
 		>"$DIST_STATE/$name.log" 2>&1 3>&- &
 	echo $! >> "$DIST_STATE/pids"
 	echo $! > "$DIST_STATE/$name.pid"
+	# A boot is seconds of CPU: with suites booting nodes side by side on
+	# a loaded machine, allow it the long bound.
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
-		wait_for "node $name" node_registered "$name"
-	wait_for "node $name to finish booting" test -e "$DIST_STATE/$name.ready"
+		wait_long "node $name" node_registered "$name"
+	wait_long "node $name to finish booting" test -e "$DIST_STATE/$name.ready"
 }
 
 # stop_pid PID: SIGTERM, up to 5 s, then SIGKILL, so that no process
@@ -163,6 +201,35 @@ register_stale() {
 	echo $! >> "$DIST_STATE/pids"
 	ERL_EPMD_PORT=$(cat "$DIST_STATE/epmd_port") \
 		wait_for "stale registration $1" node_registered "$1"
+}
+
+# start_dist_node ID ARGS...: dist-node (the build under test) in the
+# background with the file's cookie, reading the caller's stdin (give
+# it one: </dev/null, a FIFO); stdout, stderr and pid in
+# $DIST_STATE/ID.out, ID.err and ID.pid. Does not wait for it.
+start_dist_node() {
+	local id=$1
+	shift
+	"$DIST_BIN/dist-node" --cookie-file "$COOKIE_FILE" "$@" <&0 \
+		>"$DIST_STATE/$id.out" 2>"$DIST_STATE/$id.err" 3>&- &
+	echo $! > "$DIST_STATE/$id.pid"
+	echo $! >> "$DIST_STATE/pids"
+}
+
+# dist_node_ready ID: its "ready" record is out (for waits).
+dist_node_ready() {
+	grep -q '"event":"ready"' "$DIST_STATE/$1.out"
+}
+
+# stop_dist_node ID: SIGTERM to a dist-node this shell started; its exit
+# status in $STOP_RC.
+# shellcheck disable=SC2034 # STOP_RC is for the suites
+stop_dist_node() {
+	local pid
+	pid=$(cat "$DIST_STATE/$1.pid")
+	kill -TERM "$pid"
+	STOP_RC=0
+	wait "$pid" || STOP_RC=$?
 }
 
 # Evaluate an Erlang expression on a node with erl_call (the reference
