@@ -96,27 +96,28 @@ epmd_alive() {
 	epmd -port "$ERL_EPMD_PORT" -names >/dev/null 2>&1
 }
 
-wait_for() {
-	local what=$1 _
-	shift
-	for _ in $(seq 1 200); do
+# wait_until TRIES PAUSE WHAT CMD...: run CMD until it succeeds, at most
+# TRIES times PAUSE seconds apart; say what was given up on.
+wait_until() {
+	local tries=$1 pause=$2 what=$3 _
+	shift 3
+	for _ in $(seq 1 "$tries"); do
 		"$@" && return 0
-		sleep 0.05
+		sleep "$pause"
 	done
 	echo "gave up waiting for $what" >&2
 	return 1
 }
 
+# wait_for WHAT CMD...: 10 s, for what is quick.
+wait_for() {
+	wait_until 200 0.05 "$@"
+}
+
 # wait_long WHAT CMD...: as wait_for, with a bound for what takes long
 # on a loaded machine (backoff, a restart): 60 s.
 wait_long() {
-	local what=$1 _
-	shift
-	for _ in $(seq 1 600); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	echo "gave up waiting for $what" >&2
+	wait_until 600 0.1 "$@" && return 0
 	tail -n 3 "$DIST_STATE"/*.err >&2 2>/dev/null
 	return 1
 }
