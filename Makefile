@@ -65,7 +65,7 @@ libs_of    = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 PROGRAMS  := $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/dist-*.c)))
 # The programs a minimal container image needs, fully static: those
 # that never need libcurl (dist-discover opens it for HTTP sources).
-STATIC_PROGRAMS := dist-ping dist-rpc dist-node
+STATIC_PROGRAMS := dist-ping dist-rpc dist-node dist-connect dist-members dist-elect
 # Static in the default build too, with a dynamic twin for --tls.
 PROBE_PROGRAMS := dist-ping dist-rpc
 # lib/ is layered in folders (lib/README.md); one archive, built under

@@ -218,6 +218,16 @@ many_bad() {
 		--name static@127.0.0.1 -t 500ms </dev/null
 	assert_equal "$(field "${lines[0]}" event)" ready
 	assert_equal "$(field "${lines[1]}" event)" timeout
+	# Every program that needs no libcurl is in the static build.
+	run -0 env -i "$s/dist-members" --cookie-file "$COOKIE_FILE" \
+		--epmd-port "$ERL_EPMD_PORT" "$N1"
+	assert_equal "$(field "${lines[0]}" status)" alive
+	run -0 env -i "$s/dist-connect" --cookie-file "$COOKIE_FILE" \
+		--epmd-port "$ERL_EPMD_PORT" --via "$N1" "$N1"
+	assert_equal "$(field "$output" ok)" true
+	run -0 env -i "$s/dist-elect" --cookie-file "$COOKIE_FILE" \
+		--epmd-port "$ERL_EPMD_PORT" "$N1"
+	assert_equal "$(field "$output" leader)" "$N1"
 	# A host name from /etc/hosts, resolved by c-ares itself, not by
 	# libc's NSS (which a static binary cannot load).
 	grep -qE '^127\.0\.0\.1[[:space:]].*\blocalhost\b' /etc/hosts || skip "no localhost in /etc/hosts"
