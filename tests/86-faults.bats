@@ -105,6 +105,23 @@ print(" ".join(stages), sum(r["error"]["stage"] == "none" for r in recs))' <<<"$
 	assert_output "epmd none 40"
 }
 
+@test "targets still in the input at the deadline each get a record: a slow pipe, a big file" {
+	need_ns
+	# One slot, held by a black-holed target; the next lines come later
+	# down the pipe, while no slot is free, so they are read only at the
+	# deadline.
+	run -1 timeout 60 "$DIST_BIN/dist-rpc" --cookie-file "$COOKIE_FILE" -t 3s -j 1 \
+		--connect-timeout 1m erlang node '[]' \
+		< <(blackholed 1; sleep 1; blackholed 3 | tail -n 2)
+	assert_equal "${#lines[@]}" 3
+	assert_equal "$(grep -c 'not started' <<<"$output")" 2
+	# A file past one 64 KiB read: every line is reported.
+	blackholed 5000 >"$BATS_TEST_TMPDIR/many"
+	run -1 timeout 60 "$DIST_BIN/dist-ping" --cookie-file "$COOKIE_FILE" -t 2s -j 1 \
+		--connect-timeout 1m <"$BATS_TEST_TMPDIR/many"
+	assert_equal "${#lines[@]}" 5000
+}
+
 @test "a black-holed node port (EPMD answers, the port drops): timeout in stage connect" {
 	need_ns
 	run -1 timeout 60 "$DIST_BIN/dist-ping" --cookie-file "$COOKIE_FILE" -t 3s \

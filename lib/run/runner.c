@@ -6,10 +6,15 @@
 #include "base/json_exact.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* After the deadline, stdin is read on only while its writer has bytes
+ * ready, and at most this much: then the rest is not reported. */
+#define DRAIN_MAX (16u * 1024 * 1024)
 
 struct runner {
 	const struct runner_config *cfg;
@@ -25,6 +30,7 @@ struct runner {
 	bool in_pollable;           /* pipe/tty/socket: through epoll */
 	bool in_eof;
 	bool deadline_passed;
+	size_t drained;             /* stdin bytes read after the deadline */
 
 	int active;
 	struct runner_job *jobs;    /* active list */
@@ -318,6 +324,14 @@ static void read_stdin_chunk(struct runner *r)
 	}
 }
 
+/* Bytes (or the end) waiting on the stdin pipe right now. */
+static bool stdin_ready_now(const struct runner *r)
+{
+	struct pollfd p = { .fd = r->cfg->in_fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP));
+}
+
 static void on_stdin(struct engine *e, struct engine_io *io, unsigned ev)
 {
 	struct runner *r = io->data;
@@ -359,15 +373,27 @@ static void runner_fill(struct runner *r)
 		}
 		if (rc < 0)
 			continue;
-		/* Need more bytes. */
-		if (r->deadline_passed) {
-			r->in_eof = true;
-			buf_reset(&r->inbuf);
-			break;
-		}
+		/* Need more bytes. A file is always readable: read on, and
+		 * after the deadline every target left in it gets its "not
+		 * started" record. */
 		if (!r->in_pollable) {
 			read_stdin_chunk(r);
 			continue;
+		}
+		if (r->deadline_passed) {
+			/* A pipe: what its writer has already written gets its
+			 * record too, but nothing is waited for, and a writer
+			 * that never stops is cut off after DRAIN_MAX bytes. */
+			if (r->drained < DRAIN_MAX && stdin_ready_now(r)) {
+				size_t before = r->inbuf.len;
+
+				read_stdin_chunk(r);
+				r->drained += r->inbuf.len - before;
+				continue;
+			}
+			r->in_eof = true;
+			buf_reset(&r->inbuf);
+			break;
 		}
 		break;
 	}
@@ -397,8 +423,8 @@ static void on_deadline(struct engine *e, struct engine_timer *t)
 	r->deadline_passed = true;
 	while (r->jobs)
 		r->ops->deadline(r->jobs);
-	/* Records already read but not started are reported as such;
-	 * nothing more is read. */
+	/* Records not started are reported as such: those read, and those
+	 * the input already holds (runner_fill); nothing is waited for. */
 	runner_fill(r);
 }
 
