@@ -446,6 +446,11 @@ SERVER_OPTS() {
 		-t 20s tlsn@127.0.0.1 erlang node
 	assert_success
 	assert_equal "$(field "$output" result)" tlsn@127.0.0.1
+	# Two processes, one run: a warning is said once.
+	run --separate-stderr "$DIST_ROOT/bin/dist-ping" --cookie "$(cat "$COOKIE_FILE")" \
+		"${CLIENT[@]}" -t 20s tlsn@127.0.0.1
+	assert_success
+	assert_equal "$(grep -c 'warning: --cookie' <<<"$stderr")" 1
 }
 
 @test "a static build without its twin says where it looked, and exits 3" {

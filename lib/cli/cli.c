@@ -274,10 +274,6 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 	port = epmd_port_from_env((int)c->epmd_port_flag, err);
 	if (port < 0)
 		return -1;
-	if (c->cookie_opts.cookie_value)
-		fprintf(stderr, "%s: warning: --cookie shows the cookie to "
-			"every user in ps; prefer --cookie-file or "
-			"$ERLANG_COOKIE\n", program_invocation_short_name);
 	if (cookie_load(&c->cookie_opts, &c->cookie, err) < 0)
 		return -1;
 	if (!c->connect_timeout_set && c->timeout_ms > 0 &&
@@ -301,6 +297,12 @@ int cli_common_finish(struct cli_common *c, struct dist_conn_config *conn,
 		cli_common_release(c, conn);
 		return -1;
 	}
+	/* After the TLS set-up, which may hand the run to the dynamic twin
+	 * (cli_twin.h): the warning is then said once, by the twin. */
+	if (c->cookie_opts.cookie_value)
+		fprintf(stderr, "%s: warning: --cookie shows the cookie to "
+			"every user in ps; prefer --cookie-file or "
+			"$ERLANG_COOKIE\n", program_invocation_short_name);
 	return 0;
 }
 
