@@ -82,6 +82,15 @@ setup() {
 	# A name /etc/hosts does not know still goes to DNS.
 	run "$PING" --cookie-file "$COOKIE_FILE" n1@known.test
 	assert_equal "$(field "$output" address)" 127.0.0.1
+	# /etc/hosts is read once a run, not once a target.
+	grep -qE '[[:space:]]localhost([[:space:]]|$)' /etc/hosts || skip "no localhost in /etc/hosts"
+	run env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" \
+		"$PING" --cookie-file "$COOKIE_FILE" --epmd-port "$(free_port)" \
+		a@localhost b@localhost c@localhost
+	assert_failure 1
+	run grep -c '/etc/hosts' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
 }
 
 @test "invalid name: invalid_name at stage input, exit 1" {

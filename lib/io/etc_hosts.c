@@ -107,27 +107,25 @@ int etc_hosts_lookup(const char *text, size_t len, const char *name,
 	return res->naddrs;
 }
 
-int etc_hosts_lookup_file(const char *path, const char *name,
-			  struct resolve_result *res)
+char *etc_hosts_read(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	size_t got = 0;
 	char *buf;
-	int found = 0;
 
-	res->naddrs = 0;
+	*len = 0;
 	if (fd < 0)
-		return 0;
+		return NULL;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > ETC_HOSTS_MAX_BYTES) {
 		close(fd);
-		return 0;
+		return NULL;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
-		return 0;
+		return NULL;
 	}
 	/* The size fstat gave bounds the read: a file growing meanwhile
 	 * is read as it was. */
@@ -139,7 +137,6 @@ int etc_hosts_lookup_file(const char *path, const char *name,
 		got += (size_t)n;
 	}
 	close(fd);
-	found = etc_hosts_lookup(buf, got, name, res);
-	free(buf);
-	return found;
+	*len = got;
+	return buf;
 }

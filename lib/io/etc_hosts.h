@@ -26,9 +26,11 @@
 int etc_hosts_lookup(const char *text, size_t len, const char *name,
 		     struct resolve_result *res);
 
-/* The same, reading the file at path (normally "/etc/hosts"); 0 when it
- * cannot be read or is over ETC_HOSTS_MAX_BYTES. */
-int etc_hosts_lookup_file(const char *path, const char *name,
-			  struct resolve_result *res);
+/* The file at path (normally "/etc/hosts") whole, to look names up in
+ * with etc_hosts_lookup: a malloc'd copy (*len bytes, not
+ * NUL-terminated), or NULL when it cannot be read, is not a regular
+ * file or is over ETC_HOSTS_MAX_BYTES. Read once per resolver: a run
+ * over 10 000 names must not read it 10 000 times. */
+char *etc_hosts_read(const char *path, size_t *len);
 
 #endif

@@ -27,6 +27,10 @@ struct resolver {
 	bool have_channel;
 	int flags;             /* ARES_FLAG_* for the channel */
 	char *servers;         /* --resolver, applied to the channel */
+	/* /etc/hosts, read on the first name asked (NULL: unreadable). */
+	char *hosts;
+	size_t hosts_len;
+	bool hosts_read;
 	struct engine_timer timer;
 	struct resolver_fd fds[RESOLVER_MAX_FDS];
 	/* Questions inside c-ares, and how many of those nobody waits for
@@ -185,6 +189,21 @@ static struct resolver *resolver_create(struct engine *e, int flags,
 	return r;
 }
 
+/* --resolver's servers onto the channel, once both exist. */
+static int apply_servers(struct resolver *r, struct dist_error *err)
+{
+	int rc;
+
+	if (!r->have_channel || !r->servers)
+		return 0;
+	rc = ares_set_servers_ports_csv(r->channel, r->servers);
+	if (rc != ARES_SUCCESS)
+		return dist_error_set(err, DIST_E_USAGE, DIST_STAGE_INPUT,
+				      "resolver '%s' is not HOST[:PORT][,...]: "
+				      "%s", r->servers, ares_strerror(rc));
+	return 0;
+}
+
 /* The c-ares channel, made on first use. */
 static int resolver_channel(struct resolver *r, struct dist_error *err)
 {
@@ -211,15 +230,7 @@ static int resolver_channel(struct resolver *r, struct dist_error *err)
 				      ares_strerror(rc));
 	}
 	r->have_channel = true;
-	if (r->servers) {
-		rc = ares_set_servers_ports_csv(r->channel, r->servers);
-		if (rc != ARES_SUCCESS)
-			return dist_error_set(err, DIST_E_USAGE,
-				DIST_STAGE_INPUT,
-				"resolver '%s' is not HOST[:PORT][,...]: %s",
-				r->servers, ares_strerror(rc));
-	}
-	return 0;
+	return apply_servers(r, err);
 }
 
 struct resolver *resolver_new(struct engine *e, struct dist_error *err)
@@ -334,16 +345,7 @@ int resolver_set_servers(struct resolver *r, const char *csv,
 					"keeping the DNS servers");
 	free(r->servers);
 	r->servers = copy;
-	if (r->have_channel) {
-		int rc = ares_set_servers_ports_csv(r->channel, csv);
-
-		if (rc != ARES_SUCCESS)
-			return dist_error_set(err, DIST_E_USAGE,
-				DIST_STAGE_INPUT,
-				"resolver '%s' is not HOST[:PORT][,...]: %s",
-				csv, ares_strerror(rc));
-	}
-	return 0;
+	return apply_servers(r, err);
 }
 
 void resolver_free(struct resolver *r)
@@ -362,6 +364,7 @@ void resolver_free(struct resolver *r)
 	if (r->have_channel)
 		ares_library_cleanup();
 	free(r->servers);
+	free(r->hosts);
 	free(r);
 }
 
@@ -493,8 +496,13 @@ struct resolve_req *resolve_host(struct resolver *r, const char *host,
 	/* An address literal needs no lookup; c-ares 1.18 would still ask
 	 * the DNS server about "127.0.0.1", which is slow at best. A name
 	 * /etc/hosts knows is answered from it, as c-ares would first. */
+	if (!r->hosts_read) {
+		r->hosts = etc_hosts_read("/etc/hosts", &r->hosts_len);
+		r->hosts_read = true;
+	}
 	if (literal_address(host, &req->res) ||
-	    etc_hosts_lookup_file("/etc/hosts", host, &req->res) > 0)
+	    (r->hosts &&
+	     etc_hosts_lookup(r->hosts, r->hosts_len, host, &req->res) > 0))
 		req->finished = true;
 	else if (resolver_channel(r, &req->err) < 0) {
 		req->status = -1;

@@ -86,14 +86,24 @@ int main(void)
 		ok(write(fd, f, sizeof f - 1) == (ssize_t)(sizeof f - 1),
 		   "writing a hosts file");
 		close(fd);
-		ok(etc_hosts_lookup_file(path, "from-file", &r) == 1 &&
-		   !strcmp(addr_text(&r, 0), "192.0.2.7"),
-		   "etc_hosts_lookup_file reads the file");
+		{
+			size_t len;
+			char *text = etc_hosts_read(path, &len);
+
+			ok(text && len == sizeof f - 1 &&
+			   etc_hosts_lookup(text, len, "from-file", &r) == 1 &&
+			   !strcmp(addr_text(&r, 0), "192.0.2.7"),
+			   "etc_hosts_read reads the file whole");
+			free(text);
+		}
 		unlink(path);
 	}
-	ok(etc_hosts_lookup_file("/nonexistent/hosts", "localhost", &r) == 0 &&
-	   r.naddrs == 0, "a missing file answers nothing");
-	ok(etc_hosts_lookup_file("/tmp", "localhost", &r) == 0,
-	   "a directory is not read");
+	{
+		size_t len = 1;
+
+		ok(!etc_hosts_read("/nonexistent/hosts", &len) && len == 0,
+		   "a missing file reads as nothing");
+		ok(!etc_hosts_read("/tmp", &len), "a directory is not read");
+	}
 	return tap_done();
 }
