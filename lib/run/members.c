@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "base/random.h"
 
 int members_format_parse(const char *s)
@@ -35,15 +36,10 @@ int members_add(struct members *ms, const char *node, json_t *input,
 
 	if (members_find(ms, node) >= 0)
 		return 0;
-	if (ms->n == ms->cap) {
-		size_t cap = ms->cap ? ms->cap * 2 : 16;
-		struct members_member *nm = realloc(ms->m, cap * sizeof *nm);
-
-		if (!nm)
-			return dist_error_nomem(err, DIST_STAGE_NONE, node);
-		ms->m = nm;
-		ms->cap = cap;
-	}
+	m = grow_array(ms->m, &ms->cap, ms->n, sizeof *ms->m, 16);
+	if (!m)
+		return dist_error_nomem(err, DIST_STAGE_NONE, node);
+	ms->m = m;
 	m = &ms->m[ms->n];
 	memset(m, 0, sizeof *m);
 	m->node = strdup(node);
@@ -58,15 +54,12 @@ int members_add(struct members *ms, const char *node, json_t *input,
 
 static int queue_push(struct members *ms, size_t target, size_t via)
 {
-	if (ms->qlen == ms->qcap) {
-		size_t cap = ms->qcap ? ms->qcap * 2 : 32;
-		struct members_task *q = realloc(ms->queue, cap * sizeof *q);
+	struct members_task *q = grow_array(ms->queue, &ms->qcap, ms->qlen,
+					    sizeof *q, 32);
 
-		if (!q)
-			return -1;
-		ms->queue = q;
-		ms->qcap = cap;
-	}
+	if (!q)
+		return -1;
+	ms->queue = q;
 	ms->queue[ms->qlen++] = (struct members_task){ target, via };
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/grow.h"
 #include "run/prom_text.h"
 #include "run/records.h"
 #include "base/json_exact.h"
@@ -86,23 +87,18 @@ void metrics_target_add(struct runner_summary *sum, const json_t *rec)
 	struct prom_targets *pt = sum->per_target;
 	const json_t *err = json_object_get(rec, "error");
 	const json_t *rtt = json_object_get(rec, "rtt_ms");
-	struct prom_target *t;
+	struct prom_target *t, *v;
 
 	if (!pt && !(pt = sum->per_target = calloc(1, sizeof *pt)))
 		return;
 	if (pt->failed)
 		return;
-	if (pt->n == pt->cap) {
-		size_t cap = pt->cap ? pt->cap * 2 : 64;
-		struct prom_target *v = realloc(pt->v, cap * sizeof *v);
-
-		if (!v) {
-			pt->failed = true;
-			return;
-		}
-		pt->v = v;
-		pt->cap = cap;
+	v = grow_array(pt->v, &pt->cap, pt->n, sizeof *v, 64);
+	if (!v) {
+		pt->failed = true;
+		return;
 	}
+	pt->v = v;
 	t = &pt->v[pt->n];
 	memset(t, 0, sizeof *t);
 	t->seq = pt->n;

@@ -4,17 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
+
 static int push(struct record_list *l, struct input_record *rec)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct input_record *v = realloc(l->v, cap * sizeof *v);
+	struct input_record *v = grow_array(l->v, &l->cap, l->n, sizeof *v,
+					    16);
 
-		if (!v)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!v)
+		return -1;
+	l->v = v;
 	l->v[l->n++] = *rec;
 	memset(rec, 0, sizeof *rec);
 	return 0;

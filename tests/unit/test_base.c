@@ -11,6 +11,7 @@
 #include "base/atomic_file.h"
 #include "base/base64.h"
 #include "base/file.h"
+#include "base/grow.h"
 #include "base/json_exact.h"
 #include "base/latency.h"
 #include "base/md5.h"
@@ -307,6 +308,32 @@ static void test_json_ms(void)
 	   "ms_round3: to the microsecond, never negative");
 }
 
+static void test_grow(void)
+{
+	int *v = NULL, *w;
+	size_t cap = 0, n;
+	bool all = true;
+
+	for (n = 0; n < 100; n++) {
+		w = grow_array(v, &cap, n, sizeof *v, 4);
+		if (!w) {
+			all = false;
+			break;
+		}
+		v = w;
+		v[n] = (int)n;
+		all = all && cap >= n + 1 && (cap == 4 || cap % 8 == 0);
+	}
+	for (n = 0; all && n < 100; n++)
+		all = v[n] == (int)n;
+	ok(all && cap == 128, "grow_array: from 4, doubling, contents kept");
+	cap = SIZE_MAX / 2 + 1;
+	ok(grow_array(v, &cap, cap, sizeof *v, 4) == NULL &&
+	   cap == SIZE_MAX / 2 + 1,
+	   "grow_array: a size that would overflow is refused, cap untouched");
+	free(v);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -320,6 +347,7 @@ int main(void)
 	test_random();
 	test_latency();
 	test_md5();
+	test_grow();
 	test_json_ms();
 	{
 		char cmd[300];
